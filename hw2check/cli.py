@@ -1,0 +1,163 @@
+"""The command line (LEDGER.md): ``hw2check [SHEET ...] [options]``.
+
+Exit status: 0 every sheet checked and nothing refuted; 1 something refuted; 2 an input or
+usage error (bad sheets are reported on stderr, the good ones are still checked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from hw2check.errors import InputError
+from hw2check.ledger import QUESTIONS, Ledger, Row, selected
+
+FORMATS = ("table", "json", "markdown", "html")
+EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
+QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be 0 or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' must be a positive number of seconds")
+    return value
+
+
+def _questions(text: str) -> list[str]:
+    prefixes = [part.strip() for part in text.split(",") if part.strip()]
+    if not prefixes:
+        raise argparse.ArgumentTypeError("give at least one question, e.g. --only 3.2,4")
+    for prefix in prefixes:
+        if not any(question.startswith(prefix) for question in QUESTIONS):
+            raise argparse.ArgumentTypeError(
+                f"'{prefix}' matches no question; questions are {' '.join(QUESTIONS)}"
+            )
+    return prefixes
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hw2check",
+        description="Check the mathematical claims of HW2 answer sheets: every claim gets a "
+        "verdict (proved, checked, refuted, undecided) with evidence.",
+        epilog="Without SHEET the built-in seed sheet is checked. Exit status: 0 nothing "
+        "refuted, 1 a claim refuted, 2 input or usage error.",
+    )
+    p.add_argument("sheets", nargs="*", metavar="SHEET", help="answer sheets (TOML, SHEET.md)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    p.add_argument(
+        "--only", type=_questions, metavar="Q[,Q...]", help="only these questions (prefixes)"
+    )
+    p.add_argument(
+        "--examples", type=_positive_int, default=100, metavar="N",
+        help="property-search budget per property (default 100)",
+    )
+    p.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)")
+    p.add_argument(
+        "--jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
+        help="parallel worker processes (default: the number of cores)",
+    )
+    p.add_argument(
+        "--timeout", type=_seconds, default=20.0, metavar="SECONDS",
+        help="time limit of each single check (default 20)",
+    )
+    p.add_argument("--output", type=Path, metavar="PATH", help="write the report here")
+    return p
+
+
+def _sort(rows: Sequence[Row]) -> list[Row]:
+    return sorted(rows, key=lambda row: QUESTION_ORDER[row.question])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
+    from hw2check.runner import run_checks
+    from hw2check.sheet import Sheet, load_seed, load_sheet
+    from hw2check.topics import Settings, topics
+
+    status = EXIT_OK
+    sheets: list[Sheet] = []
+    if not args.sheets:
+        sheets.append(load_seed())
+    for path in args.sheets:
+        try:
+            sheets.append(load_sheet(path))
+        except InputError as error:
+            print(f"hw2check: {error}", file=sys.stderr)
+            status = EXIT_INPUT
+    if not sheets:
+        return status
+
+    settings = Settings(examples=args.examples, seed=args.seed, timeout=args.timeout)
+    modules = topics()
+    theorem_checks = [
+        check
+        for module in modules
+        for check in module.theorem_checks(settings)
+        if selected(check.question, args.only)
+    ]
+    theorem_rows = run_checks(theorem_checks, jobs=args.jobs, timeout=args.timeout)
+    theorems = {row.id: row for row in theorem_rows}
+
+    claim_checks = []
+    owners = []
+    for number, sheet in enumerate(sheets):
+        for module in modules:
+            for check in module.claim_checks(sheet, settings, theorems):
+                if selected(check.question, args.only):
+                    claim_checks.append(check)
+                    owners.append(number)
+    claim_rows = run_checks(claim_checks, jobs=args.jobs, timeout=args.timeout)
+
+    ledgers = []
+    for number, sheet in enumerate(sheets):
+        rows = [row for row, owner in zip(claim_rows, owners, strict=True) if owner == number]
+        ledgers.append(Ledger(sheet.path, sheet.title, tuple(_sort(rows + theorem_rows))))
+
+    from hw2check.report import render
+
+    text = render(ledgers, args.format)
+    if args.output is not None:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"hw2check: {args.output}: cannot write ({error.strerror})", file=sys.stderr)
+            return EXIT_INPUT
+    else:
+        sys.stdout.write(text)
+    if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
+        status = EXIT_REFUTED
+    return status
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Input errors: every way a sheet or an expression can be wrong is its own class.
+
+Each error carries where (file, ``table.key``, offset in an expression) and what, and its
+message says what is allowed, so a user knows what to change.  The command prints
+``str(error)`` as one line and exits with status 2; it never shows a traceback for these.
+"""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """A sheet or an expression that cannot be checked as written."""
+
+    def __init__(self, problem: str, allowed: str = "") -> None:
+        self.problem = problem
+        self.allowed = allowed
+        self.file: str | None = None
+        self.key: str | None = None
+        super().__init__(problem)
+
+    def located(self, *, file: str | None = None, key: str | None = None) -> InputError:
+        """Attach the sheet file and ``table.key`` (outermost caller wins for the file)."""
+        if file is not None and self.file is None:
+            self.file = file
+        if key is not None and self.key is None:
+            self.key = key
+        return self
+
+    def __str__(self) -> str:
+        where = ": ".join(part for part in (self.file, self.key) if part)
+        text = self.problem if not self.allowed else f"{self.problem}; {self.allowed}"
+        return f"{where}: {text}" if where else text
+
+
+class SheetError(InputError):
+    """A table or key that SHEET.md does not allow, or a value of the wrong type or shape."""
+
+
+class ExpressionError(InputError):
+    """An expression string that is not in the accepted arithmetic language."""
+
+    def __init__(self, problem: str, allowed: str = "", *, offset: int | None = None) -> None:
+        self.offset = offset
+        if offset is not None:
+            problem = f"{problem} (at character {offset + 1})"
+        super().__init__(problem, allowed)
+
+
+class ExpressionTooLong(ExpressionError):
+    """More characters than the limit."""
+
+
+class NestingTooDeep(ExpressionError):
+    """Parentheses, calls or operators nested deeper than the limit."""
+
+
+class NumberTooLarge(ExpressionError):
+    """An integer literal, a decimal exponent or a power exponent beyond the limit."""
+
+
+class ExpressionSyntaxError(ExpressionError):
+    """Text that does not parse as one arithmetic expression."""
+
+
+class ForbiddenSyntax(ExpressionError):
+    """Valid Python that is outside the whitelist (attributes, subscripts, lambdas, ...)."""
+
+
+class UnknownSymbol(ExpressionError):
+    """A name that the key does not list."""
+
+    def __init__(self, symbol: str, allowed_symbols: list[str], *, offset: int | None) -> None:
+        self.symbol = symbol
+        names = ", ".join(allowed_symbols) if allowed_symbols else "none"
+        super().__init__(
+            f"unknown symbol '{symbol}'",
+            f"symbols allowed here: {names}",
+            offset=offset,
+        )
+
+
+class UnknownFunction(ExpressionError):
+    """A call of a function that is not in the whitelist."""
+
+    def __init__(self, name: str, allowed_functions: list[str], *, offset: int | None) -> None:
+        self.function = name
+        super().__init__(
+            f"unknown function '{name}'",
+            "functions allowed: " + ", ".join(allowed_functions),
+            offset=offset,
+        )
+
+
+class WrongArity(ExpressionError):
+    """A whitelisted function called with the wrong number of arguments."""
+
+
+class InvalidValue(ExpressionError):
+    """An expression that parses but has no finite value where one is required."""

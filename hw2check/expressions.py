@@ -1,0 +1,424 @@
+"""Safe expressions: untrusted text to SymPy without ever evaluating the text.
+
+The text is parsed with ``ast.parse(mode="eval")``; every node is checked against a
+whitelist and the SymPy expression is built directly from the checked tree.  Size limits are
+enforced before any algebra runs, so hostile input fails fast with a documented error:
+
+- at most ``MAX_LENGTH`` characters;
+- nesting depth (brackets, calls, unary operators, powers) at most ``MAX_DEPTH``;
+- integer literals, decimal exponents and power exponents of absolute value at most
+  ``MAX_INTEGER``, and no power whose exact value would exceed ``MAX_POWER_BITS`` bits.
+
+Decimals are exact rationals: ``0.1`` is ``1/10``.  ``^`` means ``**``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from types import MappingProxyType
+
+import sympy
+
+from hw2check.errors import (
+    ExpressionError,
+    ExpressionSyntaxError,
+    ExpressionTooLong,
+    ForbiddenSyntax,
+    InvalidValue,
+    NestingTooDeep,
+    NumberTooLarge,
+    UnknownFunction,
+    UnknownSymbol,
+    WrongArity,
+)
+
+MAX_LENGTH = 1000
+MAX_DEPTH = 50
+MAX_INTEGER = 10_000
+# A rational power is computed exactly by SymPy as soon as it is built; this bounds its size.
+MAX_POWER_BITS = 200_000
+
+ALLOWED_SYNTAX = (
+    "numbers, the listed symbols, + - * / ** ^, unary minus, parentheses and the functions "
+    "sqrt exp log ln sin cos tan Abs abs sigmoid"
+)
+
+
+def _sigmoid(x: sympy.Expr) -> sympy.Expr:
+    return 1 / (1 + sympy.exp(-x))
+
+
+FUNCTIONS: Mapping[str, Callable[[sympy.Expr], sympy.Expr]] = MappingProxyType(
+    {
+        "sqrt": sympy.sqrt,
+        "exp": sympy.exp,
+        "log": sympy.log,
+        "ln": sympy.log,
+        "sin": sympy.sin,
+        "cos": sympy.cos,
+        "tan": sympy.tan,
+        "Abs": sympy.Abs,
+        "abs": sympy.Abs,
+        "sigmoid": _sigmoid,
+    }
+)
+
+_BINARY: Mapping[type[ast.operator], Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = (
+    MappingProxyType(
+        {
+            ast.Add: lambda a, b: a + b,
+            ast.Sub: lambda a, b: a - b,
+            ast.Mult: lambda a, b: a * b,
+            ast.Div: lambda a, b: a / b,
+        }
+    )
+)
+
+_COMPARISONS: Mapping[type[ast.cmpop], Callable[[sympy.Expr, sympy.Expr], sympy.Basic]] = (
+    MappingProxyType(
+        {
+            ast.Lt: sympy.StrictLessThan,
+            ast.LtE: sympy.LessThan,
+            ast.Gt: sympy.StrictGreaterThan,
+            ast.GtE: sympy.GreaterThan,
+        }
+    )
+)
+
+_INTEGER_TEXT = re.compile(r"[0-9][0-9_]*")
+_DECIMAL_TEXT = re.compile(r"(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][+-]?[0-9_]+)?")
+# Operators of one precedence level chain without nesting: 1+2+...+9 is flat, not deep.
+_LEVEL: Mapping[type[ast.operator], int] = MappingProxyType(
+    {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
+)
+
+
+def parse_decimal(text: str) -> Fraction:
+    """Read a decimal numeral (``"0.3510"``, ``"1e-3"``, ``"-2"``) as an exact rational."""
+    stripped = text.strip()
+    body = stripped.lstrip("+-")
+    if len(stripped) - len(body) > 1 or not body or not _DECIMAL_TEXT.fullmatch(body):
+        raise ExpressionSyntaxError(f"'{text}' is not a decimal number", "for example 0.25 or 1e-3")
+    try:
+        value = Decimal(stripped)
+    except InvalidOperation:
+        raise ExpressionSyntaxError(
+            f"'{text}' is not a decimal number", "for example 0.25 or 1e-3"
+        ) from None
+    if not value.is_finite():
+        raise InvalidValue(f"'{text}' is not finite", "a finite decimal number")
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if abs(exponent) > MAX_INTEGER + len(body):
+        raise NumberTooLarge(
+            f"the decimal exponent of '{text}' is too large",
+            f"exponents of absolute value at most {MAX_INTEGER}",
+        )
+    return Fraction(value)
+
+
+class _Source:
+    """The text as written and as parsed (``^`` replaced), with offsets mapped back."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.parsed = text.replace("^", "**")
+        self._carets = [i for i, ch in enumerate(text) if ch == "^"]
+
+    def offset(self, node: ast.AST | None) -> int | None:
+        if node is None or not hasattr(node, "col_offset"):
+            return None
+        parsed_offset: int = node.col_offset
+        # Each earlier ``^`` became two characters in the parsed text.
+        shift = 0
+        for caret in self._carets:
+            if caret + shift < parsed_offset:
+                shift += 1
+        return parsed_offset - shift
+
+    def segment(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.parsed, node) or ""
+
+
+def _check_text(text: str) -> None:
+    if not isinstance(text, str):
+        raise ExpressionError("an expression must be a string", ALLOWED_SYNTAX)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionTooLong(
+            f"the expression has {len(text)} characters",
+            f"at most {MAX_LENGTH} characters",
+        )
+    depth = deepest = 0
+    for position, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NestingTooDeep(
+                    f"parentheses nested deeper than {MAX_DEPTH}",
+                    f"nesting depth at most {MAX_DEPTH}",
+                    offset=position,
+                )
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+
+
+def _tree_depth(root: ast.AST) -> int:
+    """Nesting depth of the tree, counted without recursion (the tree may be very deep)."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int, int | None]] = [(root, 0, None)]
+    while stack:
+        node, depth, parent_level = stack.pop()
+        level = _LEVEL.get(type(node.op)) if isinstance(node, ast.BinOp) else None
+        own = depth if level is not None and level == parent_level else depth + 1
+        deepest = max(deepest, own)
+        if deepest > MAX_DEPTH:
+            return deepest
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, own, level))
+    return deepest
+
+
+def _parse_tree(source: _Source) -> ast.expr:
+    _check_text(source.original)
+    try:
+        tree = ast.parse(source.parsed, mode="eval")
+    except SyntaxError as error:
+        column = (error.offset or 1) - 1
+        raise ExpressionSyntaxError(
+            f"'{source.original}' is not one arithmetic expression ({error.msg})",
+            ALLOWED_SYNTAX,
+            offset=max(column, 0),
+        ) from None
+    except (MemoryError, RecursionError, ValueError):
+        raise ExpressionSyntaxError(
+            f"'{source.original[:40]}' cannot be parsed", ALLOWED_SYNTAX
+        ) from None
+    if _tree_depth(tree) > MAX_DEPTH:
+        raise NestingTooDeep(
+            f"the expression is nested deeper than {MAX_DEPTH}",
+            f"nesting depth at most {MAX_DEPTH}",
+        )
+    return tree.body
+
+
+class _Builder:
+    """Builds SymPy from a checked tree; every node kind not handled here is rejected."""
+
+    def __init__(self, source: _Source, symbols: Mapping[str, sympy.Symbol]) -> None:
+        self.source = source
+        self.symbols = symbols
+
+    def build(self, node: ast.expr) -> sympy.Expr:
+        if isinstance(node, ast.Constant):
+            return self._number(node)
+        if isinstance(node, ast.Name):
+            return self._name(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            operand = self.build(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Pow):
+                return self._power(node)
+            combine = _BINARY.get(type(node.op))
+            if combine is not None:
+                return combine(self.build(node.left), self.build(node.right))
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        raise ForbiddenSyntax(
+            f"{_describe(node)} is not allowed", ALLOWED_SYNTAX, offset=self.source.offset(node)
+        )
+
+    def _number(self, node: ast.Constant) -> sympy.Expr:
+        value = node.value
+        offset = self.source.offset(node)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ForbiddenSyntax(
+                f"{_describe(node)} is not allowed", ALLOWED_SYNTAX, offset=offset
+            )
+        text = self.source.segment(node)
+        if isinstance(value, int):
+            if not _INTEGER_TEXT.fullmatch(text):
+                raise ForbiddenSyntax(
+                    f"the number '{text}' is not a decimal integer",
+                    "decimal numbers such as 12, 0.5 or 1e-3",
+                    offset=offset,
+                )
+            if value > MAX_INTEGER:
+                raise NumberTooLarge(
+                    f"the integer {text} is too large",
+                    f"integer literals of absolute value at most {MAX_INTEGER}",
+                    offset=offset,
+                )
+            return sympy.Integer(value)
+        try:
+            exact = parse_decimal(text)
+        except ExpressionError as error:
+            error.offset = offset
+            raise
+        return sympy.Rational(exact.numerator, exact.denominator)
+
+    def _name(self, node: ast.Name) -> sympy.Expr:
+        symbol = self.symbols.get(node.id)
+        if symbol is None:
+            if node.id in FUNCTIONS:
+                raise ForbiddenSyntax(
+                    f"the function '{node.id}' must be called with one argument",
+                    f"for example {node.id}(x)",
+                    offset=self.source.offset(node),
+                )
+            raise UnknownSymbol(node.id, sorted(self.symbols), offset=self.source.offset(node))
+        return symbol
+
+    def _power(self, node: ast.BinOp) -> sympy.Expr:
+        base = self.build(node.left)
+        exponent = self.build(node.right)
+        offset = self.source.offset(node.right)
+        if exponent.is_Number:
+            if abs(exponent) > MAX_INTEGER:
+                raise NumberTooLarge(
+                    f"the exponent {exponent} is too large",
+                    f"exponents of absolute value at most {MAX_INTEGER}",
+                    offset=offset,
+                )
+            if base.is_Rational and exponent.is_Integer and base != 0:
+                bits = abs(int(exponent)) * (
+                    int(base.p).bit_length() + int(base.q).bit_length()
+                )
+                if bits > MAX_POWER_BITS:
+                    raise NumberTooLarge(
+                        f"the power {base}**{exponent} is too large to compute exactly",
+                        f"exact powers of at most {MAX_POWER_BITS} bits",
+                        offset=offset,
+                    )
+        result = base**exponent
+        # SymPy merges (x**a)**b into x**(a*b); the merged exponent obeys the same limit.
+        if isinstance(result, sympy.Pow) and result.exp.is_Number:
+            if abs(result.exp) > MAX_INTEGER:
+                raise NumberTooLarge(
+                    f"the combined exponent {result.exp} is too large",
+                    f"exponents of absolute value at most {MAX_INTEGER}",
+                    offset=offset,
+                )
+        return result
+
+    def _call(self, node: ast.Call) -> sympy.Expr:
+        offset = self.source.offset(node)
+        if not isinstance(node.func, ast.Name):
+            raise ForbiddenSyntax(
+                f"{_describe(node.func)} cannot be called", ALLOWED_SYNTAX, offset=offset
+            )
+        function = FUNCTIONS.get(node.func.id)
+        if function is None:
+            raise UnknownFunction(node.func.id, sorted(FUNCTIONS), offset=offset)
+        if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise WrongArity(
+                f"'{node.func.id}' takes exactly one argument",
+                f"for example {node.func.id}(x)",
+                offset=offset,
+            )
+        return function(self.build(node.args[0]))
+
+
+_DESCRIPTIONS: Mapping[type[ast.AST], str] = MappingProxyType(
+    {
+        ast.Attribute: "attribute access",
+        ast.Subscript: "a subscript",
+        ast.Lambda: "a lambda",
+        ast.ListComp: "a comprehension",
+        ast.SetComp: "a comprehension",
+        ast.DictComp: "a comprehension",
+        ast.GeneratorExp: "a comprehension",
+        ast.Compare: "a comparison",
+        ast.BoolOp: "a boolean operator",
+        ast.IfExp: "a conditional expression",
+        ast.NamedExpr: "an assignment expression",
+        ast.List: "a list",
+        ast.Tuple: "a tuple",
+        ast.Dict: "a dict",
+        ast.Set: "a set",
+        ast.JoinedStr: "a string",
+        ast.Await: "await",
+        ast.Yield: "yield",
+        ast.Starred: "unpacking",
+    }
+)
+
+
+def _describe(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str | bytes):
+            return "a string"
+        return f"the constant {node.value!r}"
+    if isinstance(node, ast.BinOp | ast.UnaryOp):
+        return f"the operator {type(node.op).__name__}"
+    return _DESCRIPTIONS.get(type(node), type(node).__name__)
+
+
+def _check_finite(result: sympy.Basic, source: _Source) -> None:
+    if result.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+        raise InvalidValue(
+            f"'{source.original}' has no finite value (division by zero?)",
+            "expressions with a finite value",
+        )
+
+
+def parse_expression(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
+    """Parse untrusted ``text`` into a SymPy expression over the given ``symbols`` only."""
+    source = _Source(text)
+    tree = _parse_tree(source)
+    result = _Builder(source, symbols).build(tree)
+    _check_finite(result, source)
+    return result
+
+
+def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sympy.Basic, ...]:
+    """Parse a comparison, a chain ``0 < eta < 1``, or several joined by ``and``.
+
+    Returns the pairwise relations whose conjunction is the condition.
+    """
+    source = _Source(text)
+    tree = _parse_tree(source)
+    parts = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
+    builder = _Builder(source, symbols)
+    relations: list[sympy.Basic] = []
+    for part in parts:
+        if not isinstance(part, ast.Compare):
+            raise ForbiddenSyntax(
+                f"'{text}' is not a condition",
+                "a comparison such as 'eta > 0', a chain '0 < eta < 1', or several joined by 'and'",
+                offset=source.offset(part),
+            )
+        left = builder.build(part.left)
+        for op, right_node in zip(part.ops, part.comparators, strict=True):
+            relate = _COMPARISONS.get(type(op))
+            if relate is None:
+                raise ForbiddenSyntax(
+                    f"the comparison {type(op).__name__} is not allowed",
+                    "comparisons < <= > >=",
+                    offset=source.offset(right_node),
+                )
+            right = builder.build(right_node)
+            relation = relate(left, right)
+            _check_finite(relation, source)
+            relations.append(relation)
+            left = right
+    return tuple(relations)
+
+
+def fraction_of(value: sympy.Expr) -> Fraction:
+    """A SymPy rational as a ``Fraction``."""
+    rational = sympy.Rational(value)
+    return Fraction(int(rational.p), int(rational.q))
+
+
+def format_rational(value: Fraction | sympy.Expr | int) -> str:
+    """An exact rational as text: ``"-3/4"``, ``"2"``."""
+    fraction = value if isinstance(value, Fraction) else fraction_of(sympy.Rational(value))
+    if fraction.denominator == 1:
+        return str(fraction.numerator)
+    return f"{fraction.numerator}/{fraction.denominator}"

@@ -1,0 +1,485 @@
+"""Answer sheets (contract ``hw2check/sheet-1``, SHEET.md): TOML in, validated claims out.
+
+Validation is strict and complete before anything is checked: an unknown table or key, a
+value of the wrong type or shape, or an expression outside the safe language raises an
+``InputError`` naming the file, ``table.key``, what is wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import sympy
+
+from hw2check.errors import InputError, SheetError
+from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression
+from hw2check.numbers import StatedNumber, read_number
+
+SEED_PATH = "<built-in seed sheet>"
+
+# The symbols of every key, with the domain the claim is made on (SHEET.md).
+SYMBOLS: Mapping[str, sympy.Symbol] = MappingProxyType(
+    {
+        "w_t": sympy.Symbol("w_t", real=True),
+        "g": sympy.Symbol("g", real=True),
+        "lam": sympy.Symbol("lam", positive=True),
+        "w": sympy.Symbol("w", real=True),
+        "eta": sympy.Symbol("eta", positive=True),
+        "T": sympy.Symbol("T", integer=True, positive=True),
+        "wstar_sq": sympy.Symbol("wstar_sq", nonnegative=True),
+        "sum_v_sq": sympy.Symbol("sum_v_sq", nonnegative=True),
+        "avg_gap": sympy.Symbol("avg_gap", real=True),
+        "w1": sympy.Symbol("w1", real=True),
+        "w2": sympy.Symbol("w2", real=True),
+    }
+)
+
+
+# In [q6] eta is kept free of assumptions, so that a condition such as "eta > 0" stays a
+# relation to reason about instead of collapsing to True; the check adds eta > 0 itself.
+SGD_ETA = sympy.Symbol("eta", real=True)
+
+
+def symbols(*names: str) -> dict[str, sympy.Symbol]:
+    """The sheet symbols with these names."""
+    return {name: SYMBOLS[name] for name in names}
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A claimed expression: the text as written and the SymPy expression built from it."""
+
+    text: str
+    expr: sympy.Expr
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition on ``eta``: the text and the relations whose conjunction it is."""
+
+    text: str
+    relations: tuple[sympy.Basic, ...]
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    name: str
+    text: str
+    expr: sympy.Expr
+    symbol: sympy.Symbol
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A computation graph: ordered nodes over ``w1 w2`` and earlier nodes; last is output."""
+
+    nodes: tuple[GraphNode, ...]
+
+
+@dataclass(frozen=True)
+class ProximalClaims:
+    minimizer: Expression | None = None
+    step_size: Expression | None = None
+    proximity_gradient: Expression | None = None
+    gd_converges_for_strictly_convex: bool | None = None
+
+
+@dataclass(frozen=True)
+class BoundClaim:
+    bound: Expression | None = None
+
+
+@dataclass(frozen=True)
+class AutodiffClaims:
+    values: tuple[StatedNumber, StatedNumber] | None = None
+    fd_step: StatedNumber | None = None
+    fd_scheme: str = "forward"
+    finite_difference: tuple[tuple[StatedNumber, ...], ...] | None = None
+    forward_mode: tuple[tuple[StatedNumber, ...], ...] | None = None
+    reverse_mode: tuple[tuple[StatedNumber, ...], ...] | None = None
+    methods_agree: bool | None = None
+    graph_f1: Graph | None = None
+    graph_f2: Graph | None = None
+
+
+@dataclass(frozen=True)
+class CirculantClaims:
+    circulant_commutes_with_shift: bool | None = None
+    only_circulants_commute_with_shift: bool | None = None
+
+
+@dataclass(frozen=True)
+class SgdClaims:
+    sgd_always_decreases: bool | None = None
+    components: tuple[Expression, ...] | None = None
+    start: Expression | None = None
+    picked: int | None = None
+    step_sizes: Condition | None = None
+    next_iterate: Expression | None = None
+    next_iterate_sign: str | None = None
+    real_roots: int | None = None
+    nonreal_roots: int | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    path: str
+    title: str
+    author: str | None = None
+    q3_1: ProximalClaims = field(default_factory=ProximalClaims)
+    q3_2: BoundClaim = field(default_factory=BoundClaim)
+    q3_3: BoundClaim = field(default_factory=BoundClaim)
+    q4: AutodiffClaims = field(default_factory=AutodiffClaims)
+    q5: CirculantClaims = field(default_factory=CirculantClaims)
+    q6: SgdClaims = field(default_factory=SgdClaims)
+
+
+# --- readers: one per kind of value; each raises SheetError/ExpressionError without location
+
+Reader = Callable[[Any], Any]
+
+
+def _boolean(raw: Any) -> bool:
+    if not isinstance(raw, bool):
+        raise SheetError(f"{_shown(raw)} is not a boolean", "true or false")
+    return raw
+
+
+def _string(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise SheetError(f"{_shown(raw)} is not a string", "a string")
+    return raw
+
+
+def _expression(*names: str, sgd: bool = False) -> Reader:
+    allowed = {**symbols(*names), "eta": SGD_ETA} if sgd else symbols(*names)
+
+    def read(raw: Any) -> Expression:
+        if not isinstance(raw, str):
+            raise SheetError(
+                f"{_shown(raw)} is not an expression string",
+                f'a string such as "{names[0] if names else "1"} + 1"'
+                if names
+                else 'a string such as "1/2"',
+            )
+        return Expression(raw, parse_expression(raw, allowed))
+
+    return read
+
+
+def _condition() -> Reader:
+    allowed = {"eta": SGD_ETA}
+
+    def read(raw: Any) -> Condition:
+        if not isinstance(raw, str):
+            raise SheetError(
+                f"{_shown(raw)} is not a condition string", 'a string such as "0 < eta < 1"'
+            )
+        return Condition(raw, parse_condition(raw, allowed))
+
+    return read
+
+
+def _number(raw: Any) -> StatedNumber:
+    return read_number(raw)
+
+
+def _positive_number(raw: Any) -> StatedNumber:
+    number = read_number(raw)
+    if number.value <= 0:
+        raise SheetError(f"{number.text} is not positive", "a number greater than 0")
+    return number
+
+
+def _number_pair(raw: Any) -> tuple[StatedNumber, StatedNumber]:
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise SheetError(f"{_shown(raw)} is not a pair of numbers", "an array of 2 numbers")
+    first, second = (_item(read_number, item, f"[{i}]") for i, item in enumerate(raw))
+    return first, second
+
+
+def _number_matrix(raw: Any) -> tuple[tuple[StatedNumber, ...], ...]:
+    shape_error = SheetError(
+        f"{_shown(raw)} is not a 2x2 array of numbers",
+        "[[df1/dw1, df1/dw2], [df2/dw1, df2/dw2]]",
+    )
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise shape_error
+    rows = []
+    for i, row in enumerate(raw):
+        if not isinstance(row, list) or len(row) != 2:
+            raise shape_error
+        rows.append(tuple(_item(read_number, item, f"[{i}][{j}]") for j, item in enumerate(row)))
+    return tuple(rows)
+
+
+def _choice(*options: str) -> Reader:
+    def read(raw: Any) -> str:
+        if raw not in options or not isinstance(raw, str):
+            raise SheetError(
+                f"{_shown(raw)} is not allowed", "one of " + ", ".join(f'"{o}"' for o in options)
+            )
+        return raw
+
+    return read
+
+
+def _count(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise SheetError(f"{_shown(raw)} is not a count", "an integer >= 0")
+    return raw
+
+
+def _index(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise SheetError(f"{_shown(raw)} is not a 1-based index", "an integer >= 1")
+    return raw
+
+
+def _components(raw: Any) -> tuple[Expression, ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise SheetError(
+            f"{_shown(raw)} is not a list of at least 2 components",
+            'an array of 2 or more expression strings in w, e.g. ["(w - 2)**2/2", "w**2"]',
+        )
+    read = _expression("w")
+    return tuple(_item(read, item, f"[{i}]") for i, item in enumerate(raw))
+
+
+def _start(raw: Any) -> Expression:
+    if isinstance(raw, str):
+        expression = _expression()(raw)
+    else:
+        number = read_number(raw)
+        value = number.value
+        expression = Expression(number.text, sympy.Rational(value.numerator, value.denominator))
+    if expression.expr.is_extended_real is not True:
+        raise SheetError(f"'{expression.text}' is not a real number", "a real number")
+    return expression
+
+
+_NODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _graph(raw: Any) -> Graph:
+    if not isinstance(raw, dict) or not raw:
+        raise SheetError(
+            f"{_shown(raw)} is not a table of nodes",
+            'a table of node = "expression" lines, in order, the last one the output',
+        )
+    known = symbols("w1", "w2")
+    nodes: list[GraphNode] = []
+    for name, text in raw.items():
+        if not _NODE_NAME.fullmatch(name) or name in known or name in FUNCTIONS:
+            raise SheetError(
+                f"'{name}' cannot name a node",
+                "an identifier other than w1, w2 and the function names",
+            ).located(key=name)
+        try:
+            if not isinstance(text, str):
+                raise SheetError(
+                    f"{_shown(text)} is not an expression string",
+                    "an expression in w1, w2 and earlier nodes",
+                )
+            expr = parse_expression(text, known)
+        except InputError as error:
+            raise error.located(key=name) from None
+        symbol = sympy.Symbol(name, real=True)
+        nodes.append(GraphNode(name, text, expr, symbol))
+        known = {**known, name: symbol}
+    return Graph(tuple(nodes))
+
+
+def _item(read: Callable[[Any], Any], raw: Any, suffix: str) -> Any:
+    try:
+        return read(raw)
+    except InputError as error:
+        raise error.located(key=suffix) from None
+
+
+def _shown(raw: Any) -> str:
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- the schema: table -> key -> reader, and the dataclass each table becomes
+
+_TABLES: Mapping[str, tuple[type, Mapping[str, Reader]]] = MappingProxyType(
+    {
+        "q3_1": (
+            ProximalClaims,
+            {
+                "minimizer": _expression("w_t", "g", "lam"),
+                "step_size": _expression("lam"),
+                "proximity_gradient": _expression("w", "w_t", "lam"),
+                "gd_converges_for_strictly_convex": _boolean,
+            },
+        ),
+        "q3_2": (BoundClaim, {"bound": _expression("eta", "T", "wstar_sq", "sum_v_sq")}),
+        "q3_3": (BoundClaim, {"bound": _expression("T", "avg_gap")}),
+        "q4": (
+            AutodiffClaims,
+            {
+                "values": _number_pair,
+                "fd_step": _positive_number,
+                "fd_scheme": _choice("forward", "central", "backward"),
+                "finite_difference": _number_matrix,
+                "forward_mode": _number_matrix,
+                "reverse_mode": _number_matrix,
+                "methods_agree": _boolean,
+                "graph_f1": _graph,
+                "graph_f2": _graph,
+            },
+        ),
+        "q5": (
+            CirculantClaims,
+            {
+                "circulant_commutes_with_shift": _boolean,
+                "only_circulants_commute_with_shift": _boolean,
+            },
+        ),
+        "q6": (
+            SgdClaims,
+            {
+                "sgd_always_decreases": _boolean,
+                "components": _components,
+                "start": _start,
+                "picked": _index,
+                "step_sizes": _condition(),
+                "next_iterate": _expression(sgd=True),
+                "next_iterate_sign": _choice("positive", "negative", "zero"),
+                "real_roots": _count,
+                "nonreal_roots": _count,
+            },
+        ),
+    }
+)
+
+_SGD_SETTING = ("components", "start", "picked", "step_sizes")
+
+
+def _read_table(name: str, raw: Any) -> Any:
+    kind, readers = _TABLES[name]
+    if not isinstance(raw, dict):
+        raise SheetError(f"{_shown(raw)} is not a table", f"a [{name}] table").located(key=name)
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        reader = readers.get(key)
+        if reader is None:
+            raise SheetError(
+                f"unknown key '{key}'", "keys allowed here: " + ", ".join(readers)
+            ).located(key=f"{name}.{key}")
+        try:
+            values[key] = reader(value)
+        except InputError as error:
+            if error.key is not None:
+                # A suffix such as [1] or a node name: join it to table.key.
+                sep = "" if error.key.startswith("[") else "."
+                error.key = f"{name}.{key}{sep}{error.key}"
+            raise error.located(key=f"{name}.{key}") from None
+    return kind(**values)
+
+
+def _check_sgd_groups(claims: SgdClaims) -> None:
+    given = [key for key in _SGD_SETTING if getattr(claims, key) is not None]
+    if given and len(given) != len(_SGD_SETTING):
+        missing = [key for key in _SGD_SETTING if key not in given]
+        raise SheetError(
+            f"{', '.join(given)} given without {', '.join(missing)}",
+            "components, start, picked and step_sizes come together or not at all",
+        ).located(key=f"q6.{missing[0]}")
+    for key in ("next_iterate", "next_iterate_sign"):
+        if getattr(claims, key) is not None and not given:
+            raise SheetError(
+                f"{key} needs the SGD setting",
+                "give components, start, picked and step_sizes with it",
+            ).located(key=f"q6.{key}")
+    if claims.components is not None and claims.picked is not None:
+        if claims.picked > len(claims.components):
+            raise SheetError(
+                f"picked = {claims.picked} names no component",
+                f"an integer from 1 to {len(claims.components)}",
+            ).located(key="q6.picked")
+
+
+def parse_sheet(text: str, path: str) -> Sheet:
+    """Validate a sheet's TOML text; ``path`` is only used in messages."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SheetError(f"not valid TOML ({error})", "a TOML document per SHEET.md").located(
+            file=path
+        ) from None
+    try:
+        return _validate(document, path)
+    except InputError as error:
+        raise error.located(file=path) from None
+
+
+def _validate(document: dict[str, Any], path: str) -> Sheet:
+    header = document.get("sheet")
+    if not isinstance(header, dict):
+        raise SheetError(
+            "missing [sheet] table" if header is None else "[sheet] is not a table",
+            'a [sheet] table with title = "..."',
+        ).located(key="sheet")
+    for key in header:
+        if key not in ("title", "author"):
+            raise SheetError(f"unknown key '{key}'", "keys allowed here: title, author").located(
+                key=f"sheet.{key}"
+            )
+    if "title" not in header:
+        raise SheetError("missing title", 'title = "..." (a string)').located(key="sheet.title")
+    tables: dict[str, Any] = {}
+    for name, raw in document.items():
+        if name == "sheet":
+            continue
+        if name not in _TABLES:
+            raise SheetError(
+                f"unknown table [{name}]", "tables allowed: sheet, " + ", ".join(_TABLES)
+            ).located(key=name)
+        tables[name] = _read_table(name, raw)
+    sheet = Sheet(
+        path=path,
+        title=_item(_string, header["title"], "sheet.title"),
+        author=None if "author" not in header else _item(_string, header["author"], "sheet.author"),
+        **tables,
+    )
+    _check_sgd_groups(sheet.q6)
+    return sheet
+
+
+def load_sheet(path: str | Path) -> Sheet:
+    """Read and validate a sheet file."""
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SheetError("no such file", "the path of a TOML answer sheet").located(
+            file=shown
+        ) from None
+    except OSError as error:
+        raise SheetError(
+            f"cannot be read ({error.strerror})", "a readable TOML answer sheet"
+        ).located(file=shown) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SheetError("not UTF-8 text", "a UTF-8 TOML file").located(file=shown) from None
+    return parse_sheet(text, shown)
+
+
+def seed_text() -> str:
+    """The seed solution set's sheet, shipped as package data."""
+    return resources.files("hw2check").joinpath("data/seed-sheet.toml").read_text("utf-8")
+
+
+def load_seed() -> Sheet:
+    return parse_sheet(seed_text(), SEED_PATH)

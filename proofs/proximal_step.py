@@ -1,0 +1,226 @@
+"""Q3.1: the proximal step is a gradient step with eta = 1/lam.
+
+For lam > 0 the proximal objective
+
+    phi(w) = f(w_t) + <w - w_t, g> + (lam/2) ||w - w_t||^2,   g = grad f(w_t),
+
+separates into one term per coordinate, g_i (w_i - w_t,i) + (lam/2)(w_i - w_t,i)^2.
+
+Main results:
+
+- ``prove_coordinate_minimizer``: per coordinate, phi' = g + lam (w - w_t) vanishes only at
+  w_t - g/lam, phi'' = lam > 0, and phi(w) = phi(m) + (lam/2)(w - m)^2 with m = w_t - g/lam,
+  so m is the unique global minimizer; summing over coordinates gives every dimension.
+- ``prove_hessian_is_lam_identity``: for d = 1..6 with symbolic vectors, grad phi = 0 has the
+  single solution w_t - g/lam and the Hessian is lam I.
+- ``prove_proximal_step``: both together: the argmin is the gradient step with eta = 1/lam.
+- ``gd_divergence_witness``: gradient descent with step 1/lam does not reach the minimum of
+  every strictly convex f: f(w) = w^2, lam = 1/2 gives w_{t+1} = -3 w_t, which diverges.
+
+Sheet claims (``[q3_1]``) are judged against these references by ``claim_checks``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from hw2check.equality import decide_equal
+from hw2check.ledger import Check, Outcome, Row, proved, refuted, undecided
+from hw2check.sheet import SYMBOLS, Expression, Sheet
+from hw2check.topics import Settings
+
+W_T, G, LAM, W = (SYMBOLS[name] for name in ("w_t", "g", "lam", "w"))
+
+MINIMIZER = W_T - G / LAM
+STEP_SIZE = 1 / LAM
+PROXIMITY_GRADIENT = sympy.diff(LAM / 2 * (W - W_T) ** 2, W)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Named steps, each a statement and whether SymPy confirmed it."""
+
+    steps: tuple[tuple[str, bool], ...]
+
+    @property
+    def holds(self) -> bool:
+        return all(ok for _, ok in self.steps)
+
+    def text(self) -> str:
+        return "\n".join(f"  [{'ok' if ok else 'FAILED'}] {step}" for step, ok in self.steps)
+
+
+def prove_coordinate_minimizer() -> Derivation:
+    """One coordinate: stationary point, curvature and the completed square."""
+    phi = G * (W - W_T) + LAM / 2 * (W - W_T) ** 2
+    first = sympy.diff(phi, W)
+    stationary = sympy.solve(sympy.Eq(first, 0), W, dict=False)
+    second = sympy.diff(phi, W, 2)
+    square = LAM / 2 * (W - MINIMIZER) ** 2 + phi.subs(W, MINIMIZER)
+    return Derivation(
+        (
+            (f"phi'(w) = {first}", sympy.expand(first - (G + LAM * (W - W_T))) == 0),
+            (
+                f"phi'(w) = 0 has the single solution w = {stationary}",
+                len(stationary) == 1 and sympy.simplify(stationary[0] - MINIMIZER) == 0,
+            ),
+            (f"phi''(w) = {second} > 0 since lam > 0", bool(second.is_positive)),
+            (
+                f"phi(w) = (lam/2)(w - ({MINIMIZER}))**2 + ({sympy.factor(phi.subs(W, MINIMIZER))})"
+                " identically, so w_t - g/lam is the unique global minimizer",
+                sympy.expand(phi - square) == 0,
+            ),
+        )
+    )
+
+
+def prove_hessian_is_lam_identity(max_dimension: int = 6) -> Derivation:
+    """Vectors of dimension 1..max_dimension: the gradient's root and the Hessian."""
+    steps = []
+    for d in range(1, max_dimension + 1):
+        w = sympy.Matrix(sympy.symbols(f"w1:{d + 1}", real=True))
+        w_t = sympy.Matrix(sympy.symbols(f"wt1:{d + 1}", real=True))
+        g = sympy.Matrix(sympy.symbols(f"g1:{d + 1}", real=True))
+        phi = (g.T * (w - w_t))[0] + LAM / 2 * ((w - w_t).T * (w - w_t))[0]
+        gradient = sympy.Matrix([sympy.diff(phi, x) for x in w])
+        hessian = sympy.hessian(phi, list(w))
+        roots = sympy.solve(list(gradient), list(w), dict=True)
+        unique = len(roots) == 1 and all(
+            sympy.simplify(roots[0][w[i]] - (w_t[i] - g[i] / LAM)) == 0 for i in range(d)
+        )
+        steps.append(
+            (
+                f"d = {d}: grad phi = 0 only at w_t - g/lam, Hessian = lam*I_{d}",
+                unique and hessian == LAM * sympy.eye(d),
+            )
+        )
+    return Derivation(tuple(steps))
+
+
+def prove_proximal_step() -> Outcome:
+    coordinate = prove_coordinate_minimizer()
+    explicit = prove_hessian_is_lam_identity()
+    if not (coordinate.holds and explicit.holds):
+        return undecided("SymPy", "a step of the derivation did not simplify:\n" + coordinate.text())
+    return proved(
+        "SymPy: per-coordinate derivation (any dimension) and explicit d = 1..6",
+        "phi separates by coordinate; per coordinate phi' = g + lam(w - w_t) = 0 only at "
+        "w_t - g/lam, phi'' = lam > 0 and phi(w) - phi(m) = (lam/2)(w - m)**2; so the argmin "
+        "is w_t - grad f(w_t)/lam with Hessian lam*I, a gradient step with eta = 1/lam",
+    )
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A strictly convex f and a lam for which GD with step 1/lam moves away from the minimum."""
+
+    f: sympy.Expr
+    lam: sympy.Rational
+    update: sympy.Expr
+    factor: sympy.Rational
+    start: sympy.Rational
+
+
+def gd_divergence_witness() -> Divergence:
+    """f(w) = w^2 (f'' = 2 > 0), lam = 1/2: w - 2 f'(w) = -3 w, so |w_k| = 3^k |w_0|."""
+    f = W**2
+    lam = sympy.Rational(1, 2)
+    update = sympy.expand(W - sympy.diff(f, W) / lam)
+    factor = sympy.Rational(update.coeff(W))
+    return Divergence(f, lam, update, factor, sympy.Integer(1))
+
+
+def decide_gd_claim(claimed: bool) -> Outcome:
+    witness = gd_divergence_witness()
+    strictly_convex = bool(sympy.diff(witness.f, W, 2).is_positive)
+    linear = sympy.expand(witness.update - witness.factor * W) == 0
+    if not (strictly_convex and linear and abs(witness.factor) > 1):
+        return undecided("SymPy", "the divergence witness did not verify")
+    iterates = [witness.start * witness.factor**k for k in range(4)]
+    reason = (
+        f"f(w) = {witness.f} is strictly convex (f'' = 2 > 0); with lam = {witness.lam} the step "
+        f"is w - f'(w)/lam = {witness.update}, so from w_0 = {witness.start} the iterates are "
+        f"{', '.join(map(str, iterates))}, ... with |w_k| = {abs(witness.factor)}**k: they never "
+        "reach the minimizer 0"
+    )
+    if claimed:
+        return refuted(
+            "SymPy: exact counterexample",
+            reason,
+            {"f": str(witness.f), "lam": str(witness.lam), "w_0": str(witness.start),
+             "w_k": f"({witness.factor})**k"},
+        )
+    return proved("SymPy: exact counterexample", reason)
+
+
+def decide_expression(claim: sympy.Expr, reference: sympy.Expr, names: tuple[str, ...]) -> Outcome:
+    return decide_equal(claim, reference, symbols=[SYMBOLS[name] for name in names])
+
+
+def theorem_checks(settings: Settings) -> list[Check]:
+    return [
+        Check(
+            "theorem.proximal_step",
+            "3.1",
+            "in every dimension the proximal objective has the unique minimizer "
+            "w_t - grad f(w_t)/lam (Hessian lam*I > 0): a gradient step with eta = 1/lam",
+            prove_proximal_step,
+        )
+    ]
+
+
+_EXPRESSION_CLAIMS: Mapping[str, tuple[str, sympy.Expr, tuple[str, ...]]] = {
+    "minimizer": ("the argmin of the proximal objective is {}", MINIMIZER, ("w_t", "g", "lam")),
+    "step_size": ("the proximal step is a gradient step with eta = {}", STEP_SIZE, ("lam",)),
+    "proximity_gradient": (
+        "d/dw (lam/2)(w - w_t)**2 = {}",
+        PROXIMITY_GRADIENT,
+        ("w", "w_t", "lam"),
+    ),
+}
+
+
+def claim_checks(sheet: Sheet, settings: Settings, theorems: Mapping[str, Row]) -> list[Check]:
+    claims = sheet.q3_1
+    checks = []
+    for key, (statement, reference, names) in _EXPRESSION_CLAIMS.items():
+        claimed: Expression | None = getattr(claims, key)
+        if claimed is not None:
+            checks.append(
+                Check(
+                    f"q3_1.{key}",
+                    "3.1",
+                    statement.format(claimed.text),
+                    decide_expression,
+                    (claimed.expr, reference, names),
+                )
+            )
+    if claims.gd_converges_for_strictly_convex is not None:
+        says = "reaches" if claims.gd_converges_for_strictly_convex else "need not reach"
+        checks.append(
+            Check(
+                "q3_1.gd_converges_for_strictly_convex",
+                "3.1",
+                f"GD with step 1/lam {says} the minimum of every strictly convex f, for every lam > 0",
+                decide_gd_claim,
+                (claims.gd_converges_for_strictly_convex,),
+            )
+        )
+    return checks
+
+
+def main() -> None:
+    print("Q3.1 — the proximal step, one coordinate (the objective separates):")
+    print(prove_coordinate_minimizer().text())
+    print("Explicit dimensions:")
+    print(prove_hessian_is_lam_identity().text())
+    print(prove_proximal_step().evidence)
+    print("\nGD with step 1/lam on a strictly convex function:")
+    print(decide_gd_claim(False).evidence)
+
+
+if __name__ == "__main__":
+    main()
