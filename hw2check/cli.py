@@ -76,16 +76,25 @@ def parser() -> argparse.ArgumentParser:
         "--only", type=_questions, metavar="Q[,Q...]", help="only these questions (prefixes)"
     )
     p.add_argument(
-        "--examples", type=_positive_int, default=100, metavar="N",
+        "--examples",
+        type=_positive_int,
+        default=100,
+        metavar="N",
         help="property-search budget per property (default 100)",
     )
     p.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)")
     p.add_argument(
-        "--jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
+        "--jobs",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
         help="parallel worker processes (default: the number of cores)",
     )
     p.add_argument(
-        "--timeout", type=_seconds, default=20.0, metavar="SECONDS",
+        "--timeout",
+        type=_seconds,
+        default=20.0,
+        metavar="SECONDS",
         help="time limit of each single check (default 20)",
     )
     p.add_argument("--output", type=Path, metavar="PATH", help="write the report here")

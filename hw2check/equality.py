@@ -47,13 +47,19 @@ def candidates(symbol: sympy.Symbol) -> Sequence[sympy.Rational]:
     return REALS
 
 
-def grid(symbols: Sequence[sympy.Symbol], limit: int = MAX_POINTS) -> Iterator[dict[sympy.Symbol, sympy.Rational]]:
+def grid(
+    symbols: Sequence[sympy.Symbol], limit: int = MAX_POINTS
+) -> Iterator[dict[sympy.Symbol, sympy.Rational]]:
     """Points of the product grid, those with small values first."""
     values = [candidates(symbol) for symbol in symbols]
     points = itertools.product(*(range(len(v)) for v in values))
-    ordered = sorted(itertools.islice(points, limit * 4), key=lambda idx: (max(idx, default=0), idx))
+    ordered = sorted(
+        itertools.islice(points, limit * 4), key=lambda idx: (max(idx, default=0), idx)
+    )
     for index in ordered[:limit]:
-        yield {symbol: values[i][j] for i, (symbol, j) in enumerate(zip(symbols, index, strict=True))}
+        yield {
+            symbol: values[i][j] for i, (symbol, j) in enumerate(zip(symbols, index, strict=True))
+        }
 
 
 def is_symbolically_zero(expression: sympy.Expr) -> bool:
@@ -119,7 +125,9 @@ def decide_equal(
             reference_value = reference.subs(point)
         except (TypeError, ValueError, ZeroDivisionError):
             continue
-        if any(v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) for v in (claim_value, reference_value)):
+        if any(
+            v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) for v in (claim_value, reference_value)
+        ):
             continue  # outside where both sides are defined
         tried += 1
         sign = certified_sign(sympy.expand(claim_value - reference_value))
@@ -136,4 +144,6 @@ def decide_equal(
             "exact substitution on a grid of rationals",
             f"claim and reference agree at {tried} grid points; no symbolic proof found",
         )
-    return undecided("SymPy simplification", "no symbolic proof and no point where both are defined")
+    return undecided(
+        "SymPy simplification", "no symbolic proof and no point where both are defined"
+    )

@@ -286,9 +286,7 @@ class _Builder:
                     offset=offset,
                 )
             if base.is_Rational and exponent.is_Integer and base != 0:
-                bits = abs(int(exponent)) * (
-                    int(base.p).bit_length() + int(base.q).bit_length()
-                )
+                bits = abs(int(exponent)) * (int(base.p).bit_length() + int(base.q).bit_length())
                 if bits > MAX_POWER_BITS:
                     raise NumberTooLarge(
                         f"the power {base}**{exponent} is too large to compute exactly",
@@ -297,13 +295,12 @@ class _Builder:
                     )
         result = base**exponent
         # SymPy merges (x**a)**b into x**(a*b); the merged exponent obeys the same limit.
-        if isinstance(result, sympy.Pow) and result.exp.is_Number:
-            if abs(result.exp) > MAX_INTEGER:
-                raise NumberTooLarge(
-                    f"the combined exponent {result.exp} is too large",
-                    f"exponents of absolute value at most {MAX_INTEGER}",
-                    offset=offset,
-                )
+        if isinstance(result, sympy.Pow) and result.exp.is_Number and abs(result.exp) > MAX_INTEGER:
+            raise NumberTooLarge(
+                f"the combined exponent {result.exp} is too large",
+                f"exponents of absolute value at most {MAX_INTEGER}",
+                offset=offset,
+            )
         return result
 
     def _call(self, node: ast.Call) -> sympy.Expr:

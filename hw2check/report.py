@@ -73,7 +73,14 @@ def _cell(text: str) -> str:
 
 
 def markdown(ledger: Ledger) -> str:
-    lines = [f"# {_cell(ledger.title)}", "", f"Sheet: `{ledger.path}`", "", summary_line(ledger), ""]
+    lines = [
+        f"# {_cell(ledger.title)}",
+        "",
+        f"Sheet: `{ledger.path}`",
+        "",
+        summary_line(ledger),
+        "",
+    ]
     lines += ["| Q | claim | verdict | method |", "|---|---|---|---|"]
     for row in ledger.claims:
         lines.append(

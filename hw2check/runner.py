@@ -8,6 +8,7 @@ does can crash the command.  Rows come back in the order of the checks, whatever
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import resource
 import time
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 from hw2check.ledger import Check, Outcome, Row, undecided
 
@@ -41,8 +43,10 @@ def decide(check: Check) -> tuple[Outcome, float]:
 def _limit_memory() -> None:
     try:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = WORKER_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(
-            hard, WORKER_MEMORY_BYTES
+        limit = (
+            WORKER_MEMORY_BYTES
+            if hard == resource.RLIM_INFINITY
+            else min(hard, WORKER_MEMORY_BYTES)
         )
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # not permitted here: run without the limit
@@ -64,7 +68,11 @@ def _serve(connection: Connection) -> None:
             connection.send((index, outcome, seconds))
         except Exception as error:  # an outcome that cannot be pickled
             connection.send(
-                (index, undecided("none", f"internal error: result not sendable ({error})"), seconds)
+                (
+                    index,
+                    undecided("none", f"internal error: result not sendable ({error})"),
+                    seconds,
+                )
             )
 
 
@@ -76,7 +84,7 @@ class _Worker:
     started: float = 0.0
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
@@ -150,10 +158,8 @@ def run_checks(checks: Sequence[Check], *, jobs: int, timeout: float) -> list[Ro
                     workers[position] = _start_worker()
     finally:
         for worker in workers:
-            try:
+            with contextlib.suppress(OSError):
                 worker.connection.send(None)
-            except OSError:
-                pass
             worker.process.join(timeout=1)
             if worker.process.is_alive():
                 worker.process.kill()

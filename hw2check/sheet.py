@@ -254,8 +254,9 @@ def _components(raw: Any) -> tuple[Expression, ...]:
 
 
 def _start(raw: Any) -> Expression:
+    expression: Expression
     if isinstance(raw, str):
-        expression = _expression()(raw)
+        expression = Expression(raw, parse_expression(raw, {}))
     else:
         number = read_number(raw)
         value = number.value
@@ -401,12 +402,12 @@ def _check_sgd_groups(claims: SgdClaims) -> None:
                 f"{key} needs the SGD setting",
                 "give components, start, picked and step_sizes with it",
             ).located(key=f"q6.{key}")
-    if claims.components is not None and claims.picked is not None:
-        if claims.picked > len(claims.components):
-            raise SheetError(
-                f"picked = {claims.picked} names no component",
-                f"an integer from 1 to {len(claims.components)}",
-            ).located(key="q6.picked")
+    components, picked = claims.components, claims.picked
+    if components is not None and picked is not None and picked > len(components):
+        raise SheetError(
+            f"picked = {picked} names no component",
+            f"an integer from 1 to {len(components)}",
+        ).located(key="q6.picked")
 
 
 def parse_sheet(text: str, path: str) -> Sheet:

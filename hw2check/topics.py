@@ -56,5 +56,5 @@ class Topic(Protocol):
 
 
 def topics(names: Sequence[str] = TOPIC_MODULES) -> list[Topic]:
-    modules: list[Topic] = [importlib.import_module(name) for name in names]  # type: ignore[misc]
+    modules: list[Topic] = [importlib.import_module(name) for name in names]
     return modules

@@ -23,5 +23,7 @@ def claim_checks(sheet: Sheet, settings: Settings, theorems: Mapping[str, Row]) 
     if claims.circulant_commutes_with_shift is not None:
         checks.append(pending("q5.circulant_commutes_with_shift", "5a", "CS = SC"))
     if claims.only_circulants_commute_with_shift is not None:
-        checks.append(pending("q5.only_circulants_commute_with_shift", "5b", "BS = SB => circulant"))
+        checks.append(
+            pending("q5.only_circulants_commute_with_shift", "5b", "BS = SB => circulant")
+        )
     return checks

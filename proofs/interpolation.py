@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from hw2check.ledger import Check, Row
+from hw2check.ledger import Check, Row, pending
 from hw2check.sheet import Sheet
 from hw2check.topics import Settings
-from hw2check.ledger import pending
 
 
 def theorem_checks(settings: Settings) -> list[Check]:

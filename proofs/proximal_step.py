@@ -104,7 +104,9 @@ def prove_proximal_step() -> Outcome:
     coordinate = prove_coordinate_minimizer()
     explicit = prove_hessian_is_lam_identity()
     if not (coordinate.holds and explicit.holds):
-        return undecided("SymPy", "a step of the derivation did not simplify:\n" + coordinate.text())
+        return undecided(
+            "SymPy", "a step of the derivation did not simplify:\n" + coordinate.text()
+        )
     return proved(
         "SymPy: per-coordinate derivation (any dimension) and explicit d = 1..6",
         "phi separates by coordinate; per coordinate phi' = g + lam(w - w_t) = 0 only at "
@@ -150,8 +152,12 @@ def decide_gd_claim(claimed: bool) -> Outcome:
         return refuted(
             "SymPy: exact counterexample",
             reason,
-            {"f": str(witness.f), "lam": str(witness.lam), "w_0": str(witness.start),
-             "w_k": f"({witness.factor})**k"},
+            {
+                "f": str(witness.f),
+                "lam": str(witness.lam),
+                "w_0": str(witness.start),
+                "w_k": f"({witness.factor})**k",
+            },
         )
     return proved("SymPy: exact counterexample", reason)
 
@@ -204,7 +210,8 @@ def claim_checks(sheet: Sheet, settings: Settings, theorems: Mapping[str, Row]) 
             Check(
                 "q3_1.gd_converges_for_strictly_convex",
                 "3.1",
-                f"GD with step 1/lam {says} the minimum of every strictly convex f, for every lam > 0",
+                f"GD with step 1/lam {says} the minimum of every strictly convex f, "
+                "for every lam > 0",
                 decide_gd_claim,
                 (claims.gd_converges_for_strictly_convex,),
             )

@@ -10,7 +10,9 @@ from hw2check.topics import Settings
 
 
 def theorem_checks(settings: Settings) -> list[Check]:
-    return [pending("theorem.regret_identity", "3.2", "the online gradient descent regret identity")]
+    return [
+        pending("theorem.regret_identity", "3.2", "the online gradient descent regret identity")
+    ]
 
 
 def claim_checks(sheet: Sheet, settings: Settings, theorems: Mapping[str, Row]) -> list[Check]:

@@ -1,0 +1,25 @@
+"""Test configuration: hypothesis profiles and shared fixtures.
+
+The ``ci`` profile (chosen when ``CI=true``) is derandomized, so a CI run is reproducible, and
+keeps no example database; the ``dev`` profile is the default for local runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
