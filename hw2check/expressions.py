@@ -7,7 +7,7 @@ enforced before any algebra runs, so hostile input fails fast with a documented 
 - at most ``MAX_LENGTH`` characters;
 - nesting depth (brackets, calls, unary operators, powers) at most ``MAX_DEPTH``;
 - integer literals, decimal exponents and power exponents of absolute value at most
-  ``MAX_INTEGER``, and no power whose exact value would exceed ``MAX_POWER_BITS`` bits.
+  ``MAX_INTEGER``, and no exact number of more than ``MAX_NUMBER_BITS`` bits.
 
 Decimals are exact rationals: ``0.1`` is ``1/10``.  ``^`` means ``**``.
 """
@@ -39,8 +39,9 @@ from hw2check.errors import (
 MAX_LENGTH = 1000
 MAX_DEPTH = 50
 MAX_INTEGER = 10_000
-# A rational power is computed exactly by SymPy as soon as it is built; this bounds its size.
-MAX_POWER_BITS = 200_000
+# SymPy computes a rational power exactly as soon as it is built, and a number of more than
+# about 4,300 digits cannot even be printed: every exact number stays under this many bits.
+MAX_NUMBER_BITS = 12_000
 
 ALLOWED_SYNTAX = (
     "numbers, the listed symbols, + - * / ** ^, unary minus, parentheses and the functions "
@@ -287,10 +288,10 @@ class _Builder:
                 )
             if base.is_Rational and exponent.is_Integer and base != 0:
                 bits = abs(int(exponent)) * (int(base.p).bit_length() + int(base.q).bit_length())
-                if bits > MAX_POWER_BITS:
+                if bits > MAX_NUMBER_BITS:
                     raise NumberTooLarge(
-                        f"the power {base}**{exponent} is too large to compute exactly",
-                        f"exact powers of at most {MAX_POWER_BITS} bits",
+                        f"the power '{self.source.segment(node)}' is too large",
+                        f"exact numbers of at most {MAX_NUMBER_BITS} bits",
                         offset=offset,
                     )
         result = base**exponent
@@ -362,6 +363,12 @@ def _check_finite(result: sympy.Basic, source: _Source) -> None:
             f"'{source.original}' has no finite value (division by zero?)",
             "expressions with a finite value",
         )
+    for number in result.atoms(sympy.Rational):
+        if int(number.p).bit_length() + int(number.q).bit_length() > MAX_NUMBER_BITS:
+            raise NumberTooLarge(
+                f"'{source.original[:40]}' holds a number too large to compute with exactly",
+                f"exact numbers of at most {MAX_NUMBER_BITS} bits",
+            )
 
 
 def parse_expression(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:

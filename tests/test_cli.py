@@ -1,0 +1,217 @@
+"""The command as users and CI run it: a subprocess, its output formats and exit statuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hw2check.ledger import QUESTIONS, SCHEMA
+
+ROOT = Path(__file__).resolve().parents[1]
+THEOREMS = {
+    "theorem.proximal_step",
+    "theorem.regret_identity",
+    "theorem.convex_average_gap",
+    "theorem.autodiff_agreement",
+    "theorem.circulant_shift_commute",
+    "theorem.shift_commutant_is_circulant",
+    "theorem.conv_shift_equivariance",
+    "theorem.sgd_step_can_increase_loss",
+    "theorem.relu_interpolation",
+}
+ROW_KEYS = {"id", "question", "statement", "verdict", "method", "evidence", "seconds"}
+
+GOOD = """\
+[sheet]
+title = "a sheet that gets Q3.1 right"
+
+[q3_1]
+minimizer = "w_t - (1/lam)*g"
+step_size = "lam^-1"
+proximity_gradient = "lam*w - lam*w_t"
+gd_converges_for_strictly_convex = false
+"""
+
+
+def hw2check(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "hw2check", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_json() -> dict[str, object]:
+    result = hw2check("--format", "json")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    parsed: dict[str, object] = json.loads(lines[0])
+    return parsed
+
+
+def test_json_follows_the_ledger_contract(seed_json: dict[str, object]) -> None:
+    assert seed_json["schema"] == SCHEMA
+    assert seed_json["sheet"] == {
+        "path": "<built-in seed sheet>",
+        "title": "HW2 solutions, CS 4644/7643 Deep Learning, Spring 2024",
+    }
+    claims = seed_json["claims"]
+    assert isinstance(claims, list)
+    verdicts = {"proved", "checked", "refuted", "undecided"}
+    for row in claims:
+        assert ROW_KEYS <= set(row) <= ROW_KEYS | {"witness"}
+        assert row["verdict"] in verdicts
+        assert row["question"] in QUESTIONS
+        assert isinstance(row["seconds"], float | int)
+        if row["verdict"] == "refuted":
+            assert row["witness"] and all(isinstance(v, str) for v in row["witness"].values())
+    ids = [row["id"] for row in claims]
+    assert len(ids) == len(set(ids))
+    assert THEOREMS <= set(ids)
+    summary = seed_json["summary"]
+    assert isinstance(summary, dict)
+    assert sum(summary.values()) == len(claims)
+    assert set(summary) == verdicts
+
+
+def test_seed_verdicts_of_question_3_1(seed_json: dict[str, object]) -> None:
+    claims = seed_json["claims"]
+    assert isinstance(claims, list)
+    verdict = {row["id"]: row for row in claims}
+    assert verdict["q3_1.minimizer"]["verdict"] == "proved"
+    assert verdict["q3_1.step_size"]["verdict"] == "proved"
+    assert verdict["q3_1.proximity_gradient"]["verdict"] == "refuted"
+    assert verdict["q3_1.gd_converges_for_strictly_convex"]["verdict"] == "refuted"
+    assert verdict["theorem.proximal_step"]["verdict"] == "proved"
+    witness = verdict["q3_1.proximity_gradient"]["witness"]
+    assert set(witness) == {"w", "w_t", "lam"}
+
+
+def test_default_table_fits_80_columns_and_exits_1() -> None:
+    result = hw2check()
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("HW2 solutions")
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    assert any("q3_1.proximity_gradient" in line and "refuted" in line for line in lines)
+
+
+def test_a_sheet_with_nothing_refuted_exits_0(tmp_path: Path) -> None:
+    path = tmp_path / "good.toml"
+    path.write_text(GOOD)
+    result = hw2check(str(path), "--only", "3.1", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    ledger = json.loads(result.stdout)
+    assert ledger["summary"]["proved"] == 5  # four claims and the theorem
+    assert {row["question"] for row in ledger["claims"]} == {"3.1"}
+
+
+def test_missing_sheet_exits_2_with_one_line() -> None:
+    result = hw2check("missing.toml")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0
+    assert "missing.toml" in result.stderr and "no such file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_sheet_does_not_stop_the_good_ones(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[sheet]\ntitle = "bad"\n[q3_1]\nminimizer = "__import__(\'os\')"\n')
+    good = tmp_path / "good.toml"
+    good.write_text(GOOD)
+    result = hw2check(str(bad), str(good), "--only", "3.1", "--format", "json")
+    assert result.returncode == 2
+    assert "bad.toml: q3_1.minimizer:" in result.stderr
+    assert "Traceback" not in result.stderr
+    ledgers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [ledger["sheet"]["title"] for ledger in ledgers] == ["a sheet that gets Q3.1 right"]
+
+
+def test_several_sheets_give_one_json_line_each(tmp_path: Path) -> None:
+    paths = []
+    for number in range(3):
+        path = tmp_path / f"s{number}.toml"
+        path.write_text(GOOD.replace("a sheet", f"sheet {number}"))
+        paths.append(str(path))
+    result = hw2check(*paths, "--only", "3.1", "--format", "json", "--jobs", "2")
+    assert result.returncode == 0
+    titles = [json.loads(line)["sheet"]["title"] for line in result.stdout.splitlines()]
+    assert titles == [f"sheet {n} that gets Q3.1 right" for n in range(3)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--only", "9"],
+        ["--only", ""],
+        ["--examples", "0"],
+        ["--jobs", "x"],
+        ["--timeout", "-1"],
+        ["--seed", "-3"],
+        ["--format", "pdf"],
+        ["--no-such-flag"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = hw2check(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_output_file_and_formats(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    result = hw2check("--only", "3.1", "--format", "markdown", "--output", str(target))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    text = target.read_text()
+    assert text.startswith("# HW2 solutions")
+    assert "| 3.1 | `q3_1.minimizer` |" in text
+    html = tmp_path / "r.html"
+    assert hw2check("--only", "3.1", "--format", "html", "--output", str(html)).returncode == 1
+    assert "<table>" in html.read_text()
+
+
+def test_bad_input_writes_no_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    result = hw2check(str(tmp_path / "nope.toml"), "--output", str(target))
+    assert result.returncode == 2
+    assert not target.exists()
+
+
+def test_only_restricts_rows_to_question_prefixes() -> None:
+    result = hw2check("--only", "5,7", "--format", "json")
+    questions = {row["question"] for row in json.loads(result.stdout)["claims"]}
+    assert questions <= {"5a", "5b", "5c", "7"}
+    assert {"5a", "7"} <= questions
+
+
+def test_help_is_plain_and_fast() -> None:
+    result = hw2check("--help")
+    assert result.returncode == 0
+    for option in ("--format", "--only", "--examples", "--seed", "--jobs", "--timeout", "--output"):
+        assert option in result.stdout
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    code = (
+        "import sys; from hw2check.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('sympy', 'z3', 'hypothesis') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.stdout.strip().endswith("[]"), result.stdout

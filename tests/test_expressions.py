@@ -1,0 +1,168 @@
+"""The safe expression parser: what it accepts, exactly, and how it refuses hostile text."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import sympy
+
+from hw2check import errors
+from hw2check.expressions import (
+    MAX_DEPTH,
+    parse_condition,
+    parse_decimal,
+    parse_expression,
+)
+
+x, y = sympy.symbols("x y", real=True)
+XY = {"x": x, "y": y}
+
+
+def parse(text: str) -> sympy.Expr:
+    return parse_expression(text, XY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0.1", sympy.Rational(1, 10)),
+        ("1e-3", sympy.Rational(1, 1000)),
+        ("2.5E2", sympy.Integer(250)),
+        ("x^2", x**2),
+        ("x**2 + 3*y", x**2 + 3 * y),
+        ("-x + +y", -x + y),
+        ("ln(x)", sympy.log(x)),
+        ("log(x)", sympy.log(x)),
+        ("abs(x) - Abs(y)", sympy.Abs(x) - sympy.Abs(y)),
+        ("sigmoid(x)", 1 / (1 + sympy.exp(-x))),
+        ("sqrt(4)", sympy.Integer(2)),
+        ("exp(x)*sin(y)/cos(x) + tan(y)", sympy.exp(x) * sympy.sin(y) / sympy.cos(x) + sympy.tan(y)),
+        ("(x + 1)/(y - 2)", (x + 1) / (y - 2)),
+        ("10000", sympy.Integer(10000)),
+        ("x^-1", 1 / x),
+    ],
+)
+def test_accepted_expressions_are_built_exactly(text: str, expected: sympy.Expr) -> None:
+    assert sympy.simplify(parse(text) - expected) == 0
+
+
+def test_caret_binds_like_power_not_xor() -> None:
+    # Python's ^ binds looser than +; as a power it must bind tighter.
+    assert parse("x + 1^2") == x + 1
+
+
+def test_long_flat_sums_are_not_too_deep() -> None:
+    text = " + ".join(["x"] * 200)
+    assert parse(text) == 200 * x
+
+
+HOSTILE = [
+    ("__import__('os').system('touch /tmp/hw2check-pwned')", errors.ForbiddenSyntax),
+    ("x.__class__.__mro__", errors.ForbiddenSyntax),
+    ("(lambda: 1)()", errors.ForbiddenSyntax),
+    ("lambda: 1", errors.ForbiddenSyntax),
+    ("9**9**9**9", errors.NumberTooLarge),
+    ("x" * 100_000, errors.ExpressionTooLong),
+    ("(" * 5000 + "x" + ")" * 5000, errors.ExpressionTooLong),
+    ("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1), errors.NestingTooDeep),
+    ("-" * 500 + "x", errors.NestingTooDeep),
+    ("z + 1", errors.UnknownSymbol),
+    ("x; import os", errors.ExpressionSyntaxError),
+    ("x = 1", errors.ExpressionSyntaxError),
+    ("open('/etc/passwd')", errors.UnknownFunction),
+    ("x[0]", errors.ForbiddenSyntax),
+    ("'text'", errors.ForbiddenSyntax),
+    ("[x for x in y]", errors.ForbiddenSyntax),
+    ("x if y else 1", errors.ForbiddenSyntax),
+    ("(x := 1)", errors.ForbiddenSyntax),
+    ("True", errors.ForbiddenSyntax),
+    ("1j", errors.ForbiddenSyntax),
+    ("0x10", errors.ForbiddenSyntax),
+    ("100001", errors.NumberTooLarge),
+    ("x**10001", errors.NumberTooLarge),
+    ("(x**100)**101", errors.NumberTooLarge),
+    ("(10000**10000)**2", errors.NumberTooLarge),
+    ("10000**1000 * 10000**1000 * 10000**1000", errors.NumberTooLarge),
+    ("1e99999", errors.NumberTooLarge),
+    ("sqrt(x, y)", errors.WrongArity),
+    ("sqrt", errors.ForbiddenSyntax),
+    ("1/0", errors.InvalidValue),
+    ("x // 2", errors.ForbiddenSyntax),
+    ("x % 2", errors.ForbiddenSyntax),
+    ("", errors.ExpressionSyntaxError),
+    ("x y", errors.ExpressionSyntaxError),
+]
+
+
+@pytest.mark.parametrize(("text", "error"), HOSTILE, ids=[t[:30] for t, _ in HOSTILE])
+def test_hostile_text_gets_the_documented_error_fast(text: str, error: type) -> None:
+    start = time.perf_counter()
+    with pytest.raises(error) as raised:
+        parse(text)
+    # A generous bound: it catches a hang (the limits run before any algebra), not a speed.
+    assert time.perf_counter() - start < 2.0
+    assert isinstance(raised.value, errors.InputError)
+    assert str(raised.value)  # a message a user can read
+    assert "\n" not in str(raised.value)
+
+
+def test_hostile_text_has_no_side_effect() -> None:
+    marker = Path("/tmp/hw2check-pwned")
+    marker.unlink(missing_ok=True)
+    with pytest.raises(errors.InputError):
+        parse("__import__('os').system('touch /tmp/hw2check-pwned')")
+    assert not marker.exists()
+
+
+def test_unknown_symbol_names_the_symbol_and_what_is_allowed() -> None:
+    with pytest.raises(errors.UnknownSymbol) as raised:
+        parse("x + zeta")
+    assert raised.value.symbol == "zeta"
+    assert "zeta" in str(raised.value) and "x, y" in str(raised.value)
+    assert raised.value.offset == 4
+
+
+def test_offsets_refer_to_the_text_as_written() -> None:
+    with pytest.raises(errors.UnknownSymbol) as raised:
+        parse("x^2^2 + q")
+    assert raised.value.offset == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("eta > 0", 1), ("0 < eta < 1", 2), ("eta > 1/2 and eta <= 2", 2), ("eta>=1 and 0<eta<3", 3)],
+)
+def test_conditions(text: str, count: int) -> None:
+    eta = sympy.Symbol("eta", real=True)
+    relations = parse_condition(text, {"eta": eta})
+    assert len(relations) == count
+    assert all(isinstance(r, sympy.core.relational.Relational) for r in relations)
+
+
+@pytest.mark.parametrize("text", ["eta", "eta > 0 or eta < -1", "eta == 1", "not eta > 0", "eta + 1"])
+def test_non_conditions_are_refused(text: str) -> None:
+    with pytest.raises(errors.ExpressionError):
+        parse_condition(text, {"eta": sympy.Symbol("eta", real=True)})
+
+
+def test_condition_chain_means_each_pair() -> None:
+    eta = sympy.Symbol("eta", real=True)
+    low, high = parse_condition("0 < eta < 1", {"eta": eta})
+    assert low == sympy.StrictLessThan(0, eta)
+    assert high == sympy.StrictLessThan(eta, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("0.3510", sympy.Rational(351, 1000)), ("-2", -2), ("1e-3", sympy.Rational(1, 1000))],
+)
+def test_decimals_are_exact(text: str, value: sympy.Rational) -> None:
+    assert parse_decimal(text) == value
+
+
+@pytest.mark.parametrize("text", ["abc", "1.2.3", "--1", "", "nan", "inf", "0x1"])
+def test_bad_decimals(text: str) -> None:
+    with pytest.raises(errors.ExpressionError):
+        parse_decimal(text)

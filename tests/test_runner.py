@@ -1,0 +1,62 @@
+"""The runner: time limits, failures and parallelism never change what a row says."""
+
+from __future__ import annotations
+
+import time
+
+from hw2check.ledger import Check, Outcome, Verdict, proved
+from hw2check.runner import run_checks
+
+
+def fast(value: int) -> Outcome:
+    return proved("arithmetic", f"{value} + {value} = {2 * value}")
+
+
+def slow() -> Outcome:
+    time.sleep(60)
+    return proved("patience", "never reached")
+
+
+def broken() -> Outcome:
+    raise ZeroDivisionError("a defect in a check")
+
+
+def dies() -> Outcome:
+    import os
+
+    os._exit(3)
+
+
+def checks() -> list[Check]:
+    return [Check(f"c{n}", "3.1", f"check {n}", fast, (n,)) for n in range(7)]
+
+
+def test_rows_come_back_in_order_whatever_the_jobs() -> None:
+    one = run_checks(checks(), jobs=1, timeout=10)
+    two = run_checks(checks(), jobs=2, timeout=10)
+    assert [row.id for row in one] == [f"c{n}" for n in range(7)]
+    strip = [(r.id, r.verdict, r.evidence) for r in one]
+    assert strip == [(r.id, r.verdict, r.evidence) for r in two]
+    assert all(row.verdict is Verdict.PROVED for row in one)
+
+
+def test_a_check_over_its_time_limit_is_undecided_and_the_others_finish() -> None:
+    batch = [Check("slow", "3.1", "s", slow), *checks()[:2]]
+    start = time.perf_counter()
+    rows = run_checks(batch, jobs=2, timeout=0.5)
+    assert time.perf_counter() - start < 10
+    assert rows[0].verdict is Verdict.UNDECIDED
+    assert "time limit" in rows[0].evidence
+    assert [row.verdict for row in rows[1:]] == [Verdict.PROVED, Verdict.PROVED]
+
+
+def test_exceptions_and_dead_workers_become_undecided_rows() -> None:
+    batch = [Check("broken", "3.1", "b", broken), Check("dies", "3.1", "d", dies), *checks()[:1]]
+    rows = run_checks(batch, jobs=1, timeout=10)
+    assert rows[0].verdict is Verdict.UNDECIDED and "ZeroDivisionError" in rows[0].evidence
+    assert rows[1].verdict is Verdict.UNDECIDED and "died" in rows[1].evidence
+    assert rows[2].verdict is Verdict.PROVED
+
+
+def test_no_checks_no_workers() -> None:
+    assert run_checks([], jobs=4, timeout=1) == []

@@ -1,0 +1,191 @@
+"""Answer-sheet validation: every rule of SHEET.md, and the messages users see."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import sympy
+
+from hw2check.errors import ExpressionError, InputError, SheetError
+from hw2check.numbers import matches, read_number
+from hw2check.sheet import SEED_PATH, load_seed, load_sheet, parse_sheet, seed_text
+
+HEADER = '[sheet]\ntitle = "t"\n'
+
+
+def sheet(body: str) -> str:
+    return HEADER + body
+
+
+def error_of(text: str) -> InputError:
+    with pytest.raises(InputError) as raised:
+        parse_sheet(text, "s.toml")
+    return raised.value
+
+
+def test_the_seed_sheet_is_embedded_and_valid() -> None:
+    seed = load_seed()
+    assert seed.path == SEED_PATH
+    assert seed.title.startswith("HW2 solutions")
+    assert seed.q4.fd_step is not None and seed.q4.fd_step.value == Fraction(1, 100)
+    assert seed.q6.picked == 2
+    shared = Path(__file__).resolve().parents[2] / "shared" / "seed-sheet.toml"
+    if shared.exists():  # the package data is the contract's seed sheet, byte for byte
+        assert shared.read_text("utf-8") == seed_text()
+
+
+def test_a_minimal_sheet_makes_no_claims() -> None:
+    parsed = parse_sheet(HEADER, "s.toml")
+    assert parsed.title == "t" and parsed.author is None
+    assert parsed.q3_1.minimizer is None and parsed.q4.values is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        ("", "sheet", "missing [sheet]"),
+        ("[sheet]\n", "sheet.title", "missing title"),
+        ("[sheet]\ntitle = 3\n", "sheet.title", "not a string"),
+        ('[sheet]\ntitle = "t"\nauthor = 1\n', "sheet.author", "not a string"),
+        ('[sheet]\ntitle = "t"\ncourse = "x"\n', "sheet.course", "unknown key"),
+        (sheet("[q9]\nx = 1\n"), "q9", "unknown table"),
+        (sheet("[q3_1]\nanswer = 1\n"), "q3_1.answer", "unknown key"),
+        (sheet('[q3_1]\nminimizer = 3\n'), "q3_1.minimizer", "not an expression"),
+        (sheet('[q3_1]\nminimizer = "w_t - g/eta"\n'), "q3_1.minimizer", "unknown symbol 'eta'"),
+        (sheet('[q3_1]\nstep_size = "1/lam +"\n'), "q3_1.step_size", "not one arithmetic"),
+        (sheet("[q3_1]\ngd_converges_for_strictly_convex = 1\n"), "q3_1.gd_converges", "boolean"),
+        (sheet('[q3_2]\nbound = "avg_gap"\n'), "q3_2.bound", "unknown symbol 'avg_gap'"),
+        (sheet('[q3_3]\nbound = "eta"\n'), "q3_3.bound", "unknown symbol 'eta'"),
+        (sheet("[q4]\nvalues = [1.0]\n"), "q4.values", "pair"),
+        (sheet('[q4]\nvalues = [1.0, "x"]\n'), "q4.values[1]", "not a decimal"),
+        (sheet("[q4]\nvalues = [1.0, true]\n"), "q4.values[1]", "boolean"),
+        (sheet("[q4]\nfd_step = 0\n"), "q4.fd_step", "not positive"),
+        (sheet("[q4]\nfd_step = -0.01\n"), "q4.fd_step", "not positive"),
+        (sheet('[q4]\nfd_scheme = "sideways"\n'), "q4.fd_scheme", '"central"'),
+        (sheet("[q4]\nforward_mode = [[1, 2], [3]]\n"), "q4.forward_mode", "2x2"),
+        (sheet("[q4]\nreverse_mode = [[1, 2], [3, nan]]\n"), "q4.reverse_mode[1][1]", "finite"),
+        (sheet("[q4]\nfinite_difference = [1, 2, 3, 4]\n"), "q4.finite_difference", "2x2"),
+        (sheet('[q4]\nmethods_agree = "yes"\n'), "q4.methods_agree", "boolean"),
+        (sheet('[q4.graph_f1]\na = "cos(w1)"\nb = "a*z"\n'), "q4.graph_f1.b", "unknown symbol 'z'"),
+        (sheet('[q4.graph_f1]\na = "b + 1"\nb = "w1"\n'), "q4.graph_f1.a", "unknown symbol 'b'"),
+        (sheet('[q4.graph_f1]\nw1 = "w2"\n'), "q4.graph_f1.w1", "cannot name a node"),
+        (sheet('[q4.graph_f1]\n"a b" = "w2"\n'), "q4.graph_f1.a b", "cannot name a node"),
+        (sheet("[q4.graph_f2]\na = 1\n"), "q4.graph_f2.a", "not an expression"),
+        (sheet("[q4]\ngraph_f1 = 3\n"), "q4.graph_f1", "table of nodes"),
+        (sheet("[q5]\ncirculant_commutes_with_shift = 0\n"), "q5.circulant", "boolean"),
+        (sheet('[q6]\ncomponents = ["w"]\n'), "q6.components", "at least 2"),
+        (sheet('[q6]\ncomponents = ["w", "x"]\n'), "q6.components[1]", "unknown symbol 'x'"),
+        (
+            sheet('[q6]\ncomponents = ["w", "w**2"]\nstart = 0\npicked = 3\nstep_sizes = "eta > 0"\n'),
+            "q6.picked",
+            "names no component",
+        ),
+        (
+            sheet('[q6]\ncomponents = ["w", "w**2"]\npicked = 1\nstep_sizes = "eta > 0"\n'),
+            "q6.start",
+            "come together",
+        ),
+        (
+            sheet('[q6]\ncomponents = ["w", "w**2"]\nstart = 0\npicked = 1\nstep_sizes = "eta"\n'),
+            "q6.step_sizes",
+            "not a condition",
+        ),
+        (sheet('[q6]\nnext_iterate = "-eta"\n'), "q6.next_iterate", "needs"),
+        (sheet('[q6]\nnext_iterate_sign = "up"\n'), "q6.next_iterate_sign", '"positive"'),
+        (sheet("[q6]\nreal_roots = -1\n"), "q6.real_roots", "integer >= 0"),
+        (sheet("[q6]\nnonreal_roots = 1.5\n"), "q6.nonreal_roots", "integer >= 0"),
+        (sheet("[q6]\npicked = 0\n"), "q6.picked", "1-based"),
+        (sheet('[q6]\nstart = "sqrt(-1)"\n'), "q6.start", "not a real number"),
+        (sheet('[q6]\nstart = "w"\n'), "q6.start", "unknown symbol 'w'"),
+        ("[sheet\ntitle=1", None, "not valid TOML"),
+    ],
+)
+def test_invalid_sheets_name_file_key_problem_and_what_is_allowed(
+    text: str, key: str | None, words: str
+) -> None:
+    error = error_of(text)
+    message = str(error)
+    assert message.startswith("s.toml: ")
+    if key is not None:
+        assert error.key is not None and error.key.startswith(key), error.key
+        assert f": {error.key}: " in message
+    assert words in message, message
+    assert error.allowed, "the message says what is allowed"
+    assert "\n" not in message
+
+
+def test_graph_nodes_keep_their_order_and_may_use_earlier_nodes() -> None:
+    parsed = parse_sheet(sheet('[q4.graph_f2]\na = "w1 + w2"\nb = "log(a)"\nf = "b*a"\n'), "s")
+    graph = parsed.q4.graph_f2
+    assert graph is not None
+    assert [node.name for node in graph.nodes] == ["a", "b", "f"]
+    assert graph.nodes[2].expr == graph.nodes[1].symbol * graph.nodes[0].symbol
+
+
+def test_sgd_setting_is_read() -> None:
+    parsed = parse_sheet(
+        sheet(
+            '[q6]\ncomponents = ["(w-1)^2", "w**2", "exp(w)"]\nstart = "1/3"\npicked = 3\n'
+            'step_sizes = "0 < eta <= 1/2 and eta > 1/10"\nnext_iterate = "1/3 - eta*exp(1/3)"\n'
+        ),
+        "s",
+    )
+    q6 = parsed.q6
+    assert q6.start is not None and q6.start.expr == sympy.Rational(1, 3)
+    assert q6.step_sizes is not None and len(q6.step_sizes.relations) == 3
+    assert q6.components is not None and len(q6.components) == 3
+
+
+def test_missing_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
+    with pytest.raises(SheetError, match="missing.toml: no such file"):
+        load_sheet(tmp_path / "missing.toml")
+    with pytest.raises(SheetError, match="cannot be read"):
+        load_sheet(tmp_path)
+    binary = tmp_path / "b.toml"
+    binary.write_bytes(b"\xff\xfe\x00title")
+    with pytest.raises(SheetError, match="not UTF-8"):
+        load_sheet(binary)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "digits"),
+    [
+        (0.3510, Fraction(351, 1000), 3),
+        ("0.3510", Fraction(351, 1000), 4),
+        (2, Fraction(2), 0),
+        (-0.078735, Fraction(-78735, 1000000), 6),
+        (1e-05, Fraction(1, 100000), 5),
+        ("1.50e-3", Fraction(15, 10000), 5),
+        (0.01, Fraction(1, 100), 2),
+    ],
+)
+def test_stated_numbers_are_exact_decimals_with_their_digits(
+    raw: object, value: Fraction, digits: int
+) -> None:
+    number = read_number(raw)
+    assert number.value == value
+    assert number.digits == digits
+
+
+@pytest.mark.parametrize("raw", [True, "x", [1], float("inf"), None])
+def test_non_numbers_are_refused(raw: object) -> None:
+    with pytest.raises(SheetError):
+        read_number(raw)
+
+
+def test_matching_is_one_unit_in_the_last_stated_place() -> None:
+    import mpmath
+
+    true = mpmath.mpf("0.35017548837401463")
+    assert matches(read_number("0.3502"), true).matches  # rounding
+    assert matches(read_number("0.3501"), true).matches  # truncation
+    assert not matches(read_number("0.3503"), true).matches
+    assert not matches(read_number("0.35030"), true).matches
+    assert not matches(read_number(-0.078735), true).matches
+
+
+def test_expression_errors_are_input_errors() -> None:
+    assert issubclass(ExpressionError, InputError)
+    assert issubclass(SheetError, InputError)
