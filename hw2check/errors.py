@@ -29,7 +29,9 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = ": ".join(part for part in (self.file, self.key) if part)
         text = self.problem if not self.allowed else f"{self.problem}; {self.allowed}"
-        return f"{where}: {text}" if where else text
+        message = f"{where}: {text}" if where else text
+        # A file or key name may hold line breaks; the message stays one line.
+        return message.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class SheetError(InputError):

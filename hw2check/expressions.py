@@ -98,25 +98,33 @@ _LEVEL: Mapping[type[ast.operator], int] = MappingProxyType(
 )
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """Untrusted text as it may appear in a one-line message: quoted, escaped, clipped."""
+    clipped = text if len(text) <= limit else text[: limit - 3] + "..."
+    return repr(clipped)
+
+
 def parse_decimal(text: str) -> Fraction:
     """Read a decimal numeral (``"0.3510"``, ``"1e-3"``, ``"-2"``) as an exact rational."""
     stripped = text.strip()
     body = stripped.lstrip("+-")
     if len(stripped) - len(body) > 1 or not body or not _DECIMAL_TEXT.fullmatch(body):
-        raise ExpressionSyntaxError(f"'{text}' is not a decimal number", "for example 0.25 or 1e-3")
+        raise ExpressionSyntaxError(
+            f"{shown(text)} is not a decimal number", "for example 0.25 or 1e-3"
+        )
     try:
         value = Decimal(stripped)
     except InvalidOperation:
         raise ExpressionSyntaxError(
-            f"'{text}' is not a decimal number", "for example 0.25 or 1e-3"
+            f"{shown(text)} is not a decimal number", "for example 0.25 or 1e-3"
         ) from None
     if not value.is_finite():
-        raise InvalidValue(f"'{text}' is not finite", "a finite decimal number")
+        raise InvalidValue(f"{shown(text)} is not finite", "a finite decimal number")
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     if abs(exponent) > MAX_INTEGER + len(body):
         raise NumberTooLarge(
-            f"the decimal exponent of '{text}' is too large",
+            f"the decimal exponent of {shown(text)} is too large",
             f"exponents of absolute value at most {MAX_INTEGER}",
         )
     return Fraction(value)
@@ -191,13 +199,13 @@ def _parse_tree(source: _Source) -> ast.expr:
     except SyntaxError as error:
         column = (error.offset or 1) - 1
         raise ExpressionSyntaxError(
-            f"'{source.original}' is not one arithmetic expression ({error.msg})",
+            f"{shown(source.original)} is not one arithmetic expression ({error.msg})",
             ALLOWED_SYNTAX,
             offset=max(column, 0),
         ) from None
     except (MemoryError, RecursionError, ValueError):
         raise ExpressionSyntaxError(
-            f"'{source.original[:40]}' cannot be parsed", ALLOWED_SYNTAX
+            f"{shown(source.original)} cannot be parsed", ALLOWED_SYNTAX
         ) from None
     if _tree_depth(tree) > MAX_DEPTH:
         raise NestingTooDeep(
@@ -245,7 +253,7 @@ class _Builder:
         if isinstance(value, int):
             if not _INTEGER_TEXT.fullmatch(text):
                 raise ForbiddenSyntax(
-                    f"the number '{text}' is not a decimal integer",
+                    f"the number {shown(text)} is not a decimal integer",
                     "decimal numbers such as 12, 0.5 or 1e-3",
                     offset=offset,
                 )
@@ -360,13 +368,13 @@ def _describe(node: ast.AST) -> str:
 def _check_finite(result: sympy.Basic, source: _Source) -> None:
     if result.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
         raise InvalidValue(
-            f"'{source.original}' has no finite value (division by zero?)",
+            f"{shown(source.original)} has no finite value (division by zero?)",
             "expressions with a finite value",
         )
     for number in result.atoms(sympy.Rational):
         if int(number.p).bit_length() + int(number.q).bit_length() > MAX_NUMBER_BITS:
             raise NumberTooLarge(
-                f"'{source.original[:40]}' holds a number too large to compute with exactly",
+                f"{shown(source.original)} holds a number too large to compute with exactly",
                 f"exact numbers of at most {MAX_NUMBER_BITS} bits",
             )
 
@@ -393,7 +401,7 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
     for part in parts:
         if not isinstance(part, ast.Compare):
             raise ForbiddenSyntax(
-                f"'{text}' is not a condition",
+                f"{shown(text)} is not a condition",
                 "a comparison such as 'eta > 0', a chain '0 < eta < 1', or several joined by 'and'",
                 offset=source.offset(part),
             )

@@ -19,7 +19,7 @@ from typing import Any
 import sympy
 
 from hw2check.errors import InputError, SheetError
-from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression
+from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression, shown
 from hw2check.numbers import StatedNumber, read_number
 
 SEED_PATH = "<built-in seed sheet>"
@@ -262,7 +262,7 @@ def _start(raw: Any) -> Expression:
         value = number.value
         expression = Expression(number.text, sympy.Rational(value.numerator, value.denominator))
     if expression.expr.is_extended_real is not True:
-        raise SheetError(f"'{expression.text}' is not a real number", "a real number")
+        raise SheetError(f"{shown(expression.text)} is not a real number", "a real number")
     return expression
 
 
@@ -280,7 +280,7 @@ def _graph(raw: Any) -> Graph:
     for name, text in raw.items():
         if not _NODE_NAME.fullmatch(name) or name in known or name in FUNCTIONS:
             raise SheetError(
-                f"'{name}' cannot name a node",
+                f"{shown(name)} cannot name a node",
                 "an identifier other than w1, w2 and the function names",
             ).located(key=name)
         try:
@@ -306,6 +306,8 @@ def _item(read: Callable[[Any], Any], raw: Any, suffix: str) -> Any:
 
 
 def _shown(raw: Any) -> str:
+    if isinstance(raw, str):
+        return shown(raw)
     text = repr(raw)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -375,7 +377,7 @@ def _read_table(name: str, raw: Any) -> Any:
         reader = readers.get(key)
         if reader is None:
             raise SheetError(
-                f"unknown key '{key}'", "keys allowed here: " + ", ".join(readers)
+                f"unknown key {shown(key)}", "keys allowed here: " + ", ".join(readers)
             ).located(key=f"{name}.{key}")
         try:
             values[key] = reader(value)
@@ -433,9 +435,9 @@ def _validate(document: dict[str, Any], path: str) -> Sheet:
         ).located(key="sheet")
     for key in header:
         if key not in ("title", "author"):
-            raise SheetError(f"unknown key '{key}'", "keys allowed here: title, author").located(
-                key=f"sheet.{key}"
-            )
+            raise SheetError(
+                f"unknown key {shown(key)}", "keys allowed here: title, author"
+            ).located(key=f"sheet.{key}")
     if "title" not in header:
         raise SheetError("missing title", 'title = "..." (a string)').located(key="sheet.title")
     tables: dict[str, Any] = {}
@@ -444,7 +446,7 @@ def _validate(document: dict[str, Any], path: str) -> Sheet:
             continue
         if name not in _TABLES:
             raise SheetError(
-                f"unknown table [{name}]", "tables allowed: sheet, " + ", ".join(_TABLES)
+                f"unknown table [{shown(name)}]", "tables allowed: sheet, " + ", ".join(_TABLES)
             ).located(key=name)
         tables[name] = _read_table(name, raw)
     sheet = Sheet(

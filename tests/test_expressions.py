@@ -38,7 +38,10 @@ def parse(text: str) -> sympy.Expr:
         ("abs(x) - Abs(y)", sympy.Abs(x) - sympy.Abs(y)),
         ("sigmoid(x)", 1 / (1 + sympy.exp(-x))),
         ("sqrt(4)", sympy.Integer(2)),
-        ("exp(x)*sin(y)/cos(x) + tan(y)", sympy.exp(x) * sympy.sin(y) / sympy.cos(x) + sympy.tan(y)),
+        (
+            "exp(x)*sin(y)/cos(x) + tan(y)",
+            sympy.exp(x) * sympy.sin(y) / sympy.cos(x) + sympy.tan(y),
+        ),
         ("(x + 1)/(y - 2)", (x + 1) / (y - 2)),
         ("10000", sympy.Integer(10000)),
         ("x^-1", 1 / x),
@@ -141,7 +144,9 @@ def test_conditions(text: str, count: int) -> None:
     assert all(isinstance(r, sympy.core.relational.Relational) for r in relations)
 
 
-@pytest.mark.parametrize("text", ["eta", "eta > 0 or eta < -1", "eta == 1", "not eta > 0", "eta + 1"])
+@pytest.mark.parametrize(
+    "text", ["eta", "eta > 0 or eta < -1", "eta == 1", "not eta > 0", "eta + 1"]
+)
 def test_non_conditions_are_refused(text: str) -> None:
     with pytest.raises(errors.ExpressionError):
         parse_condition(text, {"eta": sympy.Symbol("eta", real=True)})

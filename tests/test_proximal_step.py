@@ -64,9 +64,7 @@ def test_wrong_forms_are_refuted_with_an_exact_witness(key: str, text: str) -> N
     verdict, witness = rows(f'{key} = "{text}"\n')[f"q3_1.{key}"]
     assert verdict is Verdict.REFUTED
     assert witness is not None
-    symbols = {"minimizer": {"w_t", "g", "lam"}, "step_size": {"lam"}}.get(
-        key, {"w", "w_t", "lam"}
-    )
+    symbols = {"minimizer": {"w_t", "g", "lam"}, "step_size": {"lam"}}.get(key, {"w", "w_t", "lam"})
     assert set(witness) == symbols
     point = {name: sympy.Rational(value) for name, value in witness.items()}
     assert point["lam"] > 0

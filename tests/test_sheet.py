@@ -52,7 +52,7 @@ def test_a_minimal_sheet_makes_no_claims() -> None:
         ('[sheet]\ntitle = "t"\ncourse = "x"\n', "sheet.course", "unknown key"),
         (sheet("[q9]\nx = 1\n"), "q9", "unknown table"),
         (sheet("[q3_1]\nanswer = 1\n"), "q3_1.answer", "unknown key"),
-        (sheet('[q3_1]\nminimizer = 3\n'), "q3_1.minimizer", "not an expression"),
+        (sheet("[q3_1]\nminimizer = 3\n"), "q3_1.minimizer", "not an expression"),
         (sheet('[q3_1]\nminimizer = "w_t - g/eta"\n'), "q3_1.minimizer", "unknown symbol 'eta'"),
         (sheet('[q3_1]\nstep_size = "1/lam +"\n'), "q3_1.step_size", "not one arithmetic"),
         (sheet("[q3_1]\ngd_converges_for_strictly_convex = 1\n"), "q3_1.gd_converges", "boolean"),
@@ -78,7 +78,9 @@ def test_a_minimal_sheet_makes_no_claims() -> None:
         (sheet('[q6]\ncomponents = ["w"]\n'), "q6.components", "at least 2"),
         (sheet('[q6]\ncomponents = ["w", "x"]\n'), "q6.components[1]", "unknown symbol 'x'"),
         (
-            sheet('[q6]\ncomponents = ["w", "w**2"]\nstart = 0\npicked = 3\nstep_sizes = "eta > 0"\n'),
+            sheet(
+                '[q6]\ncomponents = ["w", "w**2"]\nstart = 0\npicked = 3\nstep_sizes = "eta > 0"\n'
+            ),
             "q6.picked",
             "names no component",
         ),
