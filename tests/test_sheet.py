@@ -141,7 +141,7 @@ def test_sgd_setting_is_read() -> None:
 
 
 def test_missing_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
-    with pytest.raises(SheetError, match="missing.toml: no such file"):
+    with pytest.raises(SheetError, match=r"missing\.toml: no such file"):
         load_sheet(tmp_path / "missing.toml")
     with pytest.raises(SheetError, match="cannot be read"):
         load_sheet(tmp_path)
