@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import pickle
 import resource
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -103,11 +104,42 @@ def _stop(worker: _Worker) -> None:
     worker.connection.close()
 
 
+def _same_work(check: Check) -> object:
+    """A key equal for checks that would compute the same outcome (same function and args)."""
+    try:
+        return pickle.dumps((check.decide, check.args), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # not picklable: never shared
+        return object()
+
+
 def run_checks(checks: Sequence[Check], *, jobs: int, timeout: float) -> list[Row]:
-    """Decide every check with at most ``jobs`` workers; each check gets ``timeout`` seconds."""
+    """Decide every check once per distinct work; rows come back in the order of ``checks``.
+
+    A class of sheets repeats many answers: identical checks are decided once and every row
+    that asks for the same work gets that outcome under its own id and statement.
+    """
+    first: dict[object, int] = {}
+    unique: list[Check] = []
+    position = []
+    for check in checks:
+        key = _same_work(check)
+        if key not in first:
+            first[key] = len(unique)
+            unique.append(check)
+        position.append(first[key])
+    decided = _run_unique(unique, jobs=jobs, timeout=timeout)
+    return [
+        replace(decided[index], id=check.id, question=check.question, statement=check.statement)
+        for check, index in zip(checks, position, strict=True)
+    ]
+
+
+def _run_unique(checks: Sequence[Check], *, jobs: int, timeout: float) -> list[Row]:
     results: list[Row | None] = [None] * len(checks)
     pending = list(range(len(checks)))
     pending.reverse()
+    if not checks:
+        return []
     workers = [_start_worker() for _ in range(max(1, min(jobs, len(checks))))]
     try:
         while pending or any(worker.index is not None for worker in workers):

@@ -60,3 +60,14 @@ def test_exceptions_and_dead_workers_become_undecided_rows() -> None:
 
 def test_no_checks_no_workers() -> None:
     assert run_checks([], jobs=4, timeout=1) == []
+
+
+def test_identical_work_is_decided_once_but_reported_under_every_id() -> None:
+    batch = [Check("a", "3.1", "first", fast, (4,)), Check("b", "3.2", "second", fast, (4,))]
+    rows = run_checks([*batch, Check("c", "3.3", "third", fast, (5,))], jobs=2, timeout=10)
+    assert [(row.id, row.question, row.statement) for row in rows] == [
+        ("a", "3.1", "first"),
+        ("b", "3.2", "second"),
+        ("c", "3.3", "third"),
+    ]
+    assert rows[0].evidence == rows[1].evidence != rows[2].evidence
