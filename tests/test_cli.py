@@ -215,3 +215,14 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert result.stdout.strip().endswith("[]"), result.stdout
+
+
+def test_jobs_1_and_jobs_2_print_the_same_ledger_apart_from_seconds() -> None:
+    def ledger(jobs: str) -> list[dict[str, object]]:
+        result = hw2check("--format", "json", "--jobs", jobs)
+        rows: list[dict[str, object]] = json.loads(result.stdout)["claims"]
+        for row in rows:
+            row.pop("seconds")
+        return rows
+
+    assert ledger("1") == ledger("2")
