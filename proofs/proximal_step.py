@@ -11,7 +11,7 @@ Main results:
 - ``prove_coordinate_minimizer``: per coordinate, phi' = g + lam (w - w_t) vanishes only at
   w_t - g/lam, phi'' = lam > 0, and phi(w) = phi(m) + (lam/2)(w - m)^2 with m = w_t - g/lam,
   so m is the unique global minimizer; summing over coordinates gives every dimension.
-- ``prove_hessian_is_lam_identity``: for d = 1..6 with symbolic vectors, grad phi = 0 has the
+- ``prove_hessian_is_lam_identity``: for d = 1..4 with symbolic vectors, grad phi = 0 has the
   single solution w_t - g/lam and the Hessian is lam I.
 - ``prove_proximal_step``: both together: the argmin is the gradient step with eta = 1/lam.
 - ``gd_divergence_witness``: gradient descent with step 1/lam does not reach the minimum of
@@ -53,23 +53,33 @@ class Derivation:
         return "\n".join(f"  [{'ok' if ok else 'FAILED'}] {step}" for step, ok in self.steps)
 
 
+def _linear_root(expression: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr | None:
+    """The single root of an expression of degree 1 in ``variable`` (None otherwise)."""
+    poly = sympy.Poly(expression, variable)
+    if poly.degree() != 1:
+        return None
+    slope, intercept = poly.all_coeffs()
+    return sympy.cancel(-intercept / slope) if slope.is_nonzero else None
+
+
 def prove_coordinate_minimizer() -> Derivation:
     """One coordinate: stationary point, curvature and the completed square."""
     phi = G * (W - W_T) + LAM / 2 * (W - W_T) ** 2
     first = sympy.diff(phi, W)
-    stationary = sympy.solve(sympy.Eq(first, 0), W, dict=False)
+    root = _linear_root(first, W)
     second = sympy.diff(phi, W, 2)
-    square = LAM / 2 * (W - MINIMIZER) ** 2 + phi.subs(W, MINIMIZER)
+    at_minimizer = sympy.expand(phi.subs(W, MINIMIZER))
+    square = LAM / 2 * (W - MINIMIZER) ** 2 + at_minimizer
     return Derivation(
         (
             (f"phi'(w) = {first}", sympy.expand(first - (G + LAM * (W - W_T))) == 0),
             (
-                f"phi'(w) = 0 has the single solution w = {stationary}",
-                len(stationary) == 1 and sympy.simplify(stationary[0] - MINIMIZER) == 0,
+                f"phi'(w) is of degree 1 in w with slope lam != 0: its single root is w = {root}",
+                root is not None and sympy.expand(root - MINIMIZER) == 0,
             ),
             (f"phi''(w) = {second} > 0 since lam > 0", bool(second.is_positive)),
             (
-                f"phi(w) = (lam/2)(w - ({MINIMIZER}))**2 + ({sympy.factor(phi.subs(W, MINIMIZER))})"
+                f"phi(w) = (lam/2)(w - ({MINIMIZER}))**2 + ({sympy.factor(at_minimizer)})"
                 " identically, so w_t - g/lam is the unique global minimizer",
                 sympy.expand(phi - square) == 0,
             ),
@@ -77,8 +87,12 @@ def prove_coordinate_minimizer() -> Derivation:
     )
 
 
-def prove_hessian_is_lam_identity(max_dimension: int = 6) -> Derivation:
-    """Vectors of dimension 1..max_dimension: the gradient's root and the Hessian."""
+def prove_hessian_is_lam_identity(max_dimension: int = 4) -> Derivation:
+    """Vectors of dimension 1..max_dimension: the gradient's root and the Hessian.
+
+    The gradient is affine in w; its Jacobian (the Hessian) is lam*I, invertible for lam > 0,
+    so the gradient has exactly one root, and substitution shows it is w_t - g/lam.
+    """
     steps = []
     for d in range(1, max_dimension + 1):
         w = sympy.Matrix(sympy.symbols(f"w1:{d + 1}", real=True))
@@ -87,14 +101,13 @@ def prove_hessian_is_lam_identity(max_dimension: int = 6) -> Derivation:
         phi = (g.T * (w - w_t))[0] + LAM / 2 * ((w - w_t).T * (w - w_t))[0]
         gradient = sympy.Matrix([sympy.diff(phi, x) for x in w])
         hessian = sympy.hessian(phi, list(w))
-        roots = sympy.solve(list(gradient), list(w), dict=True)
-        unique = len(roots) == 1 and all(
-            sympy.simplify(roots[0][w[i]] - (w_t[i] - g[i] / LAM)) == 0 for i in range(d)
-        )
+        candidate = {w[i]: w_t[i] - g[i] / LAM for i in range(d)}
+        vanishes = all(sympy.expand(entry.subs(candidate)) == 0 for entry in gradient)
         steps.append(
             (
-                f"d = {d}: grad phi = 0 only at w_t - g/lam, Hessian = lam*I_{d}",
-                unique and hessian == LAM * sympy.eye(d),
+                f"d = {d}: Hessian = lam*I_{d} (so grad phi, affine, has one root) and "
+                "grad phi(w_t - g/lam) = 0",
+                vanishes and hessian == LAM * sympy.eye(d),
             )
         )
     return Derivation(tuple(steps))
@@ -108,7 +121,7 @@ def prove_proximal_step() -> Outcome:
             "SymPy", "a step of the derivation did not simplify:\n" + coordinate.text()
         )
     return proved(
-        "SymPy: per-coordinate derivation (any dimension) and explicit d = 1..6",
+        "SymPy: per-coordinate derivation (any dimension) and explicit d = 1..4",
         "phi separates by coordinate; per coordinate phi' = g + lam(w - w_t) = 0 only at "
         "w_t - g/lam, phi'' = lam > 0 and phi(w) - phi(m) = (lam/2)(w - m)**2; so the argmin "
         "is w_t - grad f(w_t)/lam with Hessian lam*I, a gradient step with eta = 1/lam",
