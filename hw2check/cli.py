@@ -108,7 +108,7 @@ def _sort(rows: Sequence[Row]) -> list[Row]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
-    from hw2check.runner import run_checks
+    from hw2check.runner import Pool
     from hw2check.sheet import Sheet, load_seed, load_sheet
     from hw2check.topics import Settings, topics
 
@@ -133,18 +133,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         for check in module.theorem_checks(settings)
         if selected(check.question, args.only)
     ]
-    theorem_rows = run_checks(theorem_checks, jobs=args.jobs, timeout=args.timeout)
-    theorems = {row.id: row for row in theorem_rows}
-
-    claim_checks = []
-    owners = []
-    for number, sheet in enumerate(sheets):
-        for module in modules:
-            for check in module.claim_checks(sheet, settings, theorems):
-                if selected(check.question, args.only):
-                    claim_checks.append(check)
-                    owners.append(number)
-    claim_rows = run_checks(claim_checks, jobs=args.jobs, timeout=args.timeout)
+    with Pool(jobs=args.jobs, timeout=args.timeout) as pool:
+        theorem_rows = pool.run(theorem_checks)
+        theorems = {row.id: row for row in theorem_rows}
+        claim_checks = []
+        owners = []
+        for number, sheet in enumerate(sheets):
+            for module in modules:
+                for check in module.claim_checks(sheet, settings, theorems):
+                    if selected(check.question, args.only):
+                        claim_checks.append(check)
+                        owners.append(number)
+        claim_rows = pool.run(claim_checks)
 
     ledgers = []
     for number, sheet in enumerate(sheets):

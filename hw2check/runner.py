@@ -113,35 +113,66 @@ def _same_work(check: Check) -> object:
 
 
 def run_checks(checks: Sequence[Check], *, jobs: int, timeout: float) -> list[Row]:
-    """Decide every check once per distinct work; rows come back in the order of ``checks``.
-
-    A class of sheets repeats many answers: identical checks are decided once and every row
-    that asks for the same work gets that outcome under its own id and statement.
-    """
-    first: dict[object, int] = {}
-    unique: list[Check] = []
-    position = []
-    for check in checks:
-        key = _same_work(check)
-        if key not in first:
-            first[key] = len(unique)
-            unique.append(check)
-        position.append(first[key])
-    decided = _run_unique(unique, jobs=jobs, timeout=timeout)
-    return [
-        replace(decided[index], id=check.id, question=check.question, statement=check.statement)
-        for check, index in zip(checks, position, strict=True)
-    ]
+    """Decide ``checks`` in a pool of its own (see ``Pool.run``)."""
+    with Pool(jobs=jobs, timeout=timeout) as pool:
+        return pool.run(checks)
 
 
-def _run_unique(checks: Sequence[Check], *, jobs: int, timeout: float) -> list[Row]:
-    results: list[Row | None] = [None] * len(checks)
-    pending = list(range(len(checks)))
-    pending.reverse()
-    if not checks:
-        return []
-    workers = [_start_worker() for _ in range(max(1, min(jobs, len(checks))))]
-    try:
+class Pool:
+    """Up to ``jobs`` worker processes, kept across batches so their imports stay warm."""
+
+    def __init__(self, *, jobs: int, timeout: float) -> None:
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                worker.connection.send(None)
+            worker.process.join(timeout=1)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.connection.close()
+        self.workers = []
+
+    def run(self, checks: Sequence[Check]) -> list[Row]:
+        """Decide every check once per distinct work; rows come back in the order of ``checks``.
+
+        A class of sheets repeats many answers: identical checks are decided once and every
+        row that asks for the same work gets that outcome under its own id and statement.
+        """
+        first: dict[object, int] = {}
+        unique: list[Check] = []
+        position = []
+        for check in checks:
+            key = _same_work(check)
+            if key not in first:
+                first[key] = len(unique)
+                unique.append(check)
+            position.append(first[key])
+        decided = self._run_unique(unique)
+        return [
+            replace(decided[index], id=check.id, question=check.question, statement=check.statement)
+            for check, index in zip(checks, position, strict=True)
+        ]
+
+    def _replace(self, position: int) -> None:
+        _stop(self.workers[position])
+        self.workers[position] = _start_worker()
+
+    def _run_unique(self, checks: Sequence[Check]) -> list[Row]:
+        timeout = self.timeout
+        results: list[Row | None] = [None] * len(checks)
+        pending = list(range(len(checks)))
+        pending.reverse()
+        while len(self.workers) < min(self.jobs, len(checks)):
+            self.workers.append(_start_worker())
+        workers = self.workers
         while pending or any(worker.index is not None for worker in workers):
             for worker in workers:
                 if worker.index is None and pending:
@@ -159,9 +190,10 @@ def _run_unique(checks: Sequence[Check], *, jobs: int, timeout: float) -> list[R
             busy = [worker for worker in workers if worker.index is not None]
             if not busy:
                 continue
-            now = time.perf_counter()
             nearest = min(worker.started + timeout for worker in busy)
-            ready = wait([worker.connection for worker in busy], max(0.0, nearest - now))
+            ready = wait(
+                [worker.connection for worker in busy], max(0.0, nearest - time.perf_counter())
+            )
             for position, worker in enumerate(workers):
                 if worker.index is None:
                     continue
@@ -175,8 +207,7 @@ def _run_unique(checks: Sequence[Check], *, jobs: int, timeout: float) -> list[R
                             undecided("none", "the worker process died (out of memory?)"),
                             time.perf_counter() - worker.started,
                         )
-                        _stop(worker)
-                        workers[position] = _start_worker()
+                        self._replace(position)
                         continue
                     results[index] = Row.of(check, outcome, seconds)
                     worker.index = None
@@ -186,15 +217,5 @@ def _run_unique(checks: Sequence[Check], *, jobs: int, timeout: float) -> list[R
                         undecided("time limit", f"time limit of {timeout:g} s reached"),
                         timeout,
                     )
-                    _stop(worker)
-                    workers[position] = _start_worker()
-    finally:
-        for worker in workers:
-            with contextlib.suppress(OSError):
-                worker.connection.send(None)
-            worker.process.join(timeout=1)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join()
-            worker.connection.close()
-    return [row for row in results if row is not None]
+                    self._replace(position)
+        return [row for row in results if row is not None]
