@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import mpmath
 
-from hw2check.numbers import StatedNumber, matches
+from hw2check.numbers import StatedNumber, compare
 from hw2check.sheet import load_seed
 from hw2check.topics import Settings
 from proofs.autodiff import (
@@ -80,7 +80,7 @@ def naive() -> int:
                 hits = 0
                 for chosen in candidates:
                     value = jacobian_row(_with_slips(run, chosen), mode)[j]
-                    verdict = matches(stated, value, 30)
+                    verdict = compare(stated, value, 30)
                     hits += verdict is not None and verdict.matches
                 if hits:
                     found += hits

@@ -5,7 +5,7 @@ A number stated with k digits after the decimal point matches a true value v whe
 pass.
 
 The comparison is decided in exact rational arithmetic.  A true value is an mpmath number
-known to ``digits`` digits: its error is at most 10^-digits * max(1, |v|).  ``matches``
+known to ``digits`` digits: its error is at most 10^-digits * max(1, |v|).  ``compare``
 answers only when the whole error interval lies on one side of the tolerance; otherwise it
 says the value must be recomputed with more digits, and ``decide_match`` does exactly that,
 doubling the digits, so no answer ever depends on a rounding error.
@@ -100,7 +100,13 @@ class Match:
         )
 
 
-def matches(stated: StatedNumber, true_value: mpmath.mpf, digits: int) -> Match | None:
+def matches(stated: StatedNumber, true_value: mpmath.mpf) -> Match:
+    """Compare ``stated`` with ``true_value`` taken as exact (the binary number it holds)."""
+    difference = abs(stated.value - exact(mpmath.mpf(true_value)))
+    return Match(difference <= stated.tolerance, difference, true_value, mpmath.mp.dps)
+
+
+def compare(stated: StatedNumber, true_value: mpmath.mpf, digits: int) -> Match | None:
     """Compare ``stated`` with a true value known to ``digits`` digits (see the module doc).
 
     ``None`` when the error of the true value could flip the answer.
@@ -130,7 +136,7 @@ def decide_match(
     """
     digits = first_digits
     while digits <= max_digits:
-        outcome = matches(stated, value_at(digits), digits)
+        outcome = compare(stated, value_at(digits), digits)
         if outcome is not None:
             return outcome
         digits *= 2

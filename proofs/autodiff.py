@@ -59,9 +59,9 @@ from hw2check.numbers import (
     FIRST_DIGITS,
     Match,
     StatedNumber,
+    compare,
     decide_match,
     decimal_text,
-    matches,
     read_number,
 )
 from hw2check.sheet import SYMBOLS, Graph, GraphNode, Sheet
@@ -801,7 +801,7 @@ def locate_slips(
             explanations = []
             for chosen in candidates:
                 value = jacobian_row(_with_slips(run, chosen), mode)[input]
-                verdict = matches(stated, value, 30)
+                verdict = compare(stated, value, 30)
                 if verdict is not None and verdict.matches:
                     explanations.append((chosen, +value))
             if explanations:

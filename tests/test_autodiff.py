@@ -13,7 +13,7 @@ from hypothesis import given, settings
 
 from hw2check.errors import InputError
 from hw2check.ledger import Outcome, Verdict
-from hw2check.numbers import decide_match, matches, read_number
+from hw2check.numbers import compare, decide_match, matches, read_number
 from hw2check.sheet import Sheet, load_seed, parse_sheet
 from hw2check.topics import Settings
 from proofs import autodiff
@@ -28,7 +28,13 @@ from proofs.autodiff import (
     mode_disagreement,
     prove_autodiff_agreement,
 )
-from properties.autodiff import cases, disagreement, graph_of_spec, violates_agreement
+from properties.autodiff import (
+    REFERENCE_SPECS,
+    cases,
+    disagreement,
+    graph_of_spec,
+    violates_agreement,
+)
 
 
 def f1(w1: float, w2: float) -> float:
@@ -191,13 +197,16 @@ def test_a_step_outside_the_domain_is_undecided() -> None:
 
 def test_matching_is_exact_and_signed() -> None:
     stated = read_number("-0.3856")
-    found = matches(stated, mpmath.mpf("-0.38557"), 40)
+    found = compare(stated, mpmath.mpf("-0.38557"), 40)
     assert found is not None and found.matches
-    far = matches(stated, mpmath.mpf("0.3856"), 40)
+    far = compare(stated, mpmath.mpf("0.3856"), 40)
     assert far is not None and not far.matches
     assert float(far.difference) == pytest.approx(0.7712)
-    # a value within the error of the boundary is not decided at that precision
-    assert matches(read_number("1.1"), mpmath.mpf(1), 40) is None
+    # a value within the error of the boundary is not decided at that precision ...
+    assert compare(read_number("1.1"), mpmath.mpf(1), 40) is None
+    # ... but taken as exact, a difference of exactly one unit matches
+    assert matches(read_number("1.1"), mpmath.mpf(1)).matches
+    assert not matches(read_number("-1.1"), mpmath.mpf(1)).matches
     assert decide_match(read_number("1.1"), lambda d: mpmath.mpf(1), max_digits=80) is None
 
 
@@ -333,6 +342,12 @@ def test_agreement_has_teeth() -> None:
     gradient = [sympy.diff(autodiff.compose(graph_of_spec(spec)), w) for w in INPUTS]
     nudged = [gradient[0] + sympy.Rational(1, 10**20), gradient[1]]
     assert mode_disagreement(graph_of_spec(spec), nudged, POINT, 35) > AGREEMENT
+
+
+def test_reference_specs_are_the_reference_functions() -> None:
+    for name, spec in REFERENCE_SPECS.items():
+        difference = autodiff.compose(graph_of_spec(spec)) - autodiff.REFERENCE_FUNCTIONS[name]
+        assert sympy.expand(difference) == 0
 
 
 @settings(max_examples=40)
