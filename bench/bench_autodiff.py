@@ -16,6 +16,7 @@ import itertools
 import time
 from collections.abc import Callable
 
+import hypothesis  # noqa: F401  (loaded before the workers fork, as the other topics do)
 import mpmath
 
 from hw2check.numbers import StatedNumber, compare

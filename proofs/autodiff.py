@@ -1036,7 +1036,8 @@ def trace_table(name: str, graph: Graph) -> str:
     for i, node in enumerate(run.tape.names):
         cells = [run.values[i], tangents[0][i], tangents[1][i], adjoints[i]]
         lines.append(
-            f"  {node:<6}{exprs[i]:<14}" + "".join(f"{mpmath.nstr(c, 8):>14}" for c in cells)
+            f"  {node:<6}{exprs[i]:<14}"
+            + "".join(f"{mpmath.nstr(mpmath.mpf(c), 8):>14}" for c in cells)
         )
     return "\n".join(lines)
 

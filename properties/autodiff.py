@@ -66,11 +66,20 @@ REFERENCE_SPECS: dict[str, Spec] = {
 }
 
 
+def _node(code: int) -> tuple[str, int, int]:
+    operation, rest = divmod(code, (MAX_BACK + 1) ** 2)
+    return _NAMES[operation], *divmod(rest, MAX_BACK + 1)
+
+
+_NAMES = sorted(OPERATIONS)
+
+
 def graphs(max_nodes: int = MAX_NODES) -> st.SearchStrategy[Spec]:
-    """The reference graphs, or random graphs of 1..max_nodes nodes."""
-    node = st.tuples(
-        st.sampled_from(sorted(OPERATIONS)), st.integers(0, MAX_BACK), st.integers(0, MAX_BACK)
-    )
+    """The reference graphs, or random graphs of 1..max_nodes nodes.
+
+    A node is one integer draw (operation, i, j packed), which keeps generation cheap.
+    """
+    node = st.integers(0, len(OPERATIONS) * (MAX_BACK + 1) ** 2 - 1).map(_node)
     random = st.lists(node, min_size=1, max_size=max_nodes).map(tuple)
     return st.one_of(st.sampled_from(tuple(REFERENCE_SPECS.values())), random)
 
