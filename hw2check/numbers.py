@@ -2,13 +2,19 @@
 
 A number stated with k digits after the decimal point matches a true value v when
 |stated - v| <= 10^-k: one unit in the last stated place, so rounding and truncation both
-pass.  The comparison is exact: the stated number is a rational and the true value is
-given to far more digits than any sheet can state (see ``matches``).
+pass.
+
+The comparison is decided in exact rational arithmetic.  A true value is an mpmath number
+known to ``digits`` digits: its error is at most 10^-digits * max(1, |v|).  ``compare``
+answers only when the whole error interval lies on one side of the tolerance; otherwise it
+says the value must be recomputed with more digits, and ``decide_match`` does exactly that,
+doubling the digits, so no answer ever depends on a rounding error.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -19,6 +25,10 @@ from hw2check.errors import ExpressionError, SheetError
 from hw2check.expressions import parse_decimal
 
 ALLOWED_NUMBER = 'a TOML integer, a TOML float, or a string holding a decimal such as "0.3510"'
+
+# Digits a true value is first computed to, and the most ``decide_match`` will ask for.
+FIRST_DIGITS = 40
+MAX_DIGITS = 1280
 
 
 @dataclass(frozen=True)
@@ -65,39 +75,84 @@ def read_number(raw: object) -> StatedNumber:
     raise SheetError(f"{type(raw).__name__} value {raw!r} is not a number", ALLOWED_NUMBER)
 
 
+def exact(value: mpmath.mpf) -> Fraction:
+    """The binary number an mpf holds, as an exact rational."""
+    sign, mantissa, exponent, _ = value._mpf_
+    magnitude = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+    return -magnitude if sign else magnitude
+
+
 @dataclass(frozen=True)
 class Match:
     """The outcome of comparing a stated number with a true value."""
 
     matches: bool
-    difference: mpmath.mpf
+    difference: Fraction
     true_value: mpmath.mpf
+    digits: int
+
+    def text(self, stated: StatedNumber) -> str:
+        """``true value 0.35017... (|stated - true| = 4.3e-1 > 1e-6)``."""
+        relation = "<=" if self.matches else ">"
+        return (
+            f"true value {decimal_text(self.true_value)} "
+            f"(|stated - true| = {_short(self.difference)} {relation} {_unit(stated.digits)})"
+        )
 
 
 def matches(stated: StatedNumber, true_value: mpmath.mpf) -> Match:
-    """Compare ``stated`` with ``true_value`` (an mpf with at least 30 significant digits).
+    """Compare ``stated`` with ``true_value`` taken as exact (the binary number it holds)."""
+    difference = abs(stated.value - exact(mpmath.mpf(true_value)))
+    return Match(difference <= stated.tolerance, difference, true_value, mpmath.mp.dps)
 
-    The true value carries error far below 10^-25 while a sheet states at most a few dozen
-    digits; a comparison that falls within 10^-20 of the tolerance boundary is decided by
-    the caller recomputing at higher precision (``needs_more_precision``).
+
+def compare(stated: StatedNumber, true_value: mpmath.mpf, digits: int) -> Match | None:
+    """Compare ``stated`` with a true value known to ``digits`` digits (see the module doc).
+
+    ``None`` when the error of the true value could flip the answer.
     """
-    with mpmath.workprec(max(mpmath.mp.prec, 200)):
-        stated_mpf = mpmath.mpf(stated.value.numerator) / stated.value.denominator
-        difference = abs(stated_mpf - true_value)
-        tolerance = mpmath.mpf(1) / mpmath.mpf(10) ** stated.digits
-        return Match(bool(difference <= tolerance), difference, true_value)
+    if not mpmath.isfinite(true_value):
+        return None
+    approximate = exact(mpmath.mpf(true_value))
+    error = max(Fraction(1), abs(approximate)) / Fraction(10) ** digits
+    difference = abs(stated.value - approximate)
+    if difference + error <= stated.tolerance:
+        return Match(True, difference, true_value, digits)
+    if difference - error > stated.tolerance:
+        return Match(False, difference, true_value, digits)
+    return None
 
 
-def needs_more_precision(stated: StatedNumber, true_value: mpmath.mpf, digits: int) -> bool:
-    """True when the match could flip within the error of a value known to ``digits``."""
-    with mpmath.workprec(max(mpmath.mp.prec, 200)):
-        stated_mpf = mpmath.mpf(stated.value.numerator) / stated.value.denominator
-        tolerance = mpmath.mpf(1) / mpmath.mpf(10) ** stated.digits
-        margin = abs(abs(stated_mpf - true_value) - tolerance)
-        scale = max(abs(true_value), mpmath.mpf(1))
-        return bool(margin <= scale * mpmath.mpf(10) ** (-(digits - 5)))
+def decide_match(
+    stated: StatedNumber,
+    value_at: Callable[[int], mpmath.mpf],
+    first_digits: int = FIRST_DIGITS,
+    max_digits: int = MAX_DIGITS,
+) -> Match | None:
+    """Match ``stated`` against ``value_at(d)``, a value correct to d digits, raising d as needed.
+
+    ``None`` only when even ``max_digits`` digits leave the answer open: the true value then
+    lies within 10^-max_digits of the tolerance boundary.
+    """
+    digits = first_digits
+    while digits <= max_digits:
+        outcome = compare(stated, value_at(digits), digits)
+        if outcome is not None:
+            return outcome
+        digits *= 2
+    return None
 
 
 def decimal_text(value: mpmath.mpf, significant: int = 16) -> str:
     """A true value as a decimal with ``significant`` digits (witness ``true_value``)."""
-    return str(mpmath.nstr(value, significant, strip_zeros=False))
+    return str(mpmath.nstr(value, significant, strip_zeros=False, min_fixed=-6, max_fixed=16))
+
+
+def _unit(digits: int) -> str:
+    return "1" if digits == 0 else f"1e-{digits}"
+
+
+def _short(value: Fraction) -> str:
+    return (
+        "0" if value == 0 else str(mpmath.nstr(mpmath.mpf(value.numerator) / value.denominator, 2))
+    )
