@@ -62,6 +62,20 @@ NOT_IMPLEMENTED = undecided("none", "not implemented yet")
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """Named steps of an argument, each a statement and whether a machine confirmed it."""
+
+    steps: tuple[tuple[str, bool], ...]
+
+    @property
+    def holds(self) -> bool:
+        return all(ok for _, ok in self.steps)
+
+    def text(self) -> str:
+        return "\n".join(f"  [{'ok' if ok else 'FAILED'}] {step}" for step, ok in self.steps)
+
+
+@dataclass(frozen=True)
 class Check:
     """One row to decide: ``decide(*args)`` returns its ``Outcome``.
 

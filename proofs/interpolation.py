@@ -47,10 +47,9 @@ from itertools import pairwise
 import sympy
 import z3
 
-from hw2check.ledger import Check, Outcome, Row, proved, undecided
+from hw2check.ledger import Check, Derivation, Outcome, Row, proved, undecided
 from hw2check.sheet import Sheet
 from hw2check.topics import Settings
-from proofs.proximal_step import Derivation
 
 Point = tuple[Fraction, ...]
 Matrix = list[list[Fraction]]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import sympy
 
 from hw2check.equality import decide_equal
-from hw2check.ledger import Check, Outcome, Row, proved, refuted, undecided
+from hw2check.ledger import Check, Derivation, Outcome, Row, proved, refuted, undecided
 from hw2check.sheet import SYMBOLS, Expression, Sheet
 from hw2check.topics import Settings
 
@@ -37,20 +37,6 @@ W_T, G, LAM, W = (SYMBOLS[name] for name in ("w_t", "g", "lam", "w"))
 MINIMIZER = W_T - G / LAM
 STEP_SIZE = 1 / LAM
 PROXIMITY_GRADIENT = sympy.diff(LAM / 2 * (W - W_T) ** 2, W)
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """Named steps, each a statement and whether SymPy confirmed it."""
-
-    steps: tuple[tuple[str, bool], ...]
-
-    @property
-    def holds(self) -> bool:
-        return all(ok for _, ok in self.steps)
-
-    def text(self) -> str:
-        return "\n".join(f"  [{'ok' if ok else 'FAILED'}] {step}" for step, ok in self.steps)
 
 
 def _linear_root(expression: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr | None:
