@@ -269,7 +269,8 @@ def _start(raw: Any) -> Expression:
 _NODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _graph(raw: Any) -> Graph:
+def read_graph(raw: Any) -> Graph:
+    """A computation graph from a table of node = expression (raises ``InputError``)."""
     if not isinstance(raw, dict) or not raw:
         raise SheetError(
             f"{_shown(raw)} is not a table of nodes",
@@ -337,8 +338,8 @@ _TABLES: Mapping[str, tuple[type, Mapping[str, Reader]]] = MappingProxyType(
                 "forward_mode": _number_matrix,
                 "reverse_mode": _number_matrix,
                 "methods_agree": _boolean,
-                "graph_f1": _graph,
-                "graph_f2": _graph,
+                "graph_f1": read_graph,
+                "graph_f2": read_graph,
             },
         ),
         "q5": (

@@ -64,7 +64,7 @@ from hw2check.numbers import (
     decimal_text,
     read_number,
 )
-from hw2check.sheet import SYMBOLS, Graph, GraphNode, Sheet
+from hw2check.sheet import SYMBOLS, Graph, Sheet, read_graph
 from hw2check.topics import Settings
 
 W1, W2 = SYMBOLS["w1"], SYMBOLS["w2"]
@@ -101,13 +101,7 @@ SLOPE_TOLERANCE = 0.1
 
 def graph_of(nodes: Sequence[tuple[str, str]]) -> Graph:
     """A graph from (name, expression) pairs, parsed as a sheet's graph is."""
-    known = dict(zip(INPUT_NAMES, INPUTS, strict=True))
-    built = []
-    for name, text in nodes:
-        symbol = sympy.Symbol(name, real=True)
-        built.append(GraphNode(name, text, parse_expression(text, known), symbol))
-        known[name] = symbol
-    return Graph(tuple(built))
+    return read_graph(dict(nodes))
 
 
 REFERENCE_FUNCTIONS: Mapping[str, sympy.Expr] = {
