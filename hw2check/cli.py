@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from hw2check.report import render
 
-    text = render(ledgers, args.format)
+    text = render(ledgers, args.format, sheets)
     if args.output is not None:
         try:
             args.output.write_text(text, encoding="utf-8")

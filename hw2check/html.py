@@ -1,58 +1,200 @@
-"""A self-contained HTML report: no network, no JavaScript."""
+"""A self-contained HTML report: one file, no network, no JavaScript.
+
+The page holds, per sheet, the ledger table with verdict badges, then one section per
+question: its figure (inline SVG, when matplotlib is installed) and every row with its
+statement, typeset formulas (MathML, rendered natively by browsers), method, evidence and
+witness. All text is escaped: titles, statements and evidence come partly from untrusted
+sheets. A Content-Security-Policy forbids every fetch and every script, so the file behaves
+the same offline.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 
-from hw2check.ledger import Ledger
+from hw2check.ledger import Ledger, Row, Verdict
+from hw2check.mathml import Formula, formulas_of, math_element
+from hw2check.plots import INSTALL_HINT, Plot, matplotlib_available, plots
+from hw2check.report import MARKS
+from hw2check.sheet import Sheet
+
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+# Where each figure goes: the first of these questions present in the ledger.
+FIGURE_PLACES = {"3.2": ("3.2",), "4": ("4b", "4c", "4d", "4e", "4a"), "6": ("6",)}
 
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: left; }
-.badge { border-radius: .6rem; padding: .1rem .5rem; color: #fff; font-size: .85rem; }
-.proved { background: #2e7d32; } .checked { background: #1565c0; }
-.refuted { background: #c62828; } .undecided { background: #6d6d6d; }
-.claim { margin: 1rem 0; padding: .5rem 1rem; border-left: 4px solid #ddd; }
-code { background: #f4f4f4; padding: 0 .2rem; }
+:root { --proved: #1b7a2f; --checked: #1559a8; --refuted: #b3261e; --undecided: #5f6368; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328;
+  margin: 1.5rem auto; max-width: 66rem; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .3rem; }
+h2 { margin-top: 2rem; border-bottom: 2px solid #d0d7de; }
+h3 { font-size: 1rem; margin: 0 0 .4rem; }
+.meta { color: #57606a; margin: 0 0 .6rem; }
+table { border-collapse: collapse; }
+section.sheet > table { width: 100%; font-size: .9rem; }
+section.sheet > table :is(th, td) { border-bottom: 1px solid #e4e7eb; padding: .18rem .5rem;
+  text-align: left; vertical-align: top; }
+section.sheet > table th { background: #f6f8fa; }
+section.sheet > table a { color: inherit; }
+.badge { display: inline-block; border-radius: .7rem; padding: 0 .55rem; color: #fff;
+  font-size: .82rem; white-space: nowrap; }
+.proved { background: var(--proved); } .checked { background: var(--checked); }
+.refuted { background: var(--refuted); } .undecided { background: var(--undecided); }
+.summary .badge { margin-right: .3rem; }
+article { margin: .8rem 0; padding: .5rem .9rem; border-left: 4px solid var(--undecided);
+  background: #fafbfc; }
+article.v-proved { border-color: var(--proved); }
+article.v-checked { border-color: var(--checked); }
+article.v-refuted { border-color: var(--refuted); }
+.statement { margin: .2rem 0 .4rem; }
+.formulas math { margin: .35rem 0; font-size: 1.08rem; }
+dl { display: grid; grid-template-columns: 6.5rem 1fr; gap: .15rem .6rem; margin: .3rem 0 0; }
+dt { color: #57606a; } dd { margin: 0; overflow-wrap: anywhere; }
+table.witness td { padding: 0 .6rem 0 0; font-family: ui-monospace, monospace; font-size: .88rem; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .88em; }
+figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+figcaption { color: #57606a; font-size: .88rem; }
+.note { background: #fff8c5; border: 1px solid #e3d27a; padding: .4rem .7rem; }
+math { font-family: "STIX Two Math", "Latin Modern Math", "Cambria Math", math; }
 """
 
 
-def _ledger_section(ledger: Ledger) -> str:
-    rows = "\n".join(
-        f"<tr><td>{escape(row.question)}</td><td><code>{escape(row.id)}</code></td>"
-        f'<td><span class="badge {row.verdict}">{row.verdict}</span></td>'
-        f"<td>{escape(row.method)}</td></tr>"
-        for row in ledger.claims
+def _id(*parts: str) -> str:
+    """An element id from free text: letters, digits, '.', '_' and '-' only."""
+    return "-".join(re.sub(r"[^A-Za-z0-9_.-]", "_", part) for part in parts)
+
+
+def _badge(verdict: Verdict, text: str | None = None) -> str:
+    shown = text if text is not None else f"{MARKS[verdict]} {verdict}"
+    return f'<span class="badge {verdict}">{escape(shown)}</span>'
+
+
+def _formulas_html(row: Row, formulas: dict[str, list[Formula]]) -> str:
+    found = formulas.get(row.id, [])
+    if not found:
+        return ""
+    return '<div class="formulas">' + "".join(math_element(f) for f in found) + "</div>"
+
+
+def _witness_html(row: Row) -> str:
+    if not row.witness:
+        return ""
+    cells = "".join(
+        f"<tr><td>{escape(key)}</td><td>= {escape(value)}</td></tr>"
+        for key, value in row.witness.items()
     )
-    details = "\n".join(
-        f'<div class="claim" id="{escape(row.id)}"><h3><code>{escape(row.id)}</code> '
-        f'<span class="badge {row.verdict}">{row.verdict}</span></h3>'
-        f"<p><b>Claim:</b> {escape(row.statement)}</p>"
-        f"<p><b>Evidence:</b> {escape(row.evidence)}</p>"
-        + (
-            "<p><b>Witness:</b> "
-            + escape(", ".join(f"{k} = {v}" for k, v in row.witness.items()))
-            + "</p>"
-            if row.witness
-            else ""
+    return f'<dt>Witness</dt><dd><table class="witness">{cells}</table></dd>'
+
+
+def _row_html(row: Row, anchor: str, formulas: dict[str, list[Formula]]) -> str:
+    return (
+        f'<article class="v-{row.verdict}" id="{anchor}">'
+        f"<h3><code>{escape(row.id)}</code> {_badge(row.verdict)}</h3>"
+        f'<p class="statement">{escape(row.statement)}</p>'
+        f"{_formulas_html(row, formulas)}"
+        f"<dl><dt>Method</dt><dd>{escape(row.method)}</dd>"
+        f"<dt>Evidence</dt><dd>{escape(row.evidence)}</dd>"
+        f"{_witness_html(row)}"
+        f"<dt>Time</dt><dd>{row.seconds:.3f} s</dd></dl></article>"
+    )
+
+
+def _figure_html(plot: Plot) -> str:
+    caption = f"<figcaption>{escape(plot.caption)}</figcaption>"
+    if plot.svg is None:
+        return (
+            '<figure class="plot missing"><p class="note">This plot needs matplotlib: '
+            f"<code>{escape(INSTALL_HINT)}</code></p>{caption}</figure>"
         )
-        + "</div>"
+    return f'<figure class="plot">{plot.svg}{caption}</figure>'
+
+
+def _plots(ledger: Ledger, sheet: Sheet | None, prefix: str) -> dict[str, Plot]:
+    """Question -> the figure shown at the top of its section."""
+    if sheet is None:
+        return {}
+    present = {row.question for row in ledger.claims}
+    places = {
+        key: next(question for question in questions if question in present)
+        for key, questions in FIGURE_PLACES.items()
+        if present.intersection(questions)
+    }
+    return {places[plot.key]: plot for plot in plots(sheet, list(places), prefix)}
+
+
+def _ledger_section(ledger: Ledger, sheet: Sheet | None, number: int) -> str:
+    prefix = f"s{number}"
+    formulas = formulas_of(sheet)
+    figures = _plots(ledger, sheet, prefix)
+    rows = "\n".join(
+        f"<tr><td>{escape(row.question)}</td>"
+        f'<td><a href="#{_id(prefix, row.id)}"><code>{escape(row.id)}</code></a></td>'
+        f"<td>{_badge(row.verdict)}</td><td>{escape(row.method)}</td></tr>"
         for row in ledger.claims
     )
-    summary = ", ".join(f"{count} {verdict}" for verdict, count in ledger.summary.items())
-    return (
-        f"<section><h1>{escape(ledger.title)}</h1><p>Sheet: <code>{escape(ledger.path)}</code>"
-        f" — {escape(summary)}</p>\n<table><thead><tr><th>Q</th><th>claim</th><th>verdict</th>"
-        f"<th>method</th></tr></thead><tbody>\n{rows}\n</tbody></table>\n{details}</section>"
+    summary = "".join(
+        _badge(Verdict(verdict), f"{count} {verdict}") for verdict, count in ledger.summary.items()
     )
+    author = f" by {escape(sheet.author)}" if sheet is not None and sheet.author else ""
+    parts = [
+        f'<section class="sheet" id="{prefix}"><h1>{escape(ledger.title)}</h1>',
+        f'<p class="meta">Sheet <code>{escape(ledger.path)}</code>{author}</p>',
+        f'<p class="summary">{summary}</p>',
+        '<table><thead><tr><th>Q</th><th>claim</th><th>verdict</th>'
+        f"<th>method</th></tr></thead><tbody>\n{rows}\n</tbody></table>",
+    ]
+    current = None
+    for row in ledger.claims:
+        if row.question != current:
+            if current is not None:
+                parts.append("</section>")
+            current = row.question
+            parts.append(
+                f'<section class="question" id="{_id(prefix, "q" + current)}">'
+                f"<h2>Question {escape(current)}</h2>"
+            )
+            if current in figures:
+                parts.append(_figure_html(figures[current]))
+        parts.append(_row_html(row, _id(prefix, row.id), formulas))
+    if current is not None:
+        parts.append("</section>")
+    parts.append("</section>")
+    return "\n".join(parts)
 
 
-def html(ledgers: Sequence[Ledger]) -> str:
-    body = "\n".join(_ledger_section(ledger) for ledger in ledgers)
+def html(ledgers: Sequence[Ledger], sheets: Sequence[Sheet] | None = None) -> str:
+    """The report of these ledgers; ``sheets`` (same order) adds formulas and figures."""
+    paired: list[Sheet | None] = (
+        list(sheets)
+        if sheets is not None and len(sheets) == len(ledgers)
+        else [None] * len(ledgers)
+    )
+    body = []
+    if any(sheet is not None for sheet in paired) and not matplotlib_available():
+        body.append(
+            '<p class="note">The plots need matplotlib, an optional extra: '
+            f"<code>{escape(INSTALL_HINT)}</code>. Everything else is below.</p>"
+        )
+    if len(ledgers) > 1:
+        links = "".join(
+            f'<li><a href="#s{n}">{escape(ledger.title)}</a> '
+            f"<code>{escape(ledger.path)}</code></li>"
+            for n, ledger in enumerate(ledgers, start=1)
+        )
+        body.append(f"<nav><h1>hw2check report: {len(ledgers)} sheets</h1><ol>{links}</ol></nav>")
+    body += [
+        _ledger_section(ledger, sheet, n)
+        for n, (ledger, sheet) in enumerate(zip(ledgers, paired, strict=True), start=1)
+    ]
+    title = ledgers[0].title if len(ledgers) == 1 else f"{len(ledgers)} sheets"
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>hw2check report</title>"
-        f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"/>'
+        f'<meta http-equiv="Content-Security-Policy" content="{POLICY}"/>'
+        f"<title>hw2check: {escape(title)}</title><style>{STYLE}</style></head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
     )

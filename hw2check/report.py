@@ -1,12 +1,23 @@
-"""Ledgers rendered for people and programs: an 80-column table, JSON Lines, Markdown."""
+"""Ledgers rendered for people and programs: an 80-column table, JSON Lines, Markdown, HTML.
+
+Markdown is GitHub-flavoured: the verdict table first, then one section per question with
+every row's statement, formulas in ``$…$`` (from the sheet, when it is given), method,
+evidence and witness. Free text (titles, statements, evidence) is escaped so that it shows
+as written and cannot start markup of its own.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from hw2check.ledger import Ledger, Row, Verdict
+
+if TYPE_CHECKING:
+    from hw2check.sheet import Sheet
 
 WIDTH = 80
 MARKS = {
@@ -68,44 +79,67 @@ def json_line(ledger: Ledger) -> str:
     return json.dumps(ledger.to_json(), ensure_ascii=False) + "\n"
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$~#!])")
 
 
-def markdown(ledger: Ledger) -> str:
-    lines = [
-        f"# {_cell(ledger.title)}",
-        "",
-        f"Sheet: `{ledger.path}`",
-        "",
-        summary_line(ledger),
-        "",
-    ]
+def _text(text: str) -> str:
+    """Free text as one line of Markdown that shows exactly these characters."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _code(text: str, cell: bool = False) -> str:
+    """An inline code span, fenced with more backticks than the text has in a row; in a
+    table cell a | is escaped (GFM splits cells on | even inside code)."""
+    text = " ".join(text.split())
+    if cell:
+        text = text.replace("|", "\\|")
+    fence = "`" * (1 + max((len(run) for run in re.findall("`+", text)), default=0))
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown(ledger: Ledger, sheet: Sheet | None = None) -> str:
+    from hw2check.mathml import formulas_of
+
+    formulas = formulas_of(sheet)
+    lines = [f"# {_text(ledger.title)}", ""]
     lines += ["| Q | claim | verdict | method |", "|---|---|---|---|"]
     for row in ledger.claims:
         lines.append(
-            f"| {row.question} | `{row.id}` | {MARKS[row.verdict]} {row.verdict} | "
-            f"{_cell(row.method)} |"
+            f"| {_text(row.question)} | {_code(row.id, cell=True)} | "
+            f"{MARKS[row.verdict]} {row.verdict} | {_text(row.method)} |"
         )
+    lines += ["", f"Sheet {_code(ledger.path)}: {summary_line(ledger)}"]
     current = None
     for row in ledger.claims:
         if row.question != current:
             current = row.question
-            lines += ["", f"## Question {current}"]
-        lines += ["", f"### `{row.id}` — {row.verdict}", "", f"*Claim:* {_cell(row.statement)}"]
-        lines += ["", f"*Evidence:* {_cell(row.evidence)}"]
+            lines += ["", f"## Question {_text(current)}"]
+        lines += ["", f"### {_code(row.id)} — {MARKS[row.verdict]} {row.verdict}", ""]
+        lines.append(f"*Claim:* {_text(row.statement)}")
+        for formula in formulas.get(row.id, []):
+            lines += ["", f"${formula.latex}$"]
+        lines += ["", f"*Method:* {_text(row.method)}", "", f"*Evidence:* {_text(row.evidence)}"]
         if row.witness:
-            lines += ["", f"*Witness:* {_cell(_witness_text(row))}"]
+            pairs = ", ".join(f"{_code(k)} = {_code(v)}" for k, v in row.witness.items())
+            lines += ["", f"*Witness:* {pairs}"]
     return "\n".join(lines) + "\n"
 
 
-def render(ledgers: Sequence[Ledger], fmt: str) -> str:
+def render(ledgers: Sequence[Ledger], fmt: str, sheets: Sequence[Sheet] | None = None) -> str:
+    """The ledgers in a format; ``sheets`` (same order as ``ledgers``) lets Markdown and HTML
+    typeset the sheets' formulas and draw their figures."""
+    paired: Sequence[Sheet | None] = (
+        sheets if sheets is not None and len(sheets) == len(ledgers) else [None] * len(ledgers)
+    )
     if fmt == "json":
         return "".join(json_line(ledger) for ledger in ledgers)
     if fmt == "markdown":
-        return "\n".join(markdown(ledger) for ledger in ledgers)
+        return "\n".join(
+            markdown(ledger, sheet) for ledger, sheet in zip(ledgers, paired, strict=True)
+        )
     if fmt == "html":
         from hw2check.html import html
 
-        return html(ledgers)
+        return html(ledgers, sheets)
     return "\n".join(table(ledger) for ledger in ledgers)
