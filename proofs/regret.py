@@ -837,6 +837,16 @@ def decide_bound(claim: BoundClaim) -> Outcome:
     return resting_on(_decide_bound(claim), "theorem.regret_identity", established)
 
 
+def _against_supremum(text: str, integer: str) -> str:
+    return (
+        f"{text} >= S(eta, T, wstar_sq, sum_v_sq) = "
+        "R - dist(sqrt(wstar_sq), [L, eta sqrt(T sum_v_sq)])^2/(2 eta) "
+        f"(L = eta sqrt(sum_v_sq) if T = 1, else 0) for eta > 0, {integer}T in {{1}} u [2, oo), "
+        "wstar_sq, sum_v_sq >= 0; S bounds the regret (identity, Cauchy-Schwarz, "
+        "triangle inequality)"
+    )
+
+
 def _decide_bound(claim: BoundClaim) -> Outcome:
     bound, text, timeout_ms = claim.bound, claim.text, claim.timeout_ms
     by_sympy = proof_by_sympy(
@@ -850,34 +860,34 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
         return by_sympy
     judge = RegretJudge(bound)
     refuting = "exact instance (Fractions; bound by certified evaluation)"
+    notes: list[str] = []
     found = judge.grid_search()
     if found is None:
-        answer = z3_reference_query(bound, timeout_ms)
-        if answer.holds:
+        budget = max(100, timeout_ms // 4)  # up to three queries share the check's time
+        reference = z3_reference_query(bound, budget)
+        if reference.holds:
             return proved(
                 "z3 (negation unsat; theorem.regret_identity)",
                 f"no eta > 0, real T >= 1, wstar_sq, sum_v_sq >= 0 with {text} < R; "
                 "R bounds the regret",
             )
-        notes = [answer.reason]
-        answer = z3_supremum_query(bound, timeout_ms)
-        if answer.holds and prove_supremum().holds:
+        answers = [reference, z3_supremum_query(bound, budget)]
+        if answers[-1].holds and prove_supremum().holds:
             return proved(
-                "z3 (negation unsat) against the exact supremum S",
-                f"{text} >= S(eta, T, wstar_sq, sum_v_sq) = "
-                "R - dist(sqrt(wstar_sq), [L, eta sqrt(T sum_v_sq)])^2/(2 eta) "
-                "(L = eta sqrt(sum_v_sq) if T = 1, else 0) for eta > 0, T in {1} u [2, oo), "
-                "wstar_sq, sum_v_sq >= 0; S bounds the regret (identity, Cauchy-Schwarz, "
-                "triangle inequality)",
+                "z3 (negation unsat) against the exact supremum S", _against_supremum(text, "")
             )
-        if answer.reason not in notes:
-            notes.append(answer.reason)
-        if answer.model is not None:
-            found = judge.from_model(answer.model)
-            if found is None and answer.model.get("T", Fraction(1)).denominator != 1:
-                integral = z3_supremum_query(bound, timeout_ms, integer_t=True)
-                if integral.model is not None:
-                    found = judge.from_model(integral.model)
+        models = [a.model for a in answers if a.model is not None]
+        found = next(filter(None, map(judge.from_model, models)), None)
+        if found is None and answers[-1].model is not None:
+            answers.append(z3_supremum_query(bound, budget, integer_t=True))
+            if answers[-1].holds and prove_supremum().holds:
+                return proved(
+                    "z3 (negation unsat, integer T) against the exact supremum S",
+                    _against_supremum(text, "integer "),
+                )
+            if answers[-1].model is not None:
+                found = judge.from_model(answers[-1].model)
+        notes = list(dict.fromkeys(a.reason for a in answers))
     if found is None:
         result = search(
             instances("any"),
