@@ -46,20 +46,25 @@ from hw2check.sheet import SYMBOLS, Sheet
 from hw2check.topics import Settings
 from proofs.proximal_step import Derivation
 from proofs.regret import (
+    NEAR_ZERO,
+    SOLVER_MS,
     BoundClaim,
     Candidate,
     FloatBound,
     SolverAnswer,
+    SolverUnknown,
     bound_claim_checks,
     certified_below,
     exact_value,
     first_verified,
+    identically_zero,
     print_sections,
     proof_by_sympy,
     relative,
     resting_on,
     runs,
     show_value,
+    unsat,
     vector_text,
     z3_never_below,
 )
@@ -77,39 +82,34 @@ T, AVG_GAP = SYMBOLS["T"], SYMBOLS["avg_gap"]
 REFERENCE = AVG_GAP
 
 
-def _zero(expression: sympy.Expr) -> bool:
-    return bool(sympy.cancel(sympy.expand(expression)) == 0)
-
-
-def _unsat(*constraints: Any) -> bool:
-    solver = z3.Solver()
-    solver.set("timeout", 5000)
-    solver.add(*constraints)
-    return bool(solver.check() == z3.unsat)
-
-
 # --- the chain --------------------------------------------------------------------------------
 
 
-def prove_jensen_by_induction() -> Derivation:
+def prove_jensen_by_induction(timeout_ms: int = SOLVER_MS) -> Derivation:
     """f(w_bar_T) <= (1/T) sum_{t<=T} f(w_t) for every T, from two-point convexity."""
     n = sympy.Symbol("T", positive=True)
     mean, x = sympy.symbols("m x", real=True)  # one coordinate of w_bar_T and of w_{T+1}
     theta = n / (n + 1)
-    combination = _zero((n * mean + x) / (n + 1) - (theta * mean + (1 - theta) * x))
+    combination = identically_zero((n * mean + x) / (n + 1) - (theta * mean + (1 - theta) * x))
     t, theta_z = z3.Reals("T theta")
-    in_unit = _unsat(t >= 1, theta_z * (t + 1) == t, z3.Or(theta_z < 0, theta_z > 1))
+    in_unit = unsat(
+        t >= 1, theta_z * (t + 1) == t, z3.Or(theta_z < 0, theta_z > 1), timeout_ms=timeout_ms
+    )
     # F = f(w_bar_T), S = sum_{t<=T} f(w_t), y = f(w_{T+1}), G = f(w_bar_{T+1}).
     f_mean, total, y, f_next = z3.Reals("F S y G")
-    step = _unsat(
+    step = unsat(
         t >= 1,
         t * f_mean <= total,  # induction hypothesis
         (t + 1) * f_next <= t * f_mean + y,  # convexity with weights T/(T+1), 1/(T+1)
         (t + 1) * f_next > total + y,  # negated goal
+        timeout_ms=timeout_ms,
     )
     return Derivation(
         (
-            ("base T = 1: w_bar = w_1, so f(w_bar) = (1/1) f(w_1)", _zero(sum([x]) / 1 - x)),
+            (
+                "base T = 1: w_bar = w_1, so f(w_bar) = (1/1) f(w_1)",
+                identically_zero(sum([x]) / 1 - x),
+            ),
             (
                 "w_bar_(T+1) = theta w_bar_T + (1 - theta) w_(T+1), theta = T/(T+1) "
                 "(per coordinate)",
@@ -125,15 +125,22 @@ def prove_jensen_by_induction() -> Derivation:
     )
 
 
-def prove_first_order_condition() -> Derivation:
+def prove_first_order_condition(timeout_ms: int = SOLVER_MS) -> Derivation:
     """f(y) - f(x) >= <grad f(x), y - x> for convex differentiable f."""
     s, g0, g1, gs, q = z3.Reals("s g0 g1 gs q")
-    chord = _unsat(s > 0, s <= 1, gs <= (1 - s) * g0 + s * g1, s * q == gs - g0, q > g1 - g0)
+    chord = unsat(
+        s > 0,
+        s <= 1,
+        gs <= (1 - s) * g0 + s * g1,
+        s * q == gs - g0,
+        q > g1 - g0,
+        timeout_ms=timeout_ms,
+    )
     # If g'(0) = D > c = g(1) - g(0), the definition of the derivative with eps = D - c gives a
     # delta; at s = min(delta, 1)/2 the quotient q is within eps of D, so q > c: but q <= c.
     derivative, c, delta = z3.Reals("D c delta")
     point = z3.If(delta < 1, delta / 2, z3.RealVal(1) / 2)
-    limit = _unsat(
+    limit = unsat(
         derivative > c,
         delta > 0,
         z3.And(point > 0, point < delta, point <= 1),
@@ -142,6 +149,7 @@ def prove_first_order_condition() -> Derivation:
             z3.And(q - derivative < derivative - c, derivative - q < derivative - c),
         ),
         q <= c,
+        timeout_ms=timeout_ms,
     )
     # Chain rule: d/ds f(x + s (y - x)) at s = 0 is <grad f(x), y - x> (d = 2, generic f).
     sym = sympy.Symbol("s", real=True)
@@ -165,16 +173,17 @@ def prove_first_order_condition() -> Derivation:
     )
 
 
-def prove_chain() -> Derivation:
+def prove_chain(timeout_ms: int = SOLVER_MS) -> Derivation:
     """Sum the first-order inequalities and combine with Jensen."""
     sum_a, sum_b, a, b = z3.Reals("A B a b")
-    summing = _unsat(sum_a <= sum_b, a <= b, sum_a + a > sum_b + b)
+    summing = unsat(sum_a <= sum_b, a <= b, sum_a + a > sum_b + b, timeout_ms=timeout_ms)
     t, f_mean, total, f_star, slopes = z3.Reals("T F S fstar G")
-    combine = _unsat(
+    combine = unsat(
         t >= 1,
         t * f_mean <= total,  # Jensen: f(w_bar) <= S/T
         total - t * f_star <= slopes,  # sum_t (f(w_t) - f(w*)) <= sum_t <w_t - w*, grad f(w_t)>
         t * (f_mean - f_star) > slopes,  # negated: f(w_bar) - f(w*) > G/T
+        timeout_ms=timeout_ms,
     )
     return Derivation(
         (
@@ -205,17 +214,13 @@ def prove_tight_for_affine(dimension: int = 2, max_t: int = 4) -> Derivation:
         steps.append(
             (
                 f"affine f, d = {dimension}, T = {horizon}: f(w_bar) - f(w*) = avg_gap",
-                _zero(f(average) - f(wstar) - gap),
+                identically_zero(f(average) - f(wstar) - gap),
             )
         )
     return Derivation(tuple(steps))
 
 
-def _psd_by_square(form: sympy.Expr, square: sympy.Expr) -> bool:
-    return _zero(form - square)
-
-
-def prove_families_convex() -> Derivation:
+def prove_families_convex(timeout_ms: int = SOLVER_MS) -> Derivation:
     """Each family of ``properties.jensen`` is convex."""
     u1, u2, w1, w2, c1, c2, b = sympy.symbols("u1 u2 w1 w2 c1 c2 b", real=True)
     u = sympy.Matrix([u1, u2])
@@ -230,14 +235,14 @@ def prove_families_convex() -> Derivation:
     rows = [bs[0] * w1 + bs[1] * w2, bs[2] * w1 + bs[3] * w2]
     quadratic = (rows[0] ** 2 + rows[1] ** 2) / 2 + c1 * w1 + c2 * w2
     bu = [bs[0] * u1 + bs[1] * u2, bs[2] * u1 + bs[3] * u2]
-    quadratic_ok = _psd_by_square(form(quadratic), bu[0] ** 2 + bu[1] ** 2)
-    exp_ok = _psd_by_square(form(sympy.exp(z)), sympy.exp(z) * (c1 * u1 + c2 * u2) ** 2)
+    quadratic_ok = identically_zero(form(quadratic) - (bu[0] ** 2 + bu[1] ** 2))
+    exp_ok = identically_zero(form(sympy.exp(z)) - sympy.exp(z) * (c1 * u1 + c2 * u2) ** 2)
     x = sympy.Symbol("x", real=True)
     softplus_second = sympy.diff(sympy.log(1 + sympy.exp(x)), x, 2)
     e = sympy.Symbol("E", positive=True)  # exp(x) > 0, as a symbol so that cancel applies
-    softplus_ok = _zero(softplus_second.xreplace({sympy.exp(x): e}) - e / (1 + e) ** 2) and bool(
-        (e / (1 + e) ** 2).is_positive
-    )
+    softplus_ok = identically_zero(
+        softplus_second.xreplace({sympy.exp(x): e}) - e / (1 + e) ** 2
+    ) and bool((e / (1 + e) ** 2).is_positive)
     zs = sympy.symbols("z1:4", real=True)
     us = sympy.symbols("v1:4", real=True)
     lse = sympy.log(sum(sympy.exp(zi) for zi in zs))
@@ -252,7 +257,7 @@ def prove_families_convex() -> Derivation:
     # Huber: C^1 with nondecreasing derivative clip(z, -delta, delta).
     delta = sympy.Symbol("delta", positive=True)
     inner, outer = x**2 / 2, delta * (x - delta / 2)
-    huber_c1 = _zero((inner - outer).subs(x, delta)) and _zero(
+    huber_c1 = identically_zero((inner - outer).subs(x, delta)) and identically_zero(
         (sympy.diff(inner, x) - sympy.diff(outer, x)).subs(x, delta)
     )
     p1, p2, d_z = z3.Reals("p1 p2 delta")
@@ -260,7 +265,7 @@ def prove_families_convex() -> Derivation:
     def clip(v: Any) -> Any:
         return z3.If(v < -d_z, -d_z, z3.If(v > d_z, d_z, v))
 
-    huber_monotone = _unsat(d_z > 0, p1 <= p2, clip(p1) > clip(p2))
+    huber_monotone = unsat(d_z > 0, p1 <= p2, clip(p1) > clip(p2), timeout_ms=timeout_ms)
     # Max of affines: piece k has values alpha_k at x, beta_k at y, and (affine) the convex
     # combination of them at theta x + (1 - theta) y.
     theta = z3.Real("theta")
@@ -273,14 +278,15 @@ def prove_families_convex() -> Derivation:
         return out
 
     mixed = [theta * a + (1 - theta) * bb for a, bb in zip(alpha, beta, strict=True)]
-    max_ok = _unsat(
+    max_ok = unsat(
         theta >= 0,
         theta <= 1,
         largest(mixed) > theta * largest(list(alpha)) + (1 - theta) * largest(list(beta)),
+        timeout_ms=timeout_ms,
     )
     # Positive sums: convexity inequalities add up with positive weights.
     k1, k2, f1m, f1x, f1y, f2m, f2x, f2y = z3.Reals("k1 k2 f1m f1x f1y f2m f2x f2y")
-    sum_ok = _unsat(
+    sum_ok = unsat(
         k1 > 0,
         k2 > 0,
         theta >= 0,
@@ -288,10 +294,11 @@ def prove_families_convex() -> Derivation:
         f1m <= theta * f1x + (1 - theta) * f1y,
         f2m <= theta * f2x + (1 - theta) * f2y,
         k1 * f1m + k2 * f2m > theta * (k1 * f1x + k2 * f2x) + (1 - theta) * (k1 * f1y + k2 * f2y),
+        timeout_ms=timeout_ms,
     )
     # An affine map commutes with convex combinations, so h(<c, w> + b) is convex for convex h.
     theta_s = sympy.Symbol("theta", real=True)
-    compose_ok = _zero(
+    compose_ok = identically_zero(
         z.subs({w1: theta_s * u1 + (1 - theta_s) * w1, w2: theta_s * u2 + (1 - theta_s) * w2})
         - (theta_s * z.subs({w1: u1, w2: u2}) + (1 - theta_s) * z)
     )
@@ -317,13 +324,16 @@ def prove_families_convex() -> Derivation:
     )
 
 
-def prove_convex_average_gap() -> Outcome:
-    parts = (
-        prove_jensen_by_induction(),
-        prove_first_order_condition(),
-        prove_chain(),
-        prove_tight_for_affine(),
-    )
+def prove_convex_average_gap(timeout_ms: int = SOLVER_MS) -> Outcome:
+    try:
+        parts = (
+            prove_jensen_by_induction(timeout_ms),
+            prove_first_order_condition(timeout_ms),
+            prove_chain(timeout_ms),
+            prove_tight_for_affine(),
+        )
+    except SolverUnknown as error:
+        return undecided("z3", f"z3 answered unknown on a lemma of the chain ({error})")
     if not all(part.holds for part in parts):
         return undecided(
             "SymPy and z3",
@@ -429,7 +439,7 @@ class GapJudge:
     def violates(self, instance: GapInstance) -> bool:
         s = summarize_gap(instance)
         value = self.approx(s.T, float(s.avg_gap))
-        if value is None or relative(value, float(s.lhs)) >= 1e-9:
+        if value is None or relative(value, float(s.lhs)) >= NEAR_ZERO:
             return False
         return self.verify(instance) is not None
 
@@ -470,7 +480,7 @@ def decide_bound(claim: BoundClaim) -> Outcome:
     """Judge the claim: f(w_bar) - f(w*) <= bound(T, avg_gap) for every instance."""
     established = claim.theorem_proved
     if established is None:
-        established = prove_convex_average_gap().verdict is Verdict.PROVED
+        established = prove_convex_average_gap(claim.timeout_ms).verdict is Verdict.PROVED
     return resting_on(_decide_bound(claim), "theorem.convex_average_gap", established)
 
 
@@ -535,6 +545,7 @@ def theorem_checks(settings: Settings) -> list[Check]:
             "3.3",
             "f(w_bar) - f(w*) <= (1/T) sum <w_t - w*, grad f(w_t)> for convex differentiable f",
             prove_convex_average_gap,
+            (settings.solver_timeout_ms,),
         )
     ]
 

@@ -57,15 +57,28 @@ ETA, T, WSTAR_SQ, SUM_V_SQ = (SYMBOLS[name] for name in ("eta", "T", "wstar_sq",
 REFERENCE = WSTAR_SQ / (2 * ETA) + ETA / 2 * SUM_V_SQ
 
 
-def _zero(expression: sympy.Expr) -> bool:
-    return bool(sympy.expand(expression) == 0)
+# The limit of each small z3 lemma when no settings are given (``python -m``, tests); the
+# command passes ``settings.solver_timeout_ms``.
+SOLVER_MS = 5000
 
 
-def _unsat(*constraints: Any, timeout_ms: int = 5000) -> bool:
+class SolverUnknown(Exception):
+    """z3 answered unknown (or reached its time limit) on a lemma."""
+
+
+def identically_zero(expression: sympy.Expr) -> bool:
+    return bool(sympy.cancel(sympy.expand(expression)) == 0)
+
+
+def unsat(*constraints: Any, timeout_ms: int = SOLVER_MS) -> bool:
+    """The constraints have no solution (z3); ``SolverUnknown`` when z3 cannot tell."""
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     solver.add(*constraints)
-    return bool(solver.check() == z3.unsat)
+    answer = solver.check()
+    if answer == z3.unknown:
+        raise SolverUnknown(solver.reason_unknown())
+    return bool(answer == z3.unsat)
 
 
 # --- the identity -------------------------------------------------------------------------
@@ -80,11 +93,11 @@ def prove_one_step_identity() -> Derivation:
         (
             (
                 "x_{t+1} = x_t - eta v_t, so x_{t+1}^2 = x_t^2 - 2 eta x_t v_t + eta^2 v_t^2",
-                _zero(x_next**2 - (_x**2 - 2 * ETA * _x * _v + ETA**2 * _v**2)),
+                identically_zero(x_next**2 - (_x**2 - 2 * ETA * _x * _v + ETA**2 * _v**2)),
             ),
             (
                 "x_t v_t = (x_t^2 - x_{t+1}^2)/(2 eta) + (eta/2) v_t^2",
-                _zero(_x * _v - ((_x**2 - x_next**2) / (2 * ETA) + ETA / 2 * _v**2)),
+                identically_zero(_x * _v - ((_x**2 - x_next**2) / (2 * ETA) + ETA / 2 * _v**2)),
             ),
         )
     )
@@ -97,10 +110,10 @@ def _regret_rhs(x_last: sympy.Expr, squares: sympy.Expr) -> sympy.Expr:
 
 def prove_regret_identity_by_induction() -> Derivation:
     """P(T): sum_{t<=T} x_t v_t = (x_1^2 - x_{T+1}^2)/(2 eta) + (eta/2) sum_{t<=T} v_t^2."""
-    base = _zero(_x1 * _v - _regret_rhs(_x1 - ETA * _v, _v**2))
+    base = identically_zero(_x1 * _v - _regret_rhs(_x1 - ETA * _v, _v**2))
     # Step: L = sum_{t<=T} x_t v_t, Q = sum_{t<=T} v_t^2, x = x_{T+1}; assume P(T), i.e.
     # L = rhs(x, Q), add the term x v and the square v^2, with x_{T+2} = x - eta v.
-    step = _zero(_regret_rhs(_x, _Q) + _x * _v - _regret_rhs(_x - ETA * _v, _Q + _v**2))
+    step = identically_zero(_regret_rhs(_x, _Q) + _x * _v - _regret_rhs(_x - ETA * _v, _Q + _v**2))
     return Derivation(
         (
             ("base T = 1: x_1 v_1 = (x_1^2 - x_2^2)/(2 eta) + (eta/2) v_1^2", base),
@@ -123,7 +136,7 @@ def prove_bound_with_equality() -> Derivation:
         (
             (
                 f"R - regret = {gap} with D = ||w_(T+1) - w*||^2 >= 0 and eta > 0",
-                bool(gap.is_nonnegative) and _zero(gap - distance_sq / (2 * ETA)),
+                bool(gap.is_nonnegative) and identically_zero(gap - distance_sq / (2 * ETA)),
             ),
             (
                 "so regret <= R, with equality iff D = 0, i.e. w* = w_(T+1)",
@@ -139,12 +152,12 @@ def prove_origin_identity() -> Derivation:
     def rhs(total: sympy.Expr, squares: sympy.Expr) -> sympy.Expr:
         return -ETA / 2 * total**2 + ETA / 2 * squares
 
-    base = _zero(0 * _v - rhs(_v, _v**2))  # w_1 = 0
+    base = identically_zero(0 * _v - rhs(_v, _v**2))  # w_1 = 0
     # Step: w_{T+1} = -eta V_T per coordinate; add w_{T+1} v, V -> V + v, Q -> Q + v^2.
-    step = _zero(rhs(_V, _Q) + (-ETA * _V) * _v - rhs(_V + _v, _Q + _v**2))
+    step = identically_zero(rhs(_V, _Q) + (-ETA * _V) * _v - rhs(_V + _v, _Q + _v**2))
     # Back to the regret: sum <w_t - w*, v_t> = sum <w_t, v_t> - <w*, V>, w_{T+1} = -eta V.
     w = sympy.Symbol("w_star", real=True)
-    back = _zero(
+    back = identically_zero(
         rhs(_V, _Q) - w * _V - (w**2 / (2 * ETA) + ETA / 2 * _Q - (-ETA * _V - w) ** 2 / (2 * ETA))
     )
     return Derivation(
@@ -182,7 +195,7 @@ def prove_explicit_cases(dimension: int = 2, max_t: int = 3) -> Derivation:
         steps.append(
             (
                 f"d = {dimension}, T = {horizon}: identity with symbolic vectors",
-                _zero(regret - claim),
+                identically_zero(regret - claim),
             )
         )
     return Derivation(tuple(steps))
@@ -218,7 +231,7 @@ _n, _m, _p = sympy.symbols("n m p", real=True)
 _s, _q, _c = sympy.symbols("s q c", nonnegative=True)
 
 
-def prove_supremum() -> Derivation:
+def prove_supremum(timeout_ms: int = SOLVER_MS) -> Derivation:
     """sup of the regret over instances with ||w*||^2 = a, sum ||v_t||^2 = b is S(eta, T, a, b).
 
     By the identity, regret = R - ||w_{T+1} - w*||^2/(2 eta), and ||w_{T+1}|| = eta ||sum v_t||
@@ -228,10 +241,10 @@ def prove_supremum() -> Derivation:
     """
     horizon = sympy.Symbol("T", positive=True)
     # Cauchy-Schwarz ||V_T||^2 <= T Q_T by induction: n = ||V||^2, p = <V, v>, m = ||v||^2.
-    per_coordinate = _zero(
+    per_coordinate = identically_zero(
         _V**2 / horizon + horizon * _v**2 - 2 * _V * _v - (_V - horizon * _v) ** 2 / horizon
     )
-    step = _zero(
+    step = identically_zero(
         (horizon + 1) * (_Q + _m)
         - (_n + 2 * _p + _m)
         - (
@@ -242,23 +255,34 @@ def prove_supremum() -> Derivation:
     )
     s, r, low, high = z3.Reals("s r L U")
     dist = z3.If(s > high, s - high, z3.If(s < low, low - s, 0))
-    distance = _unsat(s >= 0, low >= 0, low <= r, r <= high, (s - r) * (s - r) < dist * dist)
+    distance = unsat(
+        s >= 0,
+        low >= 0,
+        low <= r,
+        r <= high,
+        (s - r) * (s - r) < dist * dist,
+        timeout_ms=timeout_ms,
+    )
     # Attainment.  T = 1: v_1 = c, w* = -s: regret <0 - w*, v_1> = s c,
     # and S = R - (s - eta c)^2/(2 eta).
-    one = _zero(_s * _c - (_s**2 / (2 * ETA) + ETA / 2 * _c**2 - (_s - ETA * _c) ** 2 / (2 * ETA)))
+    one = identically_zero(
+        _s * _c - (_s**2 / (2 * ETA) + ETA / 2 * _c**2 - (_s - ETA * _c) ** 2 / (2 * ETA))
+    )
     # v_t = c for every t and w* = -s with s >= eta T c: regret = sum_t (s - eta (t - 1) c) c.
     t = sympy.Symbol("t", integer=True, positive=True)
     family = sympy.summation((_s - ETA * (t - 1) * _c) * _c, (t, 1, horizon))
     b = horizon * _c**2
-    attained = _zero(
+    attained = identically_zero(
         family - (_s**2 / (2 * ETA) + ETA / 2 * b - (_s - ETA * horizon * _c) ** 2 / (2 * ETA))
     )
     # T >= 2: v = (mu + e, mu - e, mu, ..., mu) has sum T mu and squares T mu^2 + 2 e^2, so any
     # ||sum v_t|| in [0, sqrt(T b)] is reached; with w* = w_(T+1) the regret is R (the identity).
     mu, e = sympy.symbols("mu e", real=True)
     vs = [mu + e, mu - e] + [mu] * 3  # the T - 2 equal entries, checked for T = 5 and in general:
-    spread = _zero(sum(vs) - 5 * mu) and _zero(sum(x**2 for x in vs) - (5 * mu**2 + 2 * e**2))
-    general = _zero(
+    spread = identically_zero(sum(vs) - 5 * mu) and identically_zero(
+        sum(x**2 for x in vs) - (5 * mu**2 + 2 * e**2)
+    )
+    general = identically_zero(
         (horizon - 2) * mu**2 + (mu + e) ** 2 + (mu - e) ** 2 - (horizon * mu**2 + 2 * e**2)
     )
     return Derivation(
@@ -837,6 +861,13 @@ def decide_bound(claim: BoundClaim) -> Outcome:
     return resting_on(_decide_bound(claim), "theorem.regret_identity", established)
 
 
+def _supremum_established(timeout_ms: int) -> bool:
+    try:
+        return prove_supremum(timeout_ms).holds
+    except SolverUnknown:
+        return False
+
+
 def _against_supremum(text: str, integer: str) -> str:
     return (
         f"{text} >= S(eta, T, wstar_sq, sum_v_sq) = "
@@ -872,7 +903,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
                 "R bounds the regret",
             )
         answers = [reference, z3_supremum_query(bound, budget)]
-        if answers[-1].holds and prove_supremum().holds:
+        if answers[-1].holds and _supremum_established(timeout_ms):
             return proved(
                 "z3 (negation unsat) against the exact supremum S", _against_supremum(text, "")
             )
@@ -880,7 +911,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
         found = next(filter(None, map(judge.from_model, models)), None)
         if found is None and answers[-1].model is not None:
             answers.append(z3_supremum_query(bound, budget, integer_t=True))
-            if answers[-1].holds and prove_supremum().holds:
+            if answers[-1].holds and _supremum_established(timeout_ms):
                 return proved(
                     "z3 (negation unsat, integer T) against the exact supremum S",
                     _against_supremum(text, "integer "),
