@@ -70,10 +70,17 @@ def _scaled(vector: Sequence[Number], factor: Number) -> Point:
 
 
 def _linear_text(c: Sequence[Fraction], b: Fraction) -> str:
-    terms = [f"({x})*w{i + 1}" for i, x in enumerate(c) if x != 0]
+    """<c, w> + b as an expression in w1..wd: ``w1 - 1/2*w3 + 2``."""
+    terms = [(x, f"w{i + 1}") for i, x in enumerate(c) if x != 0]
     if b != 0 or not terms:
-        terms.append(f"({b})")
-    return " + ".join(terms)
+        terms.append((b, ""))
+    text = ""
+    for x, name in terms:
+        size = abs(x)
+        shown = str(size) if not name else (name if size == 1 else f"{size}*{name}")
+        sign = ("-" if x < 0 else "") if not text else (" - " if x < 0 else " + ")
+        text += sign + shown
+    return text
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,8 @@ class Quadratic:
 
     def text(self) -> str:
         squares = " + ".join(f"({_linear_text(row, Fraction(0))})**2" for row in self.rows)
-        return f"({squares})/2 + {_linear_text(self.c, Fraction(0))}"
+        linear = _linear_text(self.c, Fraction(0))
+        return f"({squares})/2" + ("" if linear == "0" else f" + {linear}")
 
 
 @dataclass(frozen=True)

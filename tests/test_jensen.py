@@ -48,7 +48,7 @@ def recheck(witness: dict[str, str], text: str) -> None:
     runs = [(count, [Fraction(x) for x in p]) for count, p in json.loads(witness["points"])]
     wstar = [Fraction(x) for x in json.loads(witness["wstar"])]
     T = sum(count for count, _ in runs)
-    assert int(witness["T"]) == T and witness["f"] == "(1)*w1"  # f(w) = w1, gradient 1
+    assert int(witness["T"]) == T and witness["f"] == "w1"  # f(w) = w1, gradient 1
     average = sum(count * p[0] for count, p in runs) / T
     lhs = average - wstar[0]
     avg_gap = sum(count * (p[0] - wstar[0]) for count, p in runs) / T
