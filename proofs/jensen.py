@@ -64,6 +64,7 @@ from proofs.regret import (
     resting_on,
     runs,
     show_value,
+    undefined_at,
     unsat,
     vector_text,
     z3_never_below,
@@ -450,7 +451,7 @@ def z3_query(bound: sympy.Expr, timeout_ms: int, integer_t: bool = False) -> Sol
     horizon: Any = z3.Int("T") if integer_t else z3.Real("T")
     t = z3.ToReal(horizon) if integer_t else horizon
     return z3_never_below(
-        bound, {T: t, AVG_GAP: gap}, [t >= 1], lambda value: value < gap, timeout_ms
+        bound, {T: t, AVG_GAP: gap}, [t >= 1], lambda value: value < gap, timeout_ms, "avg_gap"
     )
 
 
@@ -529,6 +530,10 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
         if result.counterexample is not None:
             found = judge.verify(result.counterexample)
         if found is None:
+            canonical = ({T: t, AVG_GAP: g} for t in (1, 2, 3) for g in (0, 1, -1))
+            undefined = undefined_at(bound, canonical)
+            if undefined is not None:
+                return undecided("exact evaluation", f"{undefined}: the claim says nothing there")
             return checked(
                 result.generator,
                 f"no violation on {result.cases} instances nor on {len(GRID_T) * len(GRID_GAP)} "

@@ -419,6 +419,7 @@ def z3_never_below(
     domain: Sequence[Any],
     below: Callable[[Any], Any],
     timeout_ms: int,
+    target: str,
 ) -> SolverAnswer:
     """Is there a point of ``domain`` where the bound is undefined or ``below(bound)`` holds?
 
@@ -444,7 +445,10 @@ def z3_never_below(
             values[symbol.name] = _fraction(model.eval(var, model_completion=True))
         except ValueError:
             continue
-    return SolverAnswer(False, values, "sat")
+    defined = z3.is_true(model.eval(z3.And(True, *term.defined), model_completion=True))
+    where = ", ".join(f"{name} = {format_rational(v)}" for name, v in values.items())
+    what = f"below {target}" if defined else "not a real number"
+    return SolverAnswer(False, values, f"z3: at {where} the bound is {what}")
 
 
 class FloatBound:
@@ -476,6 +480,19 @@ def exact_value(
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I):
         return None
     return value
+
+
+def undefined_at(
+    bound: sympy.Expr, points: Iterable[Mapping[sympy.Symbol, Fraction | int]]
+) -> str | None:
+    """The first point where the bound is not a real number (division by zero, a root or log of
+    a negative number), described; None if it is real at all of them."""
+    for point in points:
+        value = bound.xreplace({s: sympy.Rational(Fraction(v)) for s, v in point.items()})
+        if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or value.is_extended_real is False:
+            where = ", ".join(f"{s} = {format_rational(Fraction(v))}" for s, v in point.items())
+            return f"the bound is not a real number at {where} (it is {value})"
+    return None
 
 
 def certified_below(value: sympy.Expr, target: Fraction) -> bool:
@@ -727,6 +744,7 @@ def z3_reference_query(bound: sympy.Expr, timeout_ms: int) -> SolverAnswer:
         _domain(env, env[T] >= 1),
         lambda value: 2 * eta * value < a + eta * eta * b,
         timeout_ms,
+        "R",
     )
 
 
@@ -756,6 +774,7 @@ def z3_supremum_query(bound: sympy.Expr, timeout_ms: int, integer_t: bool = Fals
         domain,
         lambda value: 2 * eta * value < a + eta * eta * b - dist * dist,
         timeout_ms,
+        "S",
     )
 
 
@@ -932,6 +951,18 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
             found = judge.verify(result.counterexample)
             refuting = f"hypothesis search (shrunk), {refuting}"
         if found is None:
+            canonical: Iterable[Mapping[sympy.Symbol, Fraction | int]] = (
+                {ETA: eta, T: t, WSTAR_SQ: a, SUM_V_SQ: b}
+                for t in (1, 2, 3)
+                for eta, a, b in itertools.product(
+                    (Fraction(1), Fraction(1, 2)),
+                    (Fraction(0), Fraction(1)),
+                    (Fraction(0), Fraction(1)),
+                )
+            )
+            undefined = undefined_at(bound, canonical)
+            if undefined is not None:
+                return undecided("exact evaluation", f"{undefined}: the claim says nothing there")
             return checked(
                 result.generator,
                 f"no violation on {result.cases} random and adversarial instances nor on the "

@@ -149,6 +149,7 @@ EXPECTED = [
     ("avg_gap + sin(T)", Verdict.REFUTED),
     ("avg_gap + 1/T - 1e-6", Verdict.REFUTED),  # only for T > 10^6
     ("avg_gap - 1/10**9", Verdict.REFUTED),
+    ("avg_gap + 1/(T-1)", Verdict.UNDECIDED),  # not a real number at T = 1
 ]
 
 

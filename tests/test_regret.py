@@ -172,6 +172,7 @@ EXPECTED = [
     (f"{R} + sin(T)", Verdict.REFUTED),
     (f"{R} + 1/T - 1e-6", Verdict.REFUTED),  # only for T > 10^6
     ("eta/2*sum_v_sq*exp(1/T) + wstar_sq/(2*eta)", Verdict.CHECKED),  # valid, beyond z3
+    (f"{R} + 1/(T-1)", Verdict.UNDECIDED),  # not a real number at T = 1
 ]
 
 
