@@ -87,7 +87,7 @@ def main() -> None:
         f"Claimed bounds: decide_bound with the default budget ({settings.examples} examples, "
         f"z3 limit {settings.solver_timeout_ms} ms); aim < {AIM_SECONDS:g} s per refutation"
     )
-    print(f"{'claim':8} {'bound':44} {'verdict':9} {'expected':9} {'seconds':>8}")
+    print(f"{'claim':8} {'bound':48} {'verdict':9} {'expected':9} {'seconds':>8}")
     for decide, names, text, expected in BOUNDS:
         expr = parse_expression(text, {name: SYMBOLS[name] for name in names})
         claim = regret.BoundClaim(
@@ -99,7 +99,7 @@ def main() -> None:
         table = "q3_2" if decide is regret.decide_bound else "q3_3"
         flag = "" if str(outcome.verdict) == expected else "  <-- unexpected"
         slow = "  <-- over the aim" if expected == "refuted" and seconds > AIM_SECONDS else ""
-        print(f"{table:8} {text:44} {outcome.verdict!s:9} {expected:9} {seconds:8.3f}{flag}{slow}")
+        print(f"{table:8} {text:48} {outcome.verdict!s:9} {expected:9} {seconds:8.3f}{flag}{slow}")
 
 
 if __name__ == "__main__":
