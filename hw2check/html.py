@@ -143,7 +143,7 @@ def _ledger_section(ledger: Ledger, sheet: Sheet | None, number: int) -> str:
         f'<section class="sheet" id="{prefix}"><h1>{escape(ledger.title)}</h1>',
         f'<p class="meta">Sheet <code>{escape(ledger.path)}</code>{author}</p>',
         f'<p class="summary">{summary}</p>',
-        '<table><thead><tr><th>Q</th><th>claim</th><th>verdict</th>'
+        "<table><thead><tr><th>Q</th><th>claim</th><th>verdict</th>"
         f"<th>method</th></tr></thead><tbody>\n{rows}\n</tbody></table>",
     ]
     current = None

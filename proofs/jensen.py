@@ -41,10 +41,19 @@ import sympy
 import z3
 
 from hw2check.expressions import format_rational
-from hw2check.ledger import Check, Outcome, Row, Verdict, checked, proved, refuted, undecided
+from hw2check.ledger import (
+    Check,
+    Derivation,
+    Outcome,
+    Row,
+    Verdict,
+    checked,
+    proved,
+    refuted,
+    undecided,
+)
 from hw2check.sheet import SYMBOLS, Sheet
 from hw2check.topics import Settings
-from proofs.proximal_step import Derivation
 from proofs.regret import (
     NEAR_ZERO,
     SOLVER_MS,

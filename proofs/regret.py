@@ -46,10 +46,19 @@ import z3
 
 from hw2check.equality import certified_sign
 from hw2check.expressions import format_rational
-from hw2check.ledger import Check, Outcome, Row, Verdict, checked, proved, refuted, undecided
+from hw2check.ledger import (
+    Check,
+    Derivation,
+    Outcome,
+    Row,
+    Verdict,
+    checked,
+    proved,
+    refuted,
+    undecided,
+)
 from hw2check.sheet import SYMBOLS, Expression, Sheet
 from hw2check.topics import Settings
-from proofs.proximal_step import Derivation
 from properties.regret import RegretInstance, RegretSummary, instances, summarize
 from properties.search import search
 
