@@ -48,12 +48,16 @@ def witness_eta(outcome: Outcome) -> Fraction:
     return Fraction(outcome.witness["eta"])
 
 
-def assert_loss_does_not_increase(made: sgd.SgdSetting, eta: Fraction) -> None:
-    """Independent re-check with Fractions: eta in the region and F(w_t+1) <= F(w_t)."""
+def refuting_eta(components: str, start: str, picked: int, steps: str) -> Fraction:
+    """The witness of a refuted counterexample row, re-checked here independently:
+    eta > 0 satisfies step_sizes and F(w_t+1) <= F(w_t), in SymPy's exact arithmetic."""
+    made = setting(components, start, picked, steps)
+    eta = witness_eta(sgd.decide_step(sgd.counterexample_claim(made), made, SETTINGS))
     value = sympy.Rational(eta.numerator, eta.denominator)
     assert eta > 0
     assert all(bool(r.subs(ETA, value)) for r in made.relations)
     assert made.loss.subs(W, made.next_iterate.subs(ETA, value)) <= made.loss.subs(W, made.start)
+    return eta
 
 
 # --- the theorem ---------------------------------------------------------------------------
@@ -70,10 +74,8 @@ def test_theorem_is_proved_by_three_unsatisfiable_negations() -> None:
 
 
 def test_component_1_for_every_positive_eta_is_refuted_below_one_half() -> None:
-    made = setting(SEED_COMPONENTS, "0", 1, "eta > 0")
-    eta = witness_eta(sgd.decide_step(sgd.counterexample_claim(made), made, SETTINGS))
-    assert 0 < eta < Fraction(1, 2)  # a strict decrease is preferred to the boundary
-    assert_loss_does_not_increase(made, eta)
+    # a strict decrease is preferred to the boundary eta = 1/2
+    assert refuting_eta(SEED_COMPONENTS, "0", 1, "eta > 0") < Fraction(1, 2)
 
 
 def test_component_1_beyond_one_half_is_proved() -> None:
@@ -95,10 +97,7 @@ THREE = '["w**2", "(w - 1)**2", "(w + 3)**4/10"]'
 
 
 def test_three_components_small_steps_refuted_inside_the_range() -> None:
-    made = setting(THREE, "0", 3, "0 < eta < 1/10")
-    eta = witness_eta(sgd.decide_step(sgd.counterexample_claim(made), made, SETTINGS))
-    assert eta < Fraction(1, 10)
-    assert_loss_does_not_increase(made, eta)
+    assert refuting_eta(THREE, "0", 3, "0 < eta < 1/10") < Fraction(1, 10)
 
 
 def test_three_components_range_between_one_and_two_proved() -> None:
@@ -106,12 +105,11 @@ def test_three_components_range_between_one_and_two_proved() -> None:
 
 
 def test_four_components_window_where_only_the_middle_fails() -> None:
-    # F = 2w**2 + w**4 - 2w, picked w**4 - 2w from 1: w_t+1 = 1 - 2 eta; it fails exactly on
-    # [0, 1], so the window "1/2 <= eta <= 3/2" is refuted and "eta >= 2" is proved.
+    # F = w**4 + 2w**2 - 2w, picked w**4 - 2w from 1: w_t+1 = u = 1 - 2 eta and
+    # F(u) - F(1) = (u - 1)(u**3 + u**2 + 3u + 1) <= 0 exactly for eta in (0, 0.68...]:
+    # the window "1/2 <= eta <= 3/2" is refuted inside, "eta >= 2" is proved.
     four = '["w**2", "w**2", "w**4 - 2*w", "0*w"]'
-    made = setting(four, "1", 3, "1/2 <= eta and eta <= 3/2")
-    eta = witness_eta(sgd.decide_step(sgd.counterexample_claim(made), made, SETTINGS))
-    assert_loss_does_not_increase(made, eta)
+    assert Fraction(1, 2) <= refuting_eta(four, "1", 3, "1/2 <= eta and eta <= 3/2") < 1
     assert counterexample(four, "1", 3, "eta >= 2").verdict is Verdict.PROVED
 
 
@@ -128,9 +126,7 @@ def test_irrational_start_decided_by_z3_with_a_radical() -> None:
     proved = counterexample(SEED_COMPONENTS, '"sqrt(2)"', 1, "eta > 0")
     assert proved.verdict is Verdict.PROVED
     assert "r0 = sqrt(2)" in proved.evidence
-    made = setting(SEED_COMPONENTS, '"sqrt(2)"', 2, "eta > 0")
-    eta = witness_eta(sgd.decide_step(sgd.counterexample_claim(made), made, SETTINGS))
-    assert_loss_does_not_increase(made, eta)
+    refuting_eta(SEED_COMPONENTS, '"sqrt(2)"', 2, "eta > 0")
 
 
 def test_non_polynomial_components_that_increase_the_loss_are_proved() -> None:
