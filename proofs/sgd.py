@@ -85,6 +85,19 @@ GRID = tuple(Fraction(v) for v in ("1/100", "1/10", "1/4", "1/3", "1/2", "1", "2
 _KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Piecewise)
 
 
+# Evidence shows expressions in full up to this length; a degree-50 polynomial is abridged.
+SHOWN_CHARACTERS = 240
+
+
+def abridged(expr: sympy.Basic) -> str:
+    """An expression as evidence text, abridged when it is long."""
+    text = str(expr)
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    half = SHOWN_CHARACTERS // 2
+    return f"{text[:half]} ... {text[-half:]} ({len(text)} characters)"
+
+
 # --- the SGD step ------------------------------------------------------------------------
 
 
@@ -344,14 +357,15 @@ def prove_positive_by_monotonicity(h: sympy.Expr) -> str | None:
         try:
             derivative = sympy.diff(ht, t, order)
             if derivative.is_positive:
-                premise = "".join(f"{k}, " for k in known)
-                return f"{premise}and h^({order})(t) > 0 for every t > 0 (SymPy assumptions)"
+                premises = "".join(f"{k}, " for k in known)
+                step = f"h^({order})(t) > 0 for every t > 0 (SymPy assumptions)"
+                return f"{premises}and {step}, so h increases" if known else step
             at_zero = sympy.expand(derivative.subs(t, 0))
         except (TypeError, ValueError, RecursionError):
             return None
         if certified_sign(at_zero).sign not in (0, 1):
             return None
-        known.append(f"h^({order})(0) = {at_zero} >= 0")
+        known.append(f"h^({order})(0) = {abridged(at_zero)} >= 0")
     return None
 
 
@@ -359,11 +373,11 @@ def prove_positive_by_monotonicity(h: sympy.Expr) -> str | None:
 
 
 def _region_text(relations: Sequence[sympy.Basic]) -> str:
-    return " and ".join(["eta > 0", *(str(r) for r in relations if r is not sympy.true)])
+    return " and ".join(["eta > 0", *(abridged(r) for r in relations if r is not sympy.true)])
 
 
 def _negation_text(h: sympy.Expr, kind: str, relations: Sequence[sympy.Basic]) -> str:
-    return f"{_region_text(relations)} and {h} {'<=' if kind == POSITIVE else '!='} 0"
+    return f"{_region_text(relations)} and {abridged(h)} {'<=' if kind == POSITIVE else '!='} 0"
 
 
 @dataclass(frozen=True)
@@ -384,7 +398,7 @@ def decide_for_every_step(
     queries: list[str] = []
     relations = tuple(dict.fromkeys(r for r in relations if r != (ETA > 0)))
     if kind == ZERO and h == 0:
-        return StepDecision(proved("SymPy", f"{claim}: the difference expands to 0"), ())
+        return StepDecision(proved("SymPy", f"{claim}: it expands to 0 identically"), ())
     builder = _Z3Builder()
     answer: Z3Answer | None = None
     untranslatable = ""
@@ -474,9 +488,9 @@ def decide_for_every_step(
 
 def _sympy_proof(h: sympy.Expr, kind: str) -> str | None:
     if kind == ZERO:
-        return f"{h} simplifies to 0" if is_symbolically_zero(h) else None
+        return f"{abridged(h)} simplifies to 0" if is_symbolically_zero(h) else None
     argument = prove_positive_by_monotonicity(h)
-    return None if argument is None else f"h(eta) = {h}; {argument}"
+    return None if argument is None else f"with h(eta) = {abridged(h)}: {argument}"
 
 
 def _relation_poly(relation: sympy.Basic) -> sympy.Poly | None:
@@ -517,7 +531,9 @@ def _refuted(
     if answer is not None:
         method = f"z3 nonlinear real arithmetic, {method}"
     return refuted(
-        method, f"{claim}: fails at eta = {eta}{how}, where {name} = {value}", {"eta": eta}
+        method,
+        f"{claim}: fails at eta = {eta}{how}, where {name} = {abridged(value)}",
+        {"eta": eta},
     )
 
 
@@ -643,7 +659,7 @@ def counterexample_claim(setting: SgdSetting) -> StepClaim:
     return StepClaim(
         h,
         POSITIVE,
-        f"F(w_t+1) - F(w_t) = {h} > 0 for {setting.region}",
+        f"F(w_t+1) - F(w_t) = {abridged(h)} > 0 for {setting.region}",
         ("F(w_t+1) - F(w_t)", h),
     )
 
@@ -654,7 +670,8 @@ def next_iterate_claim(claimed: sympy.Expr, setting: SgdSetting) -> StepClaim:
     return StepClaim(
         h,
         ZERO,
-        f"the claim - the true w_t+1 ({truth}) = {h} vanishes for {setting.region}",
+        f"the claim - the true w_t+1 ({abridged(truth)}) = {abridged(h)} vanishes for "
+        f"{setting.region}",
         ("the claim - the truth", h),
     )
 
@@ -671,7 +688,7 @@ def sign_claim(sign: str, setting: SgdSetting) -> StepClaim:
     return StepClaim(
         sympy.expand(factor * setting.next_iterate),
         kind,
-        f"w_t+1 = {setting.next_iterate} is {sign} for {setting.region}",
+        f"w_t+1 = {abridged(setting.next_iterate)} is {sign} for {setting.region}",
         ("w_t+1", setting.next_iterate),
     )
 
@@ -706,9 +723,9 @@ def count_distinct_roots(components: Sequence[sympy.Expr]) -> RootCount | str:
     try:
         poly = sympy.Poly(loss, W)
     except sympy.PolynomialError:
-        return f"F = {loss} is not a polynomial in w; root counts cover polynomials"
+        return f"F = {abridged(loss)} is not a polynomial in w; root counts cover polynomials"
     if not (poly.domain.is_ZZ or poly.domain.is_QQ):
-        return f"F = {loss} has coefficients outside the rationals ({poly.domain})"
+        return f"F = {abridged(loss)} has coefficients outside the rationals ({poly.domain})"
     if poly.is_zero:
         return RootCount(None, None, loss, "F = 0: every number is a root")
     free = poly.sqf_part()
@@ -731,8 +748,9 @@ def decide_root_count(
         return undecided("SymPy", count)
     true = count.nonreal if nonreal else count.real
     text = "infinitely many" if true is None else str(true)
+    degree = sympy.Poly(count.loss, W).degree()
     evidence = (
-        f"F = {count.loss}: squarefree part of degree-{sympy.Poly(count.loss, W).degree()} F "
+        f"F = {abridged(count.loss)}: squarefree part of degree-{degree} F "
         f"has {count.real} distinct real and {count.nonreal} distinct non-real roots"
         + (f" ({count.roots})" if count.roots else "")
         if true is not None
@@ -774,7 +792,7 @@ def claim_checks(sheet: Sheet, settings: Settings, theorems: Mapping[str, Row]) 
             )
         )
     if setting is not None:
-        setup = f"F = {setting.loss}, w_t = {setting.start}, component {setting.picked}"
+        setup = f"F = {abridged(setting.loss)}, w_t = {setting.start}, component {setting.picked}"
         iterate = "" if claims.next_iterate is None else claims.next_iterate.text
         statements = {
             "q6.counterexample": f"F(w_t+1) > F(w_t) for {setting.region} ({setup})",
