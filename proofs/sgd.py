@@ -8,7 +8,7 @@ difference between a claimed iterate and the true one).  ``decide_for_every_step
 such a statement:
 
 1. h and the relations of R translated to z3 (polynomials in eta whose coefficients are
-   rationals or real roots of positive rationals, e.g. sqrt(2)): z3's nonlinear real
+   built from rationals and real roots of positive constants, e.g. sqrt(2)): z3's nonlinear real
    arithmetic decides the negation "some eta in R breaks it"; unsat proves the claim, an
    answer unknown (or z3's time-out, ``settings.solver_timeout_ms``) leaves it undecided;
 2. otherwise a SymPy proof where its assumptions reach: h(t) > 0 for a positive symbol t,
