@@ -1,26 +1,849 @@
-"""Q6: an SGD step can increase the full loss (not built yet)."""
+"""Q6: a stochastic gradient step can increase the full loss.
+
+The full loss is F = f_1 + ... + f_n; one SGD step from w_t with the picked component f_p is
+w_{t+1} = w_t - eta * f_p'(w_t).  Every [q6] claim is a statement about all step sizes in a
+region R = {eta > 0} ∩ {step_sizes}: "h(eta) > 0 for every eta in R" or "h(eta) = 0 for
+every eta in R", with h closed-form in eta (F(w_{t+1}) - F(w_t), the next iterate, or the
+difference between a claimed iterate and the true one).  ``decide_for_every_step`` decides
+such a statement:
+
+1. h and the relations of R translated to z3 (polynomials in eta whose coefficients are
+   built from rationals and real roots of positive constants, e.g. sqrt(2)): z3's nonlinear real
+   arithmetic decides the negation "some eta in R breaks it"; unsat proves the claim, an
+   answer unknown (or z3's time-out, ``settings.solver_timeout_ms``) leaves it undecided;
+2. otherwise a SymPy proof where its assumptions reach: h(t) > 0 for a positive symbol t,
+   or h(0) >= 0 and h'(t) > 0, or h(0), h'(0) >= 0 and h''(t) > 0 (monotonicity; used only
+   for expressions without Abs, whose derivatives SymPy writes with sign());
+3. a counterexample is a RATIONAL eta re-verified exactly (SymPy rationals, or certified
+   evaluation for irrational values, ``properties.sgd.fails_at``).  For rational polynomials
+   the candidates are the rational roots and the simplest rational of every cell between the
+   real roots of h and of the relations, which is complete: if any rational eta breaks the
+   claim, one of them does.  A strict failure (F decreases) is preferred to a boundary one
+   (F unchanged).  Other cases try z3's model, a fixed grid, and a seeded search.
+
+Choices: a claim that fails only at irrational step sizes (z3 finds one, no rational eta
+does) is undecided, because LEDGER.md's witness is a rational.  A region that no eta > 0
+satisfies makes "for every eta" vacuously true: proved, and the evidence says "vacuously".
+A picked component that is not differentiable at w_t, or an F that is not real there, leaves
+the step undefined: those rows are undecided.
+
+Main results:
+
+- ``prove_sgd_step_can_increase_loss``: for F = (w - 2)**2/2 + (w + 1)**2/2 and w_t = 0,
+  z3 proves that the step with component 2 (w_{t+1} = -eta) increases F for every eta > 0,
+  and that the step with component 1 (w_{t+1} = 2 eta) increases F exactly when eta > 1/2.
+- ``decide_for_every_step``: the decision above, with the z3 queries it asked.
+- ``counterexample_claim``, ``next_iterate_claim``, ``sign_claim``: a sheet's claims about
+  its step as such statements (F(w_{t+1}) - F(w_t) > 0; claim - (w_t - eta f_p'(w_t)) = 0;
+  ±w_{t+1} > 0 or w_{t+1} = 0), decided by ``decide_step``.
+- ``decide_always_decreases``: "every SGD step decreases F" is false, by the theorem.
+- ``count_distinct_roots``: distinct real and non-real roots of a rational polynomial F
+  (squarefree part, Sturm count); other F are not counted.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
 
-from hw2check.ledger import Check, Row, pending
-from hw2check.sheet import Sheet
+import sympy
+import z3
+
+from hw2check.equality import certified_sign, is_symbolically_zero
+from hw2check.expressions import format_rational
+from hw2check.ledger import (
+    Check,
+    Outcome,
+    Row,
+    Verdict,
+    checked,
+    proved,
+    refuted,
+    undecided,
+)
+from hw2check.sheet import SGD_ETA, SYMBOLS, SgdClaims, Sheet, load_seed
 from hw2check.topics import Settings
+from properties.sgd import (
+    POSITIVE,
+    ZERO,
+    StepSearch,
+    as_rational,
+    failure_sign,
+    search_failure,
+)
 
-KEYS = ("sgd_always_decreases", "next_iterate", "next_iterate_sign", "real_roots", "nonreal_roots")
+W = SYMBOLS["w"]
+ETA = SGD_ETA
+THEOREM_ID = "theorem.sgd_step_can_increase_loss"
+
+# Step sizes tried first when no exact cell decomposition applies: small and simple.
+GRID = tuple(Fraction(v) for v in ("1/100", "1/10", "1/4", "1/3", "1/2", "1", "2", "3", "10"))
+# Functions whose SymPy derivatives use sign(): no derivative argument for those.
+_KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Piecewise)
+
+
+# Evidence shows expressions in full up to this length; a degree-50 polynomial is abridged.
+SHOWN_CHARACTERS = 240
+
+
+def abridged(expr: sympy.Basic) -> str:
+    """An expression as evidence text, abridged when it is long."""
+    text = str(expr)
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    half = SHOWN_CHARACTERS // 2
+    return f"{text[:half]} ... {text[-half:]} ({len(text)} characters)"
+
+
+# --- the SGD step ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SgdSetting:
+    """Components in w, a real start, the 1-based picked component, the step-size relations."""
+
+    components: tuple[sympy.Expr, ...]
+    start: sympy.Expr
+    picked: int
+    relations: tuple[sympy.Basic, ...]
+    step_text: str
+
+    @property
+    def loss(self) -> sympy.Expr:
+        return sympy.Add(*self.components)
+
+    @property
+    def gradient(self) -> sympy.Expr:
+        """f_picked'(w_t)."""
+        return sympy.diff(self.components[self.picked - 1], W).subs(W, self.start)
+
+    @property
+    def next_iterate(self) -> sympy.Expr:
+        return self.start - ETA * self.gradient
+
+    @property
+    def loss_change(self) -> sympy.Expr:
+        """F(w_{t+1}) - F(w_t) as a function of eta."""
+        return self.loss.subs(W, self.next_iterate) - self.loss.subs(W, self.start)
+
+    @property
+    def region(self) -> str:
+        return "every eta > 0" + ("" if self.step_text == "eta > 0" else f" with {self.step_text}")
+
+
+def setting_of(claims: SgdClaims) -> SgdSetting | None:
+    if (
+        claims.components is None
+        or claims.start is None
+        or claims.picked is None
+        or claims.step_sizes is None
+    ):
+        return None
+    return SgdSetting(
+        tuple(c.expr for c in claims.components),
+        claims.start.expr,
+        claims.picked,
+        claims.step_sizes.relations,
+        claims.step_sizes.text,
+    )
+
+
+def step_undefined(setting: SgdSetting) -> str | None:
+    """Why the SGD step from w_t is not defined, or None when it is."""
+    derivative = sympy.diff(setting.components[setting.picked - 1], W)
+    for kink in derivative.atoms(sympy.sign, sympy.Heaviside, sympy.DiracDelta):
+        if certified_sign(kink.args[0].subs(W, setting.start)).sign in (0, None):
+            return f"f_{setting.picked} is not differentiable at w_t = {setting.start}"
+    if certified_sign(setting.gradient).sign is None:
+        return f"f_{setting.picked}'(w_t) = {setting.gradient} is not a certified real number"
+    if certified_sign(setting.loss.subs(W, setting.start)).sign is None:
+        return f"F(w_t) = {setting.loss.subs(W, setting.start)} is not a certified real number"
+    return None
+
+
+# --- z3: translation and queries -----------------------------------------------------------
+
+
+class Untranslatable(Exception):
+    """The expression is outside what the z3 translation covers."""
+
+
+class _Z3Builder:
+    """SymPy -> z3 reals: polynomials in eta with rational or real-radical coefficients.
+
+    A root c = b**(p/q) of a positive constant b becomes a fresh variable r > 0 with
+    r**q = b**p, which pins r to the real value c.
+    """
+
+    def __init__(self) -> None:
+        self.eta = z3.Real("eta")
+        self.side: list[z3.BoolRef] = []
+        self.side_text: list[str] = []
+        self._roots: dict[sympy.Expr, z3.ArithRef] = {}
+
+    def build(self, expr: sympy.Basic) -> z3.ArithRef:
+        if expr == ETA:
+            return self.eta
+        if isinstance(expr, sympy.Rational):
+            return z3.Q(int(expr.p), int(expr.q))
+        if isinstance(expr, sympy.Add):
+            return z3.Sum([self.build(arg) for arg in expr.args])
+        if isinstance(expr, sympy.Mul):
+            return z3.Product([self.build(arg) for arg in expr.args])
+        if isinstance(expr, sympy.Pow) and isinstance(expr.exp, sympy.Rational):
+            base, exponent = expr.base, expr.exp
+            if exponent.is_Integer and exponent > 0:
+                return self.build(base) ** int(exponent)
+            if base.free_symbols or certified_sign(base).sign != 1:
+                raise Untranslatable(str(expr))
+            if exponent.is_Integer:
+                return 1 / self.build(base) ** int(-exponent)
+            return self._root(base, exponent)
+        raise Untranslatable(str(expr))
+
+    def _root(self, base: sympy.Expr, exponent: sympy.Rational) -> z3.ArithRef:
+        key = base**exponent
+        if key not in self._roots:
+            root = z3.Real(f"r{len(self._roots)}")
+            power = base ** abs(int(exponent.p))
+            pinned = root ** int(exponent.q) * (power if exponent < 0 else 1)
+            target = 1 if exponent < 0 else power
+            self.side += [root > 0, pinned == self.build(sympy.sympify(target))]
+            self.side_text.append(f"r{len(self._roots)} = {key}")
+            self._roots[key] = root
+        return self._roots[key]
+
+    def relation(self, relation: sympy.Basic) -> z3.BoolRef:
+        if relation is sympy.true:
+            return z3.BoolVal(True)
+        if relation is sympy.false:
+            return z3.BoolVal(False)
+        if not isinstance(relation, sympy.core.relational.Relational):
+            raise Untranslatable(str(relation))
+        left, right = self.build(relation.lhs), self.build(relation.rhs)
+        compare = {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}
+        if relation.rel_op not in compare:
+            raise Untranslatable(str(relation))
+        return compare[relation.rel_op]
+
+
+@dataclass(frozen=True)
+class Z3Answer:
+    answer: str  # "sat", "unsat" or "unknown"
+    reason: str
+    model_eta: tuple[Fraction, ...]  # rational values of / near eta in z3's model
+    query: str
+
+    def line(self) -> str:
+        detail = f" ({self.reason})" if self.answer == "unknown" else ""
+        return f"z3: exists eta: {self.query}?  {self.answer}{detail}"
+
+
+def ask_z3(builder: _Z3Builder, constraints: Sequence[z3.BoolRef], text: str, ms: int) -> Z3Answer:
+    solver = z3.Solver()
+    solver.set("timeout", ms)
+    solver.add(*builder.side, *constraints)
+    try:
+        answer = solver.check()
+    except z3.Z3Exception as error:
+        return Z3Answer("unknown", f"z3 error: {error}", (), text)
+    if answer == z3.unknown:
+        return Z3Answer("unknown", solver.reason_unknown() or "no reason given", (), text)
+    if answer == z3.unsat:
+        return Z3Answer("unsat", "", (), text)
+    value = solver.model().eval(builder.eta, model_completion=True)
+    return Z3Answer("sat", "", _rationals_near(value), text)
+
+
+def _rationals_near(value: z3.ExprRef) -> tuple[Fraction, ...]:
+    """The model's eta if rational, else rational approximations of the algebraic number."""
+    if z3.is_rational_value(value):
+        return (Fraction(value.numerator_as_long(), value.denominator_as_long()),)
+    if z3.is_algebraic_value(value):
+        approximations = (value.approx(digits) for digits in (3, 6, 12, 24))
+        return tuple(
+            Fraction(a.numerator_as_long(), a.denominator_as_long()) for a in approximations
+        )
+    return ()
+
+
+# --- exact witnesses -------------------------------------------------------------------------
+
+
+def simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
+    """The rational with the smallest denominator strictly between lo < hi."""
+    n = math.floor(lo)
+    if n + 1 < hi:  # an integer lies inside: the one nearest 0
+        if lo < 0 < hi:
+            return Fraction(0)
+        return Fraction(math.ceil(hi) - 1) if hi <= 0 else Fraction(n + 1)
+    # n <= lo < hi <= n + 1: x = n + 1/y with 1/(hi - n) < y < 1/(lo - n)
+    low = 1 / (hi - n)
+    inner = Fraction(math.floor(low) + 1) if lo == n else simplest_between(low, 1 / (lo - n))
+    return n + 1 / inner
+
+
+def rational_poly(expr: sympy.Expr) -> sympy.Poly | None:
+    """expr as a polynomial in eta with rational coefficients, or None."""
+    try:
+        poly = sympy.Poly(expr, ETA)
+    except sympy.PolynomialError:
+        return None
+    return poly if poly.domain.is_ZZ or poly.domain.is_QQ else None
+
+
+def cell_candidates(polys: Sequence[sympy.Poly]) -> list[Fraction]:
+    """A rational point of every cell on which all polys keep their signs, where one exists.
+
+    The cells are the real roots of the product and the open intervals between them; the
+    rational roots are taken exactly, and each open interval gets its simplest rational.
+    """
+    product = sympy.Poly(1, ETA, domain=sympy.QQ)
+    for poly in polys:
+        product *= poly
+    if product.is_zero:
+        return [Fraction(1)]
+    roots = sympy.real_roots(product.sqf_part())
+    points = [Fraction(int(r.p), int(r.q)) for r in roots if r.is_Rational]
+    # 30 digits separate the distinct roots of any polynomial a sheet can state; every point
+    # is re-verified exactly, so a poor separation can only lose a candidate, never mislead.
+    approx = [Fraction(str(r.evalf(30))) for r in roots]
+    if not approx:
+        return [Fraction(1)]
+    points += [Fraction(math.floor(approx[0]) - 1), Fraction(math.floor(approx[-1]) + 1)]
+    for left, right in itertools.pairwise(approx):
+        quarter = (right - left) / 4
+        if quarter > 0:
+            points.append(simplest_between(left + quarter, right - quarter))
+    return points
+
+
+@dataclass(frozen=True)
+class Witness:
+    eta: Fraction
+    strict: bool  # the claim fails with room (F decreases), not just at a boundary
+
+
+def find_witness(
+    h: sympy.Expr, kind: str, relations: Sequence[sympy.Basic], candidates: Sequence[Fraction]
+) -> Witness | None:
+    """The simplest candidate that exactly breaks the claim, strict failures first."""
+    boundary: Fraction | None = None
+    ordered = sorted(set(candidates), key=lambda f: (f.denominator, abs(f.numerator)))
+    for eta in (c for c in ordered if c > 0):
+        sign = failure_sign(h, kind, relations, eta)
+        if sign is None:
+            continue
+        if kind == ZERO or sign < 0:
+            return Witness(eta, True)
+        if boundary is None:
+            boundary = eta
+    return None if boundary is None else Witness(boundary, False)
+
+
+# --- SymPy proofs for expressions z3 does not take ---------------------------------------------
+
+
+def prove_positive_by_monotonicity(h: sympy.Expr) -> str | None:
+    """A SymPy argument that h(eta) > 0 for every eta > 0, or None."""
+    t = sympy.Symbol("t", positive=True)
+    ht = h.subs(ETA, t)
+    orders = 1 if ht.has(*_KINKS) else 3
+    known: list[str] = []
+    for order in range(orders):
+        try:
+            derivative = sympy.diff(ht, t, order)
+            if derivative.is_positive:
+                premises = "".join(f"{k}, " for k in known)
+                step = f"h^({order})(t) > 0 for every t > 0 (SymPy assumptions)"
+                return f"{premises}and {step}, so h increases" if known else step
+            at_zero = sympy.expand(derivative.subs(t, 0))
+        except (TypeError, ValueError, RecursionError):
+            return None
+        if certified_sign(at_zero).sign not in (0, 1):
+            return None
+        known.append(f"h^({order})(0) = {abridged(at_zero)} >= 0")
+    return None
+
+
+# --- the decision ----------------------------------------------------------------------------
+
+
+def _region_text(relations: Sequence[sympy.Basic]) -> str:
+    return " and ".join(["eta > 0", *(abridged(r) for r in relations if r is not sympy.true)])
+
+
+def _negation_text(h: sympy.Expr, kind: str, relations: Sequence[sympy.Basic]) -> str:
+    return f"{_region_text(relations)} and {abridged(h)} {'<=' if kind == POSITIVE else '!='} 0"
+
+
+@dataclass(frozen=True)
+class StepDecision:
+    outcome: Outcome
+    queries: tuple[str, ...]
+
+
+def decide_for_every_step(
+    h: sympy.Expr,
+    kind: str,
+    relations: Sequence[sympy.Basic],
+    settings: Settings,
+    claim: str,
+    shown: tuple[str, sympy.Expr] | None = None,
+) -> StepDecision:
+    """Decide "h(eta) > 0" (kind positive) or "h(eta) = 0" (kind zero) for every eta in R."""
+    queries: list[str] = []
+    relations = tuple(dict.fromkeys(r for r in relations if r != (ETA > 0)))
+    if kind == ZERO and h == 0:
+        return StepDecision(proved("SymPy", f"{claim}: it expands to 0 identically"), ())
+    builder = _Z3Builder()
+    answer: Z3Answer | None = None
+    untranslatable = ""
+    try:
+        constraints = [builder.relation(r) for r in (ETA > 0, *relations)]
+        z3_h = builder.build(sympy.expand(h))
+    except Untranslatable as error:
+        untranslatable = f"z3 translation does not cover {error}"
+    else:
+        ms = settings.solver_timeout_ms
+        negation = z3_h <= 0 if kind == POSITIVE else z3_h != 0
+        answer = ask_z3(builder, [*constraints, negation], _negation_text(h, kind, relations), ms)
+        queries.append(answer.line())
+        if answer.answer == "unsat":
+            return StepDecision(
+                _proved_by_z3(builder, constraints, relations, ms, queries, claim),
+                tuple(queries),
+            )
+
+    def done(outcome: Outcome) -> StepDecision:
+        return StepDecision(outcome, tuple(queries))
+
+    if answer is None or answer.answer == "unknown":
+        proof = _sympy_proof(h, kind)
+        if proof is not None:
+            return done(proved("SymPy", f"{claim}: {proof}"))
+    candidates: list[Fraction] = list(GRID)
+    if answer is not None:
+        candidates += answer.model_eta
+    # Once z3 says a counterexample exists, the cells of rational polynomials find a rational
+    # one if there is any; otherwise (untranslatable, or z3 unknown) a seeded search looks.
+    polys = [rational_poly(h), *(_relation_poly(r) for r in relations)]
+    exhaustive = answer is not None and answer.answer == "sat" and None not in polys
+    if exhaustive:
+        candidates += cell_candidates([p for p in polys if p is not None] + [sympy.Poly(ETA)])
+    witness = find_witness(h, kind, relations, candidates)
+    found: StepSearch | None = None
+    if witness is None and not exhaustive:
+        found = search_failure(h, kind, relations, examples=settings.examples, seed=settings.seed)
+        if found.counterexample is not None:
+            witness = find_witness(h, kind, relations, [found.counterexample])
+    if witness is not None:
+        return done(_refuted(shown or ("h", h), witness, claim, answer))
+    searched = (
+        ""
+        if found is None
+        else f"; a search over eta found no counterexample in {found.cases} cases"
+    )
+    if answer is not None and answer.answer == "sat":
+        near = format_rational(answer.model_eta[-1]) if answer.model_eta else "?"
+        return done(
+            undecided(
+                "z3 nonlinear real arithmetic",
+                f"{claim}: z3 finds it false near eta = {near}, but "
+                + (
+                    "no rational step size breaks it (every cell of the roots was tried: it "
+                    "fails only at irrational eta, and the ledger's witness is a rational)"
+                    if exhaustive
+                    else f"no rational step size tried breaks it exactly{searched}"
+                ),
+            )
+        )
+    if answer is not None:
+        return done(
+            undecided(
+                "z3 nonlinear real arithmetic",
+                f"{claim}: z3 answered unknown ({answer.reason}); no SymPy proof{searched}",
+            )
+        )
+    if found is None or found.in_region == 0:
+        return done(
+            undecided(
+                "search over eta",
+                f"{claim}: {untranslatable}; no SymPy proof; no step size of the grid or of "
+                f"the {0 if found is None else found.cases} searched satisfies step_sizes",
+            )
+        )
+    return done(
+        checked(
+            f"search over eta ({found.generator}), exact re-verification",
+            f"{claim}: holds at all {found.in_region} step sizes in the region among "
+            f"{found.cases} searched (and at the grid {', '.join(map(str, GRID))} where in "
+            f"it); {untranslatable}; no SymPy proof",
+        )
+    )
+
+
+def _sympy_proof(h: sympy.Expr, kind: str) -> str | None:
+    if kind == ZERO:
+        return f"{abridged(h)} simplifies to 0" if is_symbolically_zero(h) else None
+    argument = prove_positive_by_monotonicity(h)
+    return None if argument is None else f"with h(eta) = {abridged(h)}: {argument}"
+
+
+def _relation_poly(relation: sympy.Basic) -> sympy.Poly | None:
+    if relation is sympy.true or relation is sympy.false:
+        return sympy.Poly(1, ETA)
+    if not isinstance(relation, sympy.core.relational.Relational):
+        return None
+    return rational_poly(relation.lhs - relation.rhs)
+
+
+def _proved_by_z3(
+    builder: _Z3Builder,
+    constraints: Sequence[z3.BoolRef],
+    relations: Sequence[sympy.Basic],
+    ms: int,
+    queries: list[str],
+    claim: str,
+) -> Outcome:
+    region_text = _region_text(relations)
+    nonempty = ask_z3(builder, constraints, region_text, ms)
+    queries.append(nonempty.line())
+    side = f" (with {', '.join(builder.side_text)})" if builder.side_text else ""
+    if nonempty.answer == "unsat":
+        evidence = f"vacuously true: no eta satisfies {region_text}{side}"
+    else:
+        evidence = f"the negation is unsatisfiable{side}"
+    return proved("z3 nonlinear real arithmetic", f"{claim}: {evidence}. " + "; ".join(queries))
+
+
+def _refuted(
+    shown: tuple[str, sympy.Expr], witness: Witness, claim: str, answer: Z3Answer | None
+) -> Outcome:
+    name, quantity = shown
+    eta = format_rational(witness.eta)
+    value = sympy.expand(quantity.subs(ETA, as_rational(witness.eta)))
+    how = "" if answer is None else f" (z3: {answer.answer})"
+    method = "exact re-verification of a step size"
+    if answer is not None:
+        method = f"z3 nonlinear real arithmetic, {method}"
+    return refuted(
+        method,
+        f"{claim}: fails at eta = {eta}{how}, where {name} = {abridged(value)}",
+        {"eta": eta},
+    )
+
+
+# --- the theorem ------------------------------------------------------------------------------
+
+
+def example_setting(picked: int) -> SgdSetting:
+    """F = (w - 2)**2/2 + (w + 1)**2/2 from w_t = 0, every eta > 0."""
+    components = ((W - 2) ** 2 / 2, (W + 1) ** 2 / 2)
+    return SgdSetting(components, sympy.Integer(0), picked, (), "eta > 0")
+
+
+@dataclass(frozen=True)
+class TheoremEvidence:
+    holds: bool
+    lines: tuple[str, ...]
+
+
+def prove_sgd_step_can_increase_loss_parts(settings: Settings) -> TheoremEvidence:
+    """Three z3 proofs for F = (w - 2)**2/2 + (w + 1)**2/2 from w_t = 0."""
+    half = sympy.Rational(1, 2)
+    second = example_setting(2)
+    first = example_setting(1)
+    parts = (
+        (
+            f"component 2: w_t+1 = {second.next_iterate}, F(w_t+1) - F(w_t) = "
+            f"{sympy.expand(second.loss_change)} > 0 for every eta > 0",
+            decide_for_every_step(
+                sympy.expand(second.loss_change), POSITIVE, (), settings, "component 2"
+            ),
+        ),
+        (
+            f"component 1: w_t+1 = {first.next_iterate}; eta > 1/2 implies "
+            f"F(w_t+1) - F(w_t) = {sympy.expand(first.loss_change)} > 0",
+            decide_for_every_step(
+                sympy.expand(first.loss_change),
+                POSITIVE,
+                (sympy.Gt(ETA, half),),
+                settings,
+                "component 1",
+            ),
+        ),
+        (
+            "component 1: F(w_t+1) > F(w_t) implies eta > 1/2",
+            decide_for_every_step(
+                ETA - half,
+                POSITIVE,
+                (sympy.expand(first.loss_change) > 0,),
+                settings,
+                "component 1",
+            ),
+        ),
+    )
+    lines = tuple(
+        f"[{'ok' if d.outcome.verdict is Verdict.PROVED else 'FAILED'}] {text}: "
+        + "; ".join(d.queries)
+        for text, d in parts
+    )
+    holds = all(d.outcome.verdict is Verdict.PROVED for _, d in parts)
+    return TheoremEvidence(holds, lines)
+
+
+def prove_sgd_step_can_increase_loss(settings: Settings) -> Outcome:
+    evidence = prove_sgd_step_can_increase_loss_parts(settings)
+    loss = sympy.expand(example_setting(2).loss)
+    text = f"F = (w - 2)**2/2 + (w + 1)**2/2 = {loss}, w_t = 0. " + " ".join(evidence.lines)
+    if not evidence.holds:
+        return undecided("z3 nonlinear real arithmetic", text)
+    return proved("z3 nonlinear real arithmetic (negations unsatisfiable)", text)
 
 
 def theorem_checks(settings: Settings) -> list[Check]:
-    return [pending("theorem.sgd_step_can_increase_loss", "6", "an SGD step can increase F")]
+    return [
+        Check(
+            THEOREM_ID,
+            "6",
+            "an SGD step can increase the full loss: for F = (w - 2)**2/2 + (w + 1)**2/2 and "
+            "w_t = 0 the step with component 2 increases F for every eta > 0, and the step "
+            "with component 1 increases F exactly when eta > 1/2",
+            prove_sgd_step_can_increase_loss,
+            (settings,),
+        )
+    ]
+
+
+# --- the sheet's claims --------------------------------------------------------------------------
+
+
+def decide_always_decreases(claimed: bool, theorem: Verdict | None) -> Outcome:
+    example = example_setting(2)
+    change = sympy.expand(example.loss_change.subs(ETA, 1))
+    verified = change.is_Rational and change > 0
+    reason = (
+        f"F = (w - 2)**2/2 + (w + 1)**2/2, w_t = 0, component 2, eta = 1: w_t+1 = "
+        f"{example.next_iterate.subs(ETA, 1)} and F(w_t+1) - F(w_t) = {change} > 0 "
+        f"({THEOREM_ID}: every eta > 0 increases F)"
+    )
+    if claimed:
+        if not verified:
+            return undecided("exact arithmetic", "the counterexample did not verify")
+        return refuted(
+            "exact counterexample",
+            reason,
+            {"components": "(w - 2)**2/2, (w + 1)**2/2", "start": "0", "picked": "2", "eta": "1"},
+        )
+    if theorem is not Verdict.PROVED:
+        return undecided("rests on a theorem", f"{THEOREM_ID} is not proved in this run")
+    return proved(f"rests on {THEOREM_ID}", reason)
+
+
+@dataclass(frozen=True)
+class StepClaim:
+    """A sheet claim as "h(eta) > 0 (or = 0) for every eta in R", with its wording."""
+
+    h: sympy.Expr
+    kind: str
+    claim: str
+    shown: tuple[str, sympy.Expr]  # the quantity a witness is shown by
+
+
+def counterexample_claim(setting: SgdSetting) -> StepClaim:
+    h = sympy.expand(setting.loss_change)
+    return StepClaim(
+        h,
+        POSITIVE,
+        f"F(w_t+1) - F(w_t) = {abridged(h)} > 0 for {setting.region}",
+        ("F(w_t+1) - F(w_t)", h),
+    )
+
+
+def next_iterate_claim(claimed: sympy.Expr, setting: SgdSetting) -> StepClaim:
+    truth = setting.next_iterate
+    h = sympy.expand(claimed - truth)
+    return StepClaim(
+        h,
+        ZERO,
+        f"the claim - the true w_t+1 ({abridged(truth)}) = {abridged(h)} vanishes for "
+        f"{setting.region}",
+        ("the claim - the truth", h),
+    )
+
+
+_SIGNS: Mapping[str, tuple[int, str]] = {
+    "positive": (1, POSITIVE),
+    "negative": (-1, POSITIVE),
+    "zero": (1, ZERO),
+}
+
+
+def sign_claim(sign: str, setting: SgdSetting) -> StepClaim:
+    factor, kind = _SIGNS[sign]
+    return StepClaim(
+        sympy.expand(factor * setting.next_iterate),
+        kind,
+        f"w_t+1 = {abridged(setting.next_iterate)} is {sign} for {setting.region}",
+        ("w_t+1", setting.next_iterate),
+    )
+
+
+def decide_step_claim(claim: StepClaim, setting: SgdSetting, settings: Settings) -> StepDecision:
+    reason = step_undefined(setting)
+    if reason is not None:
+        return StepDecision(undecided("SymPy", reason), ())
+    return decide_for_every_step(
+        claim.h, claim.kind, setting.relations, settings, claim.claim, claim.shown
+    )
+
+
+def decide_step(claim: StepClaim, setting: SgdSetting, settings: Settings) -> Outcome:
+    return decide_step_claim(claim, setting, settings).outcome
+
+
+# --- roots of F ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RootCount:
+    real: int | None  # None: infinitely many (F = 0)
+    nonreal: int | None
+    loss: sympy.Expr
+    roots: str  # the distinct roots in closed form when short, else ""
+
+
+def count_distinct_roots(components: Sequence[sympy.Expr]) -> RootCount | str:
+    """Distinct real and non-real roots of F, or why they are not counted."""
+    loss = sympy.expand(sympy.Add(*components))
+    try:
+        poly = sympy.Poly(loss, W)
+    except sympy.PolynomialError:
+        return f"F = {abridged(loss)} is not a polynomial in w; root counts cover polynomials"
+    if not (poly.domain.is_ZZ or poly.domain.is_QQ):
+        return f"F = {abridged(loss)} has coefficients outside the rationals ({poly.domain})"
+    if poly.is_zero:
+        return RootCount(None, None, loss, "F = 0: every number is a root")
+    free = poly.sqf_part()
+    real = free.count_roots()
+    nonreal = free.degree() - real
+    shown = ""
+    if 0 < free.degree() <= 4:
+        shown = ", ".join(str(r) for r in sympy.Poly(free, W).all_roots())
+    return RootCount(real, nonreal, loss, shown)
+
+
+def decide_root_count(
+    claimed: int, nonreal: bool, components: tuple[sympy.Expr, ...] | None
+) -> Outcome:
+    kind = "non-real" if nonreal else "real"
+    if components is None:
+        return undecided("none", "the sheet gives no components, so F is unknown")
+    count = count_distinct_roots(components)
+    if isinstance(count, str):
+        return undecided("SymPy", count)
+    true = count.nonreal if nonreal else count.real
+    text = "infinitely many" if true is None else str(true)
+    degree = sympy.Poly(count.loss, W).degree()
+    evidence = (
+        f"F = {abridged(count.loss)}: squarefree part of degree-{degree} F "
+        f"has {count.real} distinct real and {count.nonreal} distinct non-real roots"
+        + (f" ({count.roots})" if count.roots else "")
+        if true is not None
+        else count.roots
+    )
+    method = "SymPy: squarefree part and Sturm root count"
+    if true == claimed:
+        return proved(method, evidence)
+    return refuted(method, f"{kind} roots: {text}, not {claimed}. {evidence}", {"true_count": text})
+
+
+def step_claims(claims: SgdClaims, setting: SgdSetting) -> dict[str, StepClaim]:
+    """The sheet's claims about the step, by id."""
+    found = {"q6.counterexample": counterexample_claim(setting)}
+    if claims.next_iterate is not None:
+        found["q6.next_iterate"] = next_iterate_claim(claims.next_iterate.expr, setting)
+    if claims.next_iterate_sign is not None:
+        found["q6.next_iterate_sign"] = sign_claim(claims.next_iterate_sign, setting)
+    return found
 
 
 def claim_checks(sheet: Sheet, settings: Settings, theorems: Mapping[str, Row]) -> list[Check]:
     claims = sheet.q6
-    checks = []
-    if claims.components is not None:
-        checks.append(pending("q6.counterexample", "6", "F(w_{t+1}) > F(w_t)"))
-    for key in KEYS:
-        if getattr(claims, key) is not None:
-            checks.append(pending(f"q6.{key}", "6", key))
+    setting = setting_of(claims)
+    checks: list[Check] = []
+    if claims.sgd_always_decreases is not None:
+        theorem = theorems.get(THEOREM_ID)
+        says = "decreases" if claims.sgd_always_decreases else "need not decrease"
+        checks.append(
+            Check(
+                "q6.sgd_always_decreases",
+                "6",
+                f"every SGD step {says} the full loss F",
+                decide_always_decreases,
+                (
+                    claims.sgd_always_decreases,
+                    None if theorem is None else theorem.verdict,
+                ),
+            )
+        )
+    if setting is not None:
+        setup = f"F = {abridged(setting.loss)}, w_t = {setting.start}, component {setting.picked}"
+        iterate = "" if claims.next_iterate is None else claims.next_iterate.text
+        statements = {
+            "q6.counterexample": f"F(w_t+1) > F(w_t) for {setting.region} ({setup})",
+            "q6.next_iterate": f"w_t+1 = {iterate} for {setting.region} ({setup})",
+            "q6.next_iterate_sign": (
+                f"w_t+1 is {claims.next_iterate_sign} for {setting.region} ({setup})"
+            ),
+        }
+        for key, claim in step_claims(claims, setting).items():
+            checks.append(Check(key, "6", statements[key], decide_step, (claim, setting, settings)))
+    components = None if setting is None else setting.components
+    for key, nonreal in (("real_roots", False), ("nonreal_roots", True)):
+        claimed: int | None = getattr(claims, key)
+        if claimed is not None:
+            kind = "non-real" if nonreal else "real"
+            checks.append(
+                Check(
+                    f"q6.{key}",
+                    "6",
+                    f"F has {claimed} distinct {kind} roots",
+                    decide_root_count,
+                    (claimed, nonreal, components),
+                )
+            )
     return checks
+
+
+def main() -> None:
+    settings = Settings()
+    print("Q6 — theorem: an SGD step can increase the full loss")
+    for line in prove_sgd_step_can_increase_loss_parts(settings).lines:
+        print(" ", line)
+    sheet = load_seed()
+    setting = setting_of(sheet.q6)
+    if setting is None:
+        return
+    print(
+        f"\nThe seed sheet: F = {sympy.expand(setting.loss)}, w_t = {setting.start}, "
+        f"component {setting.picked}, {setting.step_text}"
+    )
+    for key, claim in step_claims(sheet.q6, setting).items():
+        decision = decide_step_claim(claim, setting, settings)
+        print(f"  {key}: {claim.claim}")
+        for query in decision.queries:
+            print(f"    {query}")
+        print(f"    -> {decision.outcome.verdict}: {decision.outcome.evidence}")
+    for check in claim_checks(sheet, settings, {}):
+        if check.id.endswith("roots"):
+            outcome = check.decide(*check.args)
+            print(f"  {check.id}: {outcome.verdict}: {outcome.evidence}")
+
+
+if __name__ == "__main__":
+    main()
