@@ -108,7 +108,7 @@ def _sort(rows: Sequence[Row]) -> list[Row]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
-    from hw2check.runner import Pool
+    from hw2check.runner import Pool, Rows
     from hw2check.sheet import Sheet, load_seed, load_sheet
     from hw2check.topics import Settings, topics
 
@@ -134,22 +134,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if selected(check.question, args.only)
     ]
     with Pool(jobs=args.jobs, timeout=args.timeout) as pool:
-        theorem_rows = pool.run(theorem_checks)
-        theorems = {row.id: row for row in theorem_rows}
-        claim_checks = []
-        owners = []
-        for number, sheet in enumerate(sheets):
-            for module in modules:
+        # Theorems are queued first; claims are queued as they are built, so they run while
+        # the slower theorems finish.  A builder that reads a theorem row waits for it alone.
+        theorems = Rows(pool, {check.id: pool.submit(check) for check in theorem_checks})
+        claims: list[list[int]] = [[] for _ in sheets]
+        for module in reversed(modules):
+            for number, sheet in enumerate(sheets):
                 for check in module.claim_checks(sheet, settings, theorems):
                     if selected(check.question, args.only):
-                        claim_checks.append(check)
-                        owners.append(number)
-        claim_rows = pool.run(claim_checks)
-
-    ledgers = []
-    for number, sheet in enumerate(sheets):
-        rows = [row for row, owner in zip(claim_rows, owners, strict=True) if owner == number]
-        ledgers.append(Ledger(sheet.path, sheet.title, tuple(_sort(rows + theorem_rows))))
+                        claims[number].append(pool.submit(check))
+        theorem_rows = [theorems[check.id] for check in theorem_checks]
+        ledgers = [
+            Ledger(
+                sheet.path,
+                sheet.title,
+                tuple(_sort([*(pool.result(t) for t in tickets), *theorem_rows])),
+            )
+            for sheet, tickets in zip(sheets, claims, strict=True)
+        ]
 
     from hw2check.report import render
 

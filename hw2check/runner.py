@@ -14,7 +14,8 @@ import pickle
 import resource
 import time
 import traceback
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -113,18 +114,32 @@ def _same_work(check: Check) -> object:
 
 
 def run_checks(checks: Sequence[Check], *, jobs: int, timeout: float) -> list[Row]:
-    """Decide ``checks`` in a pool of its own (see ``Pool.run``)."""
+    """Decide ``checks`` in a pool of its own; rows come back in the order of ``checks``."""
     with Pool(jobs=jobs, timeout=timeout) as pool:
-        return pool.run(checks)
+        tickets = [pool.submit(check) for check in checks]
+        return [pool.result(ticket) for ticket in tickets]
 
 
 class Pool:
-    """Up to ``jobs`` worker processes, kept across batches so their imports stay warm."""
+    """Up to ``jobs`` worker processes deciding submitted checks, first come first served.
+
+    ``submit`` queues a check and returns a ticket; ``result`` drives the workers until that
+    ticket's row is decided, dispatching and collecting everything else meanwhile.  So a
+    caller can keep submitting work while earlier checks run, and wait for one row only when
+    it needs it.  Identical work (same function and arguments) is decided once: a class of
+    sheets repeats many answers; every ticket gets the outcome under its own id and statement.
+    All of this runs in one thread: workers are forked from a process with no other threads.
+    """
 
     def __init__(self, *, jobs: int, timeout: float) -> None:
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.workers: list[_Worker] = []
+        self._work: list[Check] = []
+        self._by_key: dict[object, int] = {}
+        self._decided: dict[int, Row] = {}
+        self._queue: deque[int] = deque()
+        self._tickets: list[tuple[int, Check]] = []
 
     def __enter__(self) -> Pool:
         return self
@@ -140,82 +155,93 @@ class Pool:
             worker.connection.close()
         self.workers = []
 
-    def run(self, checks: Sequence[Check]) -> list[Row]:
-        """Decide every check once per distinct work; rows come back in the order of ``checks``.
+    def submit(self, check: Check) -> int:
+        key = _same_work(check)
+        index = self._by_key.get(key)
+        if index is None:
+            index = self._by_key[key] = len(self._work)
+            self._work.append(check)
+            self._queue.append(index)
+        self._tickets.append((index, check))
+        return len(self._tickets) - 1
 
-        A class of sheets repeats many answers: identical checks are decided once and every
-        row that asks for the same work gets that outcome under its own id and statement.
-        """
-        first: dict[object, int] = {}
-        unique: list[Check] = []
-        position = []
-        for check in checks:
-            key = _same_work(check)
-            if key not in first:
-                first[key] = len(unique)
-                unique.append(check)
-            position.append(first[key])
-        decided = self._run_unique(unique)
-        return [
-            replace(decided[index], id=check.id, question=check.question, statement=check.statement)
-            for check, index in zip(checks, position, strict=True)
-        ]
+    def result(self, ticket: int) -> Row:
+        index, check = self._tickets[ticket]
+        if index in self._queue:  # wanted now: it goes first
+            self._queue.remove(index)
+            self._queue.appendleft(index)
+        while index not in self._decided:
+            self._step()
+        row = self._decided[index]
+        return replace(row, id=check.id, question=check.question, statement=check.statement)
+
+    def _dispatch(self) -> None:
+        while len(self.workers) < min(self.jobs, len(self._work)):
+            self.workers.append(_start_worker())
+        for worker in self.workers:
+            while worker.index is None and self._queue:
+                index = self._queue.popleft()
+                worker.index = index
+                worker.started = time.perf_counter()
+                try:
+                    worker.connection.send((index, self._work[index]))
+                except Exception as error:  # a check that cannot be pickled
+                    reason = f"internal error: check not sendable ({error})"
+                    self._decided[index] = Row.of(self._work[index], undecided("none", reason), 0)
+                    worker.index = None
+
+    def _step(self) -> None:
+        """Dispatch what is queued, then wait for one result or the nearest time limit."""
+        self._dispatch()
+        busy = [worker for worker in self.workers if worker.index is not None]
+        if not busy:
+            return
+        nearest = min(worker.started + self.timeout for worker in busy)
+        ready = wait(
+            [worker.connection for worker in busy], max(0.0, nearest - time.perf_counter())
+        )
+        for position, worker in enumerate(self.workers):
+            if worker.index is None:
+                continue
+            check = self._work[worker.index]
+            if worker.connection in ready:
+                try:
+                    index, outcome, seconds = worker.connection.recv()
+                except (EOFError, OSError):
+                    self._decided[worker.index] = Row.of(
+                        check,
+                        undecided("none", "the worker process died (out of memory?)"),
+                        time.perf_counter() - worker.started,
+                    )
+                    self._replace(position)
+                    continue
+                self._decided[index] = Row.of(check, outcome, seconds)
+                worker.index = None
+            elif time.perf_counter() - worker.started >= self.timeout:
+                self._decided[worker.index] = Row.of(
+                    check,
+                    undecided("time limit", f"time limit of {self.timeout:g} s reached"),
+                    self.timeout,
+                )
+                self._replace(position)
 
     def _replace(self, position: int) -> None:
         _stop(self.workers[position])
         self.workers[position] = _start_worker()
 
-    def _run_unique(self, checks: Sequence[Check]) -> list[Row]:
-        timeout = self.timeout
-        results: list[Row | None] = [None] * len(checks)
-        pending = list(range(len(checks)))
-        pending.reverse()
-        while len(self.workers) < min(self.jobs, len(checks)):
-            self.workers.append(_start_worker())
-        workers = self.workers
-        while pending or any(worker.index is not None for worker in workers):
-            for worker in workers:
-                if worker.index is None and pending:
-                    worker.index = pending.pop()
-                    worker.started = time.perf_counter()
-                    try:
-                        worker.connection.send((worker.index, checks[worker.index]))
-                    except Exception as error:  # a check that cannot be pickled
-                        results[worker.index] = Row.of(
-                            checks[worker.index],
-                            undecided("none", f"internal error: check not sendable ({error})"),
-                            0.0,
-                        )
-                        worker.index = None
-            busy = [worker for worker in workers if worker.index is not None]
-            if not busy:
-                continue
-            nearest = min(worker.started + timeout for worker in busy)
-            ready = wait(
-                [worker.connection for worker in busy], max(0.0, nearest - time.perf_counter())
-            )
-            for position, worker in enumerate(workers):
-                if worker.index is None:
-                    continue
-                check = checks[worker.index]
-                if worker.connection in ready:
-                    try:
-                        index, outcome, seconds = worker.connection.recv()
-                    except (EOFError, OSError):
-                        results[worker.index] = Row.of(
-                            check,
-                            undecided("none", "the worker process died (out of memory?)"),
-                            time.perf_counter() - worker.started,
-                        )
-                        self._replace(position)
-                        continue
-                    results[index] = Row.of(check, outcome, seconds)
-                    worker.index = None
-                elif time.perf_counter() - worker.started >= timeout:
-                    results[worker.index] = Row.of(
-                        check,
-                        undecided("time limit", f"time limit of {timeout:g} s reached"),
-                        timeout,
-                    )
-                    self._replace(position)
-        return [row for row in results if row is not None]
+
+class Rows(Mapping[str, Row]):
+    """Rows by id that are decided on first access: ``rows[id]`` waits for that row only."""
+
+    def __init__(self, pool: Pool, tickets: Mapping[str, int]) -> None:
+        self._pool = pool
+        self._tickets = dict(tickets)
+
+    def __getitem__(self, key: str) -> Row:
+        return self._pool.result(self._tickets[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tickets)
+
+    def __len__(self) -> int:
+        return len(self._tickets)
