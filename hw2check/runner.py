@@ -165,6 +165,10 @@ class Pool:
         self._tickets.append((index, check))
         return len(self._tickets) - 1
 
+    def done(self, ticket: int) -> bool:
+        """Whether the ticket's row is decided (without waiting)."""
+        return self._tickets[ticket][0] in self._decided
+
     def result(self, ticket: int) -> Row:
         index, check = self._tickets[ticket]
         if index in self._queue:  # wanted now: it goes first

@@ -71,3 +71,23 @@ def test_identical_work_is_decided_once_but_reported_under_every_id() -> None:
         ("c", "3.3", "third"),
     ]
     assert rows[0].evidence == rows[1].evidence != rows[2].evidence
+
+
+def nap(seconds: float) -> Outcome:
+    time.sleep(seconds)
+    return proved("sleep", f"slept {seconds}")
+
+
+def test_a_row_that_is_waited_for_jumps_the_queue() -> None:
+    from hw2check.runner import Pool, Rows
+
+    with Pool(jobs=1, timeout=10) as pool:
+        first = pool.submit(Check("first", "3.1", "a", nap, (0.2,)))
+        second = pool.submit(Check("second", "3.1", "b", nap, (0.4,)))
+        wanted = pool.submit(Check("wanted", "3.1", "c", fast, (1,)))
+        rows = Rows(pool, {"wanted": wanted})
+        assert list(rows) == ["wanted"] and len(rows) == 1
+        assert rows["wanted"].evidence == "1 + 1 = 2"
+        # the one worker was busy with the first check; the wanted one went before the second
+        assert not pool.done(second)
+        assert pool.result(first).id == "first" and pool.result(second).id == "second"
