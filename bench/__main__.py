@@ -1,0 +1,23 @@
+"""All benchmarks in one run: ``python -m bench`` (add ``--suite`` to time the test suite).
+
+Each section prints its own table; every figure in a table is measured side by side in this
+run, on this machine, so ratios compare like with like.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bench import bench_autodiff, bench_bounds, bench_circulant, bench_cli, bench_properties
+
+
+def main() -> None:
+    suite = "--suite" in sys.argv[1:]
+    for section in (bench_cli, bench_bounds, bench_properties, bench_circulant, bench_autodiff):
+        print(f"\n== {section.__name__}")
+        sys.argv = [section.__name__, *(["--suite"] if suite and section is bench_cli else [])]
+        section.main()
+
+
+if __name__ == "__main__":
+    main()
