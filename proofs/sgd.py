@@ -67,11 +67,14 @@ from hw2check.ledger import (
 from hw2check.sheet import SGD_ETA, SYMBOLS, SgdClaims, Sheet, load_seed
 from hw2check.topics import Settings
 from properties.sgd import (
+    NOT_REAL,
     POSITIVE,
     ZERO,
     StepSearch,
     as_rational,
+    claim_sign,
     failure_sign,
+    in_region,
     search_failure,
 )
 
@@ -325,23 +328,37 @@ def cell_candidates(polys: Sequence[sympy.Poly]) -> list[Fraction]:
 class Witness:
     eta: Fraction
     strict: bool  # the claim fails with room (F decreases), not just at a boundary
+    real: bool = True  # False: the quantity is not a real number there (outside F's domain)
 
 
 def find_witness(
     h: sympy.Expr, kind: str, relations: Sequence[sympy.Basic], candidates: Sequence[Fraction]
 ) -> Witness | None:
-    """The simplest candidate that exactly breaks the claim, strict failures first."""
-    boundary: Fraction | None = None
+    """The simplest candidate that exactly breaks the claim: strict failures first, then a
+    boundary one (F unchanged), then one where the quantity is not a real number.
+
+    A value that evaluation cannot certify (an exact zero such as sin(1)**2 + cos(1)**2 - 1)
+    is tried by simplification at the first such candidate only: that costs up to a second.
+    """
+    fallback: dict[int, Witness] = {}
     ordered = sorted(set(candidates), key=lambda f: (f.denominator, abs(f.numerator)))
+    uncertain: list[Fraction] = []
     for eta in (c for c in ordered if c > 0):
         sign = failure_sign(h, kind, relations, eta)
         if sign is None:
+            if not uncertain and in_region(relations, eta) and claim_sign(h, eta) is None:
+                uncertain.append(eta)
             continue
-        if kind == ZERO or sign < 0:
+        if sign == NOT_REAL:
+            fallback.setdefault(2, Witness(eta, True, real=False))
+        elif kind == ZERO or sign < 0:
             return Witness(eta, True)
-        if boundary is None:
-            boundary = eta
-    return None if boundary is None else Witness(boundary, False)
+        else:
+            fallback.setdefault(1, Witness(eta, False))
+    for eta in uncertain if not fallback else ():
+        if failure_sign(h, kind, relations, eta, prove_zero=True) is not None:
+            fallback[1] = Witness(eta, kind == ZERO)
+    return fallback[min(fallback)] if fallback else None
 
 
 # --- SymPy proofs for expressions z3 does not take ---------------------------------------------
@@ -468,20 +485,27 @@ def decide_for_every_step(
                 f"{claim}: z3 answered unknown ({answer.reason}); no SymPy proof{searched}",
             )
         )
-    if found is None or found.in_region == 0:
-        return done(
-            undecided(
-                "search over eta",
-                f"{claim}: {untranslatable}; no SymPy proof; no step size of the grid or of "
-                f"the {0 if found is None else found.cases} searched satisfies step_sizes",
-            )
+    if found is None or found.held == 0:
+        inside = 0 if found is None else found.in_region
+        why = (
+            f"no step size of the grid or of the {0 if found is None else found.cases} "
+            "searched satisfies step_sizes"
+            if inside == 0
+            else f"the sign of h could not be certified at any of the {inside} step sizes "
+            "searched in the region"
         )
+        return done(
+            undecided("search over eta", f"{claim}: {untranslatable}; no SymPy proof; {why}")
+        )
+    unknown = found.in_region - found.held
     return done(
         checked(
             f"search over eta ({found.generator}), exact re-verification",
-            f"{claim}: holds at all {found.in_region} step sizes in the region among "
-            f"{found.cases} searched (and at the grid {', '.join(map(str, GRID))} where in "
-            f"it); {untranslatable}; no SymPy proof",
+            f"{claim}: holds at {found.held} of the {found.in_region} step sizes in the region "
+            f"among {found.cases} searched"
+            + (f" (at {unknown} the sign of h could not be certified)" if unknown else "")
+            + f", and no step size of the grid {', '.join(map(str, GRID))} breaks it; "
+            f"{untranslatable}; no SymPy proof",
         )
     )
 
@@ -532,7 +556,9 @@ def _refuted(
         method = f"z3 nonlinear real arithmetic, {method}"
     return refuted(
         method,
-        f"{claim}: fails at eta = {eta}{how}, where {name} = {abridged(value)}",
+        f"{claim}: fails at eta = {eta}{how}, where {name} = {abridged(value)}"
+        + ("" if witness.real else ", not a real number (the step leaves the domain)")
+        + ("" if witness.strict or value == 0 else " = 0 (SymPy simplification)"),
         {"eta": eta},
     )
 

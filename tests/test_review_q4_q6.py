@@ -10,12 +10,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 import mpmath
+import sympy
 
 from hw2check.ledger import Outcome, Verdict
 from hw2check.numbers import compare, read_number
-from hw2check.sheet import Sheet, parse_sheet
+from hw2check.sheet import SGD_ETA, Sheet, parse_sheet
 from hw2check.topics import Settings
-from proofs import autodiff
+from proofs import autodiff, sgd
+from properties.sgd import POSITIVE, search_failure
 
 
 def q4_sheet(q4: str) -> Sheet:
@@ -64,3 +66,53 @@ def test_a_number_off_below_double_precision_is_refuted() -> None:
         truth = mpmath.mpf(4) / 3
     found = compare(stated, truth, 50)
     assert found is not None and not found.matches
+
+
+# --- Q6 --------------------------------------------------------------------------------------
+
+
+def q6_rows(
+    components: list[str], start: str, picked: int, step_sizes: str = "eta > 0"
+) -> dict[str, Outcome]:
+    listed = ", ".join(f'"{c}"' for c in components)
+    sheet = parse_sheet(
+        f'[sheet]\ntitle = "review"\n\n[q6]\ncomponents = [{listed}]\nstart = {start}\n'
+        f'picked = {picked}\nstep_sizes = "{step_sizes}"\n',
+        "review.toml",
+    )
+    return {
+        check.id: check.decide(*check.args)
+        for check in sgd.claim_checks(sheet, Settings(examples=30), {})
+    }
+
+
+def test_a_constant_loss_that_evaluation_cannot_certify_is_refuted() -> None:
+    """Defect: F = sin(w)**2 + cos(w)**2 never changes, but h(eta) = 0 has no certified sign,
+    and the search counted every such eta as one where "F increases" held: checked."""
+    row = q6_rows(["sin(w)**2", "cos(w)**2"], "1", 2)["q6.counterexample"]
+    assert row.verdict is Verdict.REFUTED and row.witness is not None, row.evidence
+    eta = sympy.Rational(row.witness["eta"])
+    w = sympy.Symbol("w", real=True)
+    step = 1 - eta * sympy.diff(sympy.cos(w) ** 2, w).subs(w, 1)
+    loss = sympy.sin(w) ** 2 + sympy.cos(w) ** 2
+    assert sympy.trigsimp(loss.subs(w, step) - loss.subs(w, 1)) == 0  # F unchanged: not >
+
+
+def test_a_step_that_leaves_the_domain_breaks_the_claim() -> None:
+    """Defect: with f_1 = log(w + 5) the step w_t+1 = -eta/5 leaves the domain for eta >= 25,
+    where F(w_t+1) is not a real number; the search counted those eta as cases where
+    F(w_t+1) > F(w_t) held and the row was checked."""
+    row = q6_rows(["log(w + 5)", "(w - 3)**2"], "0", 1)["q6.counterexample"]
+    assert row.verdict is Verdict.REFUTED and row.witness is not None, row.evidence
+    eta = Fraction(row.witness["eta"])
+    assert eta > 0 and -eta / 5 + 5 <= 0  # log of a number <= 0: not a real number
+    assert "not a real number" in row.evidence
+
+
+def test_the_search_does_not_count_uncertified_cases_as_held() -> None:
+    h = sympy.sin(SGD_ETA) ** 2 + sympy.cos(SGD_ETA) ** 2 - 1  # identically 0
+    found = search_failure(h, POSITIVE, (), examples=20, seed=0)
+    assert found.counterexample is None and found.held == 0 < found.in_region
+    # and a claim that does hold is counted
+    held = search_failure(SGD_ETA + 1, POSITIVE, (), examples=20, seed=0)
+    assert held.held == held.in_region > 0
