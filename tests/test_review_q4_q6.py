@@ -116,3 +116,23 @@ def test_the_search_does_not_count_uncertified_cases_as_held() -> None:
     # and a claim that does hold is counted
     held = search_failure(SGD_ETA + 1, POSITIVE, (), examples=20, seed=0)
     assert held.held == held.in_region > 0
+
+
+def test_listing_the_checks_of_a_huge_degree_sheet_does_no_algebra() -> None:
+    """Defect: claim_checks expanded F(w_t+1) - F(w_t) in the main process, outside any time
+    limit; with f_1 = w**10000 - 1 that took ~40 s and then crashed the whole command printing
+    an integer of more than 4300 digits.  Now the rows are built at once and the algebra runs
+    in the check, under its time limit."""
+    sheet = parse_sheet(
+        '[sheet]\ntitle = "review"\n\n[q6]\ncomponents = ["w**10000 - 1", "w"]\nstart = 1\n'
+        'picked = 1\nstep_sizes = "eta > 0"\nnext_iterate = "1 - 10000*eta"\nreal_roots = 2\n',
+        "review.toml",
+    )
+    checks = sgd.claim_checks(sheet, Settings(), {})
+    assert [c.id for c in checks] == ["q6.counterexample", "q6.next_iterate", "q6.real_roots"]
+    row = checks[1].decide(*checks[1].args)
+    assert row.verdict is Verdict.PROVED  # the iterate itself is cheap: 1 - 10000*eta
+
+
+def test_evidence_text_survives_integers_beyond_the_printing_limit() -> None:
+    assert "digits" in sgd.abridged(sympy.Integer(10) ** 5000 + sympy.Symbol("w"))
