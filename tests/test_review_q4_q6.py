@@ -136,3 +136,27 @@ def test_listing_the_checks_of_a_huge_degree_sheet_does_no_algebra() -> None:
 
 def test_evidence_text_survives_integers_beyond_the_printing_limit() -> None:
     assert "digits" in sgd.abridged(sympy.Integer(10) ** 5000 + sympy.Symbol("w"))
+
+
+def long_chain(nodes: int) -> str:
+    """f1 through a chain x_i = (i + 1)/i * x_(i-1): every local partial a different number."""
+    chain = ['x0 = "w1"'] + [f'x{i} = "{i + 1}*x{i - 1}/{i}"' for i in range(1, nodes)]
+    out = f'out = "cos(x{nodes - 1}/{nodes})*cos(w2) + sigmoid(w2)"'
+    return "\n".join(["[q4.graph_f1]", *chain, out])
+
+
+def test_slip_search_on_a_long_graph_stays_linear_and_honest() -> None:
+    """Defect: the catalogue had one "extra chain factor" slip per pair of edges and every
+    screened candidate was re-run in mpmath, so on a 150-node graph the wrong AD entry was
+    left undecided by the time limit instead of refuted."""
+    sheet = q4_sheet("forward_mode = [[0.1, -0.386302], [4.333333, 1.333333]]\n" + long_chain(150))
+    graph = sheet.q4.graph_f1
+    assert graph is not None
+    with mpmath.workdps(40):
+        slips = autodiff.catalogue(autodiff.trace(graph, autodiff.POINT))
+    assert len(slips) <= 12 * len(graph.nodes)  # was about 150**2
+    row = decide_q4(sheet)["q4.forward_mode.f1_w1"]
+    assert row.verdict is Verdict.REFUTED
+    # 0.1 +- 0.1 is reached by halving the first factor (2 -> 1): 0.3502/2 = 0.1751
+    assert "∂x1/∂x0 taken as the value of x0 = 1 instead of 2" in row.evidence
+    assert "not re-verified" in row.evidence  # the others are said to be unchecked
