@@ -76,7 +76,13 @@ def read_number(raw: object) -> StatedNumber:
 
 
 def exact(value: mpmath.mpf) -> Fraction:
-    """The binary number an mpf holds, as an exact rational."""
+    """The binary number an mpf holds, as an exact rational.
+
+    Read from the mpf itself: ``mpmath.mpf(value)`` would round it to the CURRENT working
+    precision (15 digits outside ``workdps``), losing the digits it was computed to.
+    """
+    if not isinstance(value, mpmath.mpf):
+        value = mpmath.mpf(value)
     sign, mantissa, exponent, _ = value._mpf_
     magnitude = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
     return -magnitude if sign else magnitude
@@ -102,7 +108,7 @@ class Match:
 
 def matches(stated: StatedNumber, true_value: mpmath.mpf) -> Match:
     """Compare ``stated`` with ``true_value`` taken as exact (the binary number it holds)."""
-    difference = abs(stated.value - exact(mpmath.mpf(true_value)))
+    difference = abs(stated.value - exact(true_value))
     return Match(difference <= stated.tolerance, difference, true_value, mpmath.mp.dps)
 
 
@@ -113,7 +119,7 @@ def compare(stated: StatedNumber, true_value: mpmath.mpf, digits: int) -> Match 
     """
     if not mpmath.isfinite(true_value):
         return None
-    approximate = exact(mpmath.mpf(true_value))
+    approximate = exact(true_value)
     error = max(Fraction(1), abs(approximate)) / Fraction(10) ** digits
     difference = abs(stated.value - approximate)
     if difference + error <= stated.tolerance:

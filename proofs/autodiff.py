@@ -604,8 +604,23 @@ class Localisation:
     graph_label: str
     explanations: tuple[tuple[tuple[Slip, ...], mpmath.mpf], ...]
     searched: int
+    unchecked: int = 0  # further candidates of the same size, not re-verified (time bound)
+    edges: int = 0
 
     def text(self) -> str:
+        reduced = (
+            f" (no extra-factor slips on a graph of {self.edges} edges)"
+            if self.edges > EXTRA_FACTOR_EDGES
+            else ""
+        )
+        return self._text() + reduced
+
+    def _text(self) -> str:
+        if not self.explanations and self.unchecked:
+            return (
+                f"no slip re-verified on {self.graph_label} reproduces it ({self.searched} "
+                f"combinations screened; {self.unchecked} candidates not re-verified)"
+            )
         if not self.explanations:
             return (
                 f"no one or two slips of the catalogue on {self.graph_label} reproduce it "
@@ -624,7 +639,12 @@ class Localisation:
         head = "explained" if count == 1 else f"{count} explanations"
         if size:
             head += f" by {size}" if count == 1 else f" of {size} each"
-        return f"{head} on {self.graph_label}: " + "; ".join(shown)
+        more = (
+            f"; {self.unchecked} more candidates of that size not re-verified"
+            if self.unchecked
+            else ""
+        )
+        return f"{head} on {self.graph_label}: " + "; ".join(shown) + more
 
 
 def _num(value: mpmath.mpf) -> str:
@@ -687,11 +707,24 @@ def _wrong_partials(run: Trace, edge: Edge, truth: mpmath.mpf) -> Iterator[tuple
     yield "its negative (sign flipped)", -truth
     yield "1 (the factor left out of the chain)", 1
     yield "0 (the term left out)", 0
-    # An extra chain factor: the right partial times another local partial of the graph.
+    # An extra chain factor: the right partial times another local partial of the graph
+    # (quadratic in the edges: only on graphs of a size written by hand).
+    if len(run.tape.all_edges) > EXTRA_FACTOR_EDGES:
+        return
     for other, partial in zip(run.tape.all_edges, _flat(run.partials), strict=True):
         if other != edge and partial not in (0, 1, -1):
             factor = f"∂{names[other.node]}/∂{names[other.input]}"
             yield f"{edge.partial} times an extra factor {factor}", truth * partial
+
+
+# Graphs with more edges than this get no "extra chain factor" slips: that family alone has
+# one slip per pair of edges, and on a 150-node graph it outran the check's time limit.
+EXTRA_FACTOR_EDGES = 60
+# Each explanation is re-verified by a full AD pass in mpmath; at most this many are, so a
+# long graph where hundreds of single slips fit a coarse number stays fast.
+MAX_EXPLANATIONS = 8
+# ... and at most this many screened candidates of one size are re-verified.
+VERIFIED_CANDIDATES = 4 * MAX_EXPLANATIONS
 
 
 def _flat(partials: Partials) -> list[Any]:
@@ -761,17 +794,19 @@ def locate_slips(
                 deltas.append(delta)
                 effects.append(effect)
         searched = 1 + len(slips)
-        rounds: list[list[tuple[Slip, ...]]] = [
-            [()] if abs(entry - target) <= width else [],
+        edges = len(run.tape.all_edges)
+        # each candidate with its predicted distance from the stated number
+        rounds: list[list[tuple[float, tuple[Slip, ...]]]] = [
+            [(abs(entry - target), ())] if abs(entry - target) <= width else [],
             [
-                (slip,)
+                (abs(entry + e - target), (slip,))
                 for slip, e in zip(slips, effects, strict=True)
                 if abs(entry + e - target) <= width
             ],
         ]
         if len(slips) <= MAX_PAIR_SLIPS:
             searched += len(slips) * (len(slips) - 1) // 2
-            pairs: list[tuple[Slip, ...]] = []
+            pairs: list[tuple[float, tuple[Slip, ...]]] = []
             for i, j in itertools.combinations(range(len(slips)), 2):
                 e1, e2 = slips[i].edge, slips[j].edge
                 if e1 == e2:
@@ -784,23 +819,34 @@ def locate_slips(
                         + tangents[e2.input] * paths[e2.node][e1.input] * adjoints[e1.node]
                     )
                 )
+                distance = abs(entry + effects[i] + effects[j] + cross - target)
                 if (
-                    abs(entry + effects[i] + effects[j] + cross - target) <= width
+                    distance <= width
                     and abs(effects[i] + cross) > EFFECT_FLOOR
                     and abs(effects[j] + cross) > EFFECT_FLOOR
                 ):
-                    pairs.append((slips[i], slips[j]))
+                    pairs.append((distance, (slips[i], slips[j])))
             rounds.append(pairs)
-        for candidates in rounds:
-            explanations = []
-            for chosen in candidates:
+        unchecked = 0
+        for screened in rounds:
+            if len(screened) > VERIFIED_CANDIDATES:  # too many to re-verify: the closest first
+                screened.sort(key=lambda candidate: candidate[0])
+            candidates = [chosen for _, chosen in screened]
+            explanations: list[tuple[tuple[Slip, ...], mpmath.mpf]] = []
+            tried = 0
+            for chosen in candidates[:VERIFIED_CANDIDATES]:
+                if len(explanations) == MAX_EXPLANATIONS:
+                    break
+                tried += 1
                 value = jacobian_row(_with_slips(run, chosen), mode)[input]
                 verdict = compare(stated, value, 30)
                 if verdict is not None and verdict.matches:
                     explanations.append((chosen, +value))
             if explanations:
-                return Localisation(label, tuple(explanations), searched)
-        return Localisation(label, (), searched)
+                unchecked = len(candidates) - tried
+                return Localisation(label, tuple(explanations), searched, unchecked, edges)
+            unchecked += len(candidates) - tried
+        return Localisation(label, (), searched, unchecked, edges)
 
 
 # --- sheet claims ---------------------------------------------------------------------------
