@@ -4,16 +4,27 @@
 
 - ``proved`` when SymPy reduces claim - reference to 0 (under the symbols' assumptions);
 - ``refuted`` with the first point of a deterministic grid of small rationals in the domain
-  where the two differ; the difference there is re-verified exactly (a rational) or, for an
-  irrational value, by SymPy's certified evaluation (``evalf(strict=True)``), which raises
-  instead of returning digits it cannot guarantee;
-- ``checked`` when every grid point agrees but no symbolic proof was found;
+  where the two differ (then, failing that, a point of a wide floating-point scan, as an
+  exact rational); the difference there is re-verified exactly (a rational) or, for an
+  irrational or non-real value, by SymPy's certified evaluation (``evalf(strict=True)``),
+  which raises instead of returning digits it cannot guarantee.  A claim that is not a real
+  number where the truth is differs from it there;
+- ``checked`` when every grid point where both are defined agrees (exactly, or to
+  ``CERTIFIED_DIGITS`` digits when exactness cannot be certified) but no symbolic proof was
+  found;
 - ``undecided`` when neither applies.
+
+Symbolic algebra runs only on expressions whose expansion stays small (``affordable``): a
+claim such as ``(w_t + 5)**10000`` is judged at points instead of being expanded.  The cheap
+rewrites (expand, cancel) come first, then the first grid points (a wrong claim is usually
+refuted there at once), and only then ``simplify``, which is slow.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
+import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,7 +44,16 @@ NONNEGATIVES: tuple[sympy.Rational, ...] = (sympy.Integer(0), *POSITIVES)
 POSITIVE_INTEGERS: tuple[sympy.Rational, ...] = tuple(sympy.Integer(v) for v in (1, 2, 3, 5, 10))
 
 MAX_POINTS = 4000
+QUICK_POINTS = 24  # grid points tried before ``simplify``: most wrong claims differ at one
 CERTIFIED_DIGITS = 50
+# Largest number of terms an expansion may reach before SymPy's rewrites are skipped, and the
+# smaller limit for ``simplify``, whose cost grows much faster.
+MAX_TERMS = 400
+MAX_SIMPLIFY_TERMS = 60
+# Largest number of decimal digits of a rational shown in full (Python refuses to print
+# integers of more than 4300 digits; a witness must stay readable anyway).
+MAX_SHOWN_DIGITS = 60
+MAX_SHOWN_LENGTH = 200
 
 
 def candidates(symbol: sympy.Symbol) -> Sequence[sympy.Rational]:
@@ -62,17 +82,77 @@ def grid(
         }
 
 
-def is_symbolically_zero(expression: sympy.Expr) -> bool:
-    """True only when SymPy shows ``expression`` is identically 0."""
+def expanded_terms(expression: sympy.Basic) -> int:
+    """An upper estimate of the number of terms of the expression once expanded (numerators
+    and denominators alike), growing fast enough to flag ``(a + b)**10000`` without expanding."""
+    if expression.is_Atom:
+        return 1
+    if expression.is_Add:
+        return sum(expanded_terms(a) for a in expression.args)
+    if expression.is_Mul:
+        out = 1
+        for a in expression.args:
+            out *= expanded_terms(a)
+            if out > 10**9:
+                return out
+        return out
+    if expression.is_Pow:
+        base = expanded_terms(expression.base)
+        exponent = expression.exp
+        if exponent.is_Integer:
+            n = abs(int(exponent))
+            if base == 1:
+                return 1
+            if n > 10**4:
+                return 10**10
+            return math.comb(n + base - 1, base - 1) if base < 50 else 10**10
+        return base + expanded_terms(exponent)
+    return sum(expanded_terms(a) for a in expression.args) or 1
+
+
+def affordable(expression: sympy.Basic, limit: int = MAX_TERMS) -> bool:
+    """SymPy's rewrites may run on the expression: its expansion stays small."""
+    return expanded_terms(expression) <= limit
+
+
+def is_symbolically_zero(expression: sympy.Expr, *, slow: bool = True) -> bool:
+    """True only when SymPy shows ``expression`` is identically 0 (``slow``: ``simplify``
+    too, for small expressions)."""
     if expression == 0:
         return True
-    for simplify in (sympy.expand, sympy.cancel, sympy.simplify):
+    if not affordable(expression):
+        return False
+    rewrites: list[Callable[[sympy.Expr], sympy.Expr]] = [sympy.expand, sympy.cancel]
+    if slow and affordable(expression, MAX_SIMPLIFY_TERMS):
+        rewrites.append(sympy.simplify)
+    for simplify in rewrites:
         try:
             if simplify(expression) == 0:
                 return True
         except (TypeError, ValueError, NotImplementedError, RecursionError):
             continue
     return False
+
+
+def show(value: sympy.Expr, describe: Callable[[sympy.Expr], str] = str) -> str:
+    """The value as text; a rational too long to print is shown by its leading digits."""
+    try:
+        if (
+            value.is_Rational
+            and max(abs(int(value.p)).bit_length(), int(value.q).bit_length())
+            > MAX_SHOWN_DIGITS * 3.33
+        ):
+            return f"{sympy.N(value, 15)} (a rational of about {_digits(value)} digits)"
+        text = describe(value)
+    except ValueError:  # an integer too long for str() inside a larger expression
+        return f"{sympy.N(value, 15)} (exact form too long to print)"
+    if len(text) > MAX_SHOWN_LENGTH and not value.free_symbols:
+        return f"{sympy.N(value, 15)} (exact form of {len(text)} characters)"
+    return text
+
+
+def _digits(value: sympy.Rational) -> int:
+    return int(max(abs(int(value.p)).bit_length(), int(value.q).bit_length()) * 0.30103) + 1
 
 
 @dataclass(frozen=True)
@@ -102,6 +182,166 @@ def certified_sign(value: sympy.Expr) -> Sign:
     return Sign(1 if approx > 0 else -1, value)
 
 
+def certified_nonzero(value: sympy.Expr) -> bool | None:
+    """value != 0 (True), value == 0 (False), certified exactly or by certified evaluation;
+    None when neither can be certified.  A non-real value is nonzero when its certified
+    evaluation is (the accuracy is relative to its modulus)."""
+    if value.is_Rational:
+        return bool(value != 0)
+    if value.is_zero:
+        return False
+    try:
+        approx = value.evalf(CERTIFIED_DIGITS, strict=True)
+    except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not approx.is_Number and not approx.is_Add and not approx.is_Mul:
+        return None
+    if approx.free_symbols or approx.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return None
+    return True if approx != 0 else None
+
+
+def agrees_numerically(value: sympy.Expr) -> bool:
+    """|value| < 10**-(CERTIFIED_DIGITS - 10) at CERTIFIED_DIGITS digits: numerical agreement,
+    used only to count a grid point as agreeing for ``checked`` (never for proved/refuted)."""
+    try:
+        approx = complex(value.evalf(CERTIFIED_DIGITS))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return False
+    return abs(approx) < 10.0 ** (10 - CERTIFIED_DIGITS)
+
+
+@dataclass
+class _Comparison:
+    """Claim and reference compared at points, exactly."""
+
+    claim: sympy.Expr
+    reference: sympy.Expr
+    agreed: int = 0
+    numeric: int = 0
+    uncertain: int = 0
+
+    def differs_at(self, point: Mapping[sympy.Symbol, sympy.Expr]) -> tuple[sympy.Expr, ...] | None:
+        """(claim value, reference value) when they certainly differ at the point."""
+        try:
+            claim_value = self.claim.xreplace(dict(point))
+            reference_value = self.reference.xreplace(dict(point))
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+        undefined = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+        if any(v.has(*undefined) for v in (claim_value, reference_value)):
+            return None  # outside where both sides are defined
+        if reference_value.is_extended_real is False:
+            return None  # the truth itself is not a real number here: no claim about it
+        try:
+            difference = sympy.expand(claim_value - reference_value)
+        except (TypeError, ValueError, ZeroDivisionError, RecursionError):
+            self.uncertain += 1
+            return None
+        if difference.has(*undefined):
+            return None
+        nonzero = certified_nonzero(difference)
+        if nonzero:
+            return claim_value, reference_value
+        if nonzero is False:
+            self.agreed += 1
+        elif agrees_numerically(difference):
+            self.numeric += 1
+        else:
+            self.uncertain += 1
+        return None
+
+
+def in_domain(symbol: sympy.Symbol, value: sympy.Rational) -> bool:
+    """The value respects the symbol's assumptions."""
+    if symbol.is_integer and not value.is_Integer:
+        return False
+    if symbol.is_positive:
+        return bool(value > 0)
+    if symbol.is_nonnegative:
+        return bool(value >= 0)
+    return True
+
+
+def scan_points(
+    symbols: Sequence[sympy.Symbol], count: int = 2000, seed: int = 0
+) -> Iterator[dict[sympy.Symbol, sympy.Rational]]:
+    """Points far from the small grid: magnitudes from 10**-9 to 10**9, random mantissas,
+    as exact rationals in the symbols' domains."""
+    rng = random.Random(seed)
+
+    def value(symbol: sympy.Symbol) -> sympy.Rational:
+        if symbol.is_integer and symbol.is_positive:
+            return sympy.Integer(max(1, int(10 ** rng.uniform(0, 6))))
+        if symbol.is_nonnegative and rng.random() < 0.1:
+            return sympy.Integer(0)
+        sign = -1 if not symbol.is_nonnegative and rng.random() < 0.5 else 1
+        magnitude = 10 ** rng.uniform(-9, 9)
+        digits = rng.randint(1, 4)  # short mantissas, so that a witness stays readable
+        return sympy.Rational(f"{sign * magnitude:.{digits}g}")
+
+    for _ in range(count):
+        point = {symbol: value(symbol) for symbol in symbols}
+        if all(in_domain(symbol, v) for symbol, v in point.items()):
+            yield point
+
+
+def simpler_values(value: sympy.Rational) -> Iterator[sympy.Rational]:
+    """Rationals simpler than ``value``: small integers, its power of ten, then ``value`` to
+    1, 2, 3 significant digits (decimals, exact)."""
+    yield from (sympy.Integer(v) for v in (0, 1, -1, 2, -2))
+    approx = float(value)
+    if approx != 0:
+        yield sympy.Rational(f"{math.copysign(1, approx)}e{math.floor(math.log10(abs(approx)))}")
+    for digits in (1, 2, 3):
+        yield sympy.Rational(f"{approx:.{digits}g}")
+
+
+def shrink(
+    comparison: _Comparison, point: dict[sympy.Symbol, sympy.Rational]
+) -> dict[sympy.Symbol, sympy.Rational]:
+    """Greedily replace each coordinate by a simpler value while claim and truth still
+    certainly differ there (so that the witness a user reads is short)."""
+    for symbol in list(point):
+        for candidate in simpler_values(point[symbol]):
+            if candidate == point[symbol] or not in_domain(symbol, candidate):
+                continue
+            trial = {**point, symbol: candidate}
+            if comparison.differs_at(trial) is not None:
+                point = trial
+                break
+    return point
+
+
+def scan(
+    comparison: _Comparison, symbols: Sequence[sympy.Symbol], exact_tries: int = 20
+) -> tuple[dict[sympy.Symbol, sympy.Rational], tuple[sympy.Expr, ...]] | None:
+    """A wide floating-point scan for points where claim and reference seem to differ, each
+    then compared exactly (floats only choose where to look)."""
+    try:
+        function = sympy.lambdify(
+            list(symbols), comparison.claim - comparison.reference, modules="mpmath"
+        )
+    except (TypeError, ValueError, SyntaxError, RecursionError):
+        return None
+    scored: list[tuple[float, dict[sympy.Symbol, sympy.Rational]]] = []
+    for point in scan_points(symbols):
+        try:
+            value = complex(function(*(float(v) for v in point.values())))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+            continue
+        if math.isfinite(value.real) and math.isfinite(value.imag) and abs(value) > 1e-12:
+            scored.append((abs(value), point))
+    scored.sort(key=lambda item: -item[0])
+    for _, point in scored[:exact_tries]:
+        if comparison.differs_at(point) is not None:
+            point = shrink(comparison, point)
+            values = comparison.differs_at(point)
+            if values is not None:
+                return point, values
+    return None
+
+
 def decide_equal(
     claim: sympy.Expr,
     reference: sympy.Expr,
@@ -112,37 +352,62 @@ def decide_equal(
 ) -> Outcome:
     """Decide claim == reference for all values of ``symbols`` in their domains."""
     difference = claim - reference
-    if is_symbolically_zero(difference):
+    names = witness_names or {symbol: symbol.name for symbol in symbols}
+
+    def proof() -> Outcome:
         return proved(
             "SymPy simplification",
-            f"{describe(claim)} - ({describe(reference)}) simplifies to 0",
+            f"{show(claim, describe)} - ({show(reference, describe)}) simplifies to 0",
         )
-    names = witness_names or {symbol: symbol.name for symbol in symbols}
-    tried = 0
-    for point in grid(symbols):
-        try:
-            claim_value = claim.subs(point)
-            reference_value = reference.subs(point)
-        except (TypeError, ValueError, ZeroDivisionError):
-            continue
-        if any(
-            v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) for v in (claim_value, reference_value)
-        ):
-            continue  # outside where both sides are defined
-        tried += 1
-        sign = certified_sign(sympy.expand(claim_value - reference_value))
-        if sign.sign is not None and sign.sign != 0:
-            at = ", ".join(f"{names[s]} = {format_rational(v)}" for s, v in point.items())
-            return refuted(
-                "SymPy exact substitution",
-                f"at {at}: the claim gives {describe(claim_value)}, "
-                f"the truth is {describe(reference_value)}",
-                {names[s]: format_rational(v) for s, v in point.items()},
-            )
-    if tried:
+
+    def refutation(
+        point: Mapping[sympy.Symbol, sympy.Expr], values: tuple[sympy.Expr, ...], method: str
+    ) -> Outcome:
+        at = ", ".join(f"{names[s]} = {format_rational(v)}" for s, v in point.items())
+        claim_value, reference_value = values
+        real = "" if claim_value.is_extended_real is not False else " (not a real number)"
+        gap = sympy.N(claim_value - reference_value, 3)
+        return refuted(
+            method,
+            f"at {at}: the claim gives {show(claim_value, describe)}{real}, "
+            f"the truth is {show(reference_value, describe)} (claim - truth ~ {gap})",
+            {names[s]: format_rational(v) for s, v in point.items()},
+        )
+
+    if is_symbolically_zero(difference, slow=False):
+        return proof()
+    comparison = _Comparison(claim, reference)
+    points = list(grid(symbols))
+    for point in points[:QUICK_POINTS]:
+        found = comparison.differs_at(point)
+        if found is not None:
+            return refutation(point, found, "SymPy exact substitution")
+    if affordable(difference, MAX_SIMPLIFY_TERMS) and is_symbolically_zero(difference):
+        return proof()
+    for point in points[QUICK_POINTS:]:
+        found = comparison.differs_at(point)
+        if found is not None:
+            return refutation(point, found, "SymPy exact substitution")
+    scanned = scan(comparison, symbols)
+    if scanned is not None:
+        return refutation(
+            *scanned, "floating-point scan, difference re-verified by exact substitution"
+        )
+    if comparison.agreed or comparison.numeric:
+        numeric = (
+            f" ({comparison.numeric} of them to {CERTIFIED_DIGITS} digits, not exactly)"
+            if comparison.numeric
+            else ""
+        )
+        uncertain = (
+            f"; at {comparison.uncertain} more the difference could not be evaluated reliably"
+            if comparison.uncertain
+            else ""
+        )
         return checked(
             "exact substitution on a grid of rationals",
-            f"claim and reference agree at {tried} grid points; no symbolic proof found",
+            f"claim and reference agree at {comparison.agreed + comparison.numeric} grid "
+            f"points{numeric}{uncertain}; no symbolic proof found",
         )
     return undecided(
         "SymPy simplification", "no symbolic proof and no point where both are defined"

@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -64,6 +65,7 @@ from proofs.regret import (
     SolverUnknown,
     bound_claim_checks,
     certified_below,
+    claim_solver_budget,
     exact_value,
     first_verified,
     identically_zero,
@@ -73,9 +75,11 @@ from proofs.regret import (
     resting_on,
     runs,
     show_value,
+    simpler_parameters,
     undefined_at,
     unsat,
     vector_text,
+    wide_positive,
     z3_never_below,
 )
 from properties.jensen import (
@@ -438,6 +442,33 @@ class GapJudge:
     def grid_search(self) -> GapViolation | None:
         return self.candidates(itertools.product(GRID_T, GRID_GAP))
 
+    def scan(self, count: int = 1500, seed: int = 0) -> GapViolation | None:
+        """avg_gap over many scales (+-10**-9 to 10**9, and 0), T up to 10**4: bounds wrong
+        only far from the grid (``avg_gap + log(1 + 1000*avg_gap)``) are caught here; the
+        witness found is then shrunk to simpler values."""
+        rng = random.Random(seed)
+        points = [
+            (
+                max(1, int(10 ** rng.uniform(0, 4))) if rng.random() < 0.7 else rng.randint(1, 4),
+                Fraction(0) if rng.random() < 0.1 else rng.choice((-1, 1)) * wide_positive(rng),
+            )
+            for _ in range(count)
+        ]
+        found = self.candidates(points)
+        if found is None:
+            return None
+        horizon, gap = found.summary.T, Fraction(found.summary.avg_gap)
+        for simpler in simpler_parameters(abs(gap)):
+            smaller = self.candidates([(horizon, simpler if gap >= 0 else -simpler)])
+            if smaller is not None:
+                found, gap = smaller, Fraction(smaller.summary.avg_gap)
+                break
+        for simpler_t in simpler_parameters(horizon, integer=True):
+            smaller = self.candidates([(int(simpler_t), gap)])
+            if smaller is not None:
+                return smaller
+        return found
+
     def from_model(self, model: Mapping[str, Fraction]) -> GapViolation | None:
         if "T" not in model or "avg_gap" not in model:
             return None
@@ -509,7 +540,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
     found = judge.grid_search()
     notes: list[str] = []
     if found is None:
-        answer = z3_query(bound, timeout_ms)
+        answer = z3_query(bound, claim_solver_budget(timeout_ms))
         if answer.holds:
             return proved(
                 "z3 (negation unsat; theorem.convex_average_gap)",
@@ -519,7 +550,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
         if answer.model is not None:
             found = judge.from_model(answer.model)
             if found is None:
-                integral = z3_query(bound, timeout_ms, integer_t=True)
+                integral = z3_query(bound, claim_solver_budget(timeout_ms), integer_t=True)
                 if integral.holds:
                     return proved(
                         "z3 (negation unsat, integer T; theorem.convex_average_gap)",
@@ -538,6 +569,8 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
         )
         if result.counterexample is not None:
             found = judge.verify(result.counterexample)
+        if found is None:
+            found = judge.scan()
         if found is None:
             canonical = ({T: t, AVG_GAP: g} for t in (1, 2, 3) for g in (0, 1, -1))
             undefined = undefined_at(bound, canonical)

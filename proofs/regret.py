@@ -36,15 +36,17 @@ import functools
 import itertools
 import json
 import math
+import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
 
+import mpmath
 import sympy
 import z3
 
-from hw2check.equality import certified_sign
+from hw2check.equality import affordable, certified_sign, show
 from hw2check.expressions import format_rational
 from hw2check.ledger import (
     Check,
@@ -69,6 +71,17 @@ REFERENCE = WSTAR_SQ / (2 * ETA) + ETA / 2 * SUM_V_SQ
 # The limit of each small z3 lemma when no settings are given (``python -m``, tests); the
 # command passes ``settings.solver_timeout_ms``.
 SOLVER_MS = 5000
+
+
+# Each z3 query on a claimed bound gets at most this long (and a quarter of the check's
+# limit): a claim's row must be decided in a few seconds, and a query z3 cannot settle by
+# then is rarely settled at all (the search and the exact instances still run after it).
+CLAIM_SOLVER_MS = 1500
+
+
+def claim_solver_budget(timeout_ms: int) -> int:
+    """The limit of one z3 query on a claimed bound (up to three share a check's time)."""
+    return max(100, min(timeout_ms // 4, CLAIM_SOLVER_MS))
 
 
 class SolverUnknown(Exception):
@@ -465,16 +478,44 @@ class FloatBound:
 
     def __init__(self, bound: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> None:
         self._symbols = tuple(symbols)
+        self._bound = bound
         self._function: Callable[..., Any] = sympy.lambdify(self._symbols, bound, modules="math")
+        self._wide: Callable[..., Any] | None = None
+        # Beyond the float range only algebraic bounds are evaluated (big powers are cheap in
+        # mpmath; exp(exp(exp(T))) is not).
+        self._algebraic = not (bound.atoms(sympy.Function) - bound.atoms(sympy.Abs))
 
     def __call__(self, *values: float) -> float | None:
+        """The value, +-inf when beyond the float range (``avg_gap*(T + 2)**10000``: such a
+        point is still worth an exact check), None where it is not a real number."""
         try:
             value = self._function(*values)
+        except OverflowError:
+            return self._beyond_floats(values)
         except (ArithmeticError, ValueError, TypeError):
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
             return None
         return float(value)
+
+    def _beyond_floats(self, values: Sequence[float]) -> float | None:
+        """The sign of a value too large for floats, from mpmath (unbounded exponents)."""
+        if not self._algebraic:
+            return None
+        if self._wide is None:
+            self._wide = sympy.lambdify(self._symbols, self._bound, modules="mpmath")
+        try:
+            value = self._wide(*(mpmath.mpf(v) for v in values))
+            if getattr(value, "imag", 0) != 0:
+                return None
+            real = mpmath.mpf(getattr(value, "real", value))
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+        if mpmath.isnan(real):
+            return None
+        if abs(real) > 1e300:
+            return math.copysign(math.inf, float(mpmath.sign(real)))
+        return float(real)
 
 
 def exact_value(
@@ -513,9 +554,11 @@ def certified_below(value: sympy.Expr, target: Fraction) -> bool:
 
 
 def show_value(value: sympy.Expr) -> str:
+    """An exact value as text (with its decimal value when irrational); one too long to print
+    in full is abridged."""
     if value.is_Rational:
-        return format_rational(value)
-    return f"{value} ~ {sympy.N(value, 15)}"
+        return show(value, format_rational)
+    return f"{show(value)} ~ {sympy.N(value, 15)}"
 
 
 def runs(vectors: Sequence[Sequence[Fraction]]) -> str:
@@ -532,6 +575,25 @@ def runs(vectors: Sequence[Sequence[Fraction]]) -> str:
 
 def vector_text(vector: Sequence[Fraction]) -> str:
     return json.dumps([format_rational(x) for x in vector])
+
+
+def wide_positive(rng: random.Random) -> Fraction:
+    """A positive decimal with a short mantissa, of magnitude 10**-9 to 10**9."""
+    return Fraction(f"{10 ** rng.uniform(-9, 9):.{rng.randint(1, 3)}g}")
+
+
+def simpler_parameters(value: Fraction | int, integer: bool = False) -> Iterable[Fraction]:
+    """Values simpler than ``value`` (0, 1, its power of ten, 1 or 2 significant digits), to
+    shrink a witness found at an arbitrary point; nonnegative, integers >= 1 for T."""
+    approx = float(value)
+    out = [Fraction(0), Fraction(1)]
+    if approx > 0:
+        out.append(Fraction(10) ** math.floor(math.log10(approx)))
+        out += [Fraction(f"{approx:.{digits}g}") for digits in (1, 2)]
+    for candidate in out:
+        if candidate == value or (integer and (candidate < 1 or candidate.denominator != 1)):
+            continue
+        yield Fraction(int(candidate)) if integer else candidate
 
 
 def sqrt_near(value: Fraction, max_denominator: int | None) -> Fraction:
@@ -583,7 +645,8 @@ class Attaining:
                 if self.horizon > 1
                 else ((mu,),)
             )
-            return RegretInstance(self.eta, vs, (-self.eta * sum(v[0] for v in vs),))
+            # the entries sum to T mu (closed form: T may be large)
+            return RegretInstance(self.eta, vs, (-self.eta * self.horizon * mu,))
         return RegretInstance(self.eta, ((self.other,),) * self.horizon, (-self.size,))
 
     def instances(self) -> tuple[RegretInstance]:
@@ -671,6 +734,10 @@ def first_verified(candidates: Iterable[Candidate[X]], verify: Callable[[X], V |
 
 
 def relative(value: float, target: float) -> float:
+    """(value - target), relative to their sizes; -1 (a clear violation, to be verified
+    exactly) when the value is -inf, 1 when it is +inf."""
+    if math.isinf(value):
+        return math.copysign(1.0, value)
     return (value - target) / (1 + abs(value) + abs(target))
 
 
@@ -716,20 +783,61 @@ class RegretJudge:
             return None
         if eta <= 0 or a < 0 or b < 0:
             return None
+        horizons = sorted({max(1, math.floor(horizon)), max(1, math.ceil(horizon))})
+        return self.at_points((eta, h, a, b) for h in horizons)
+
+    def at_points(
+        self, points: Iterable[tuple[Fraction, int, Fraction, Fraction]]
+    ) -> Violation | None:
+        """Realize the parameter points (eta, T, wstar_sq, sum_v_sq) where the bound is below
+        the supremum in floating point, and verify those instances exactly."""
 
         def candidates() -> Iterable[Candidate[RegretInstance]]:
-            for h in sorted({max(1, math.floor(horizon)), max(1, math.ceil(horizon))}):
-                if h > MAX_T:
+            for eta, h, a, b in points:
+                if not 1 <= h <= MAX_T or eta <= 0 or a < 0 or b < 0:
                     continue
-                value = self.approx(float(eta), h, float(a), float(b))
-                if value is not None:
+                try:
+                    value = self.approx(float(eta), h, float(a), float(b))
+                    target = supremum(float(eta), h, float(a), float(b))
+                except OverflowError:
+                    continue
+                if value is not None and math.isfinite(target):
                     yield (
-                        relative(value, supremum(float(eta), h, float(a), float(b))),
+                        relative(value, target),
                         (h, 0),
                         functools.partial(realizations, eta, h, a, b),
                     )
 
         return self.first_verified(candidates())
+
+    def scan(self, count: int = 1500, seed: int = 0) -> Violation | None:
+        """Parameters over many scales (eta and the norms from 10**-9 to 10**9, T up to
+        10**4): bounds wrong only far from the grid (``log(1000*eta)``) are caught here."""
+        rng = random.Random(seed)
+        points = [
+            (
+                wide_positive(rng),
+                max(1, int(10 ** rng.uniform(0, 4))) if rng.random() < 0.7 else rng.randint(1, 4),
+                Fraction(0) if rng.random() < 0.2 else wide_positive(rng),
+                Fraction(0) if rng.random() < 0.2 else wide_positive(rng),
+            )
+            for _ in range(count)
+        ]
+        found = self.at_points(points)
+        if found is None:
+            return None
+        s = found.summary
+        point: tuple[Fraction, int, Fraction, Fraction] = (s.eta, s.T, s.wstar_sq, s.sum_v_sq)
+        for index in (2, 3, 0, 1):  # simpler parameters first for the norms, then eta and T
+            for simpler in simpler_parameters(point[index], integer=index == 1):
+                values: list[Fraction] = [Fraction(x) for x in point]
+                values[index] = simpler
+                trial = (values[0], int(values[1]), values[2], values[3])
+                smaller = self.at_points([trial])
+                if smaller is not None:
+                    point, found = trial, smaller
+                    break
+        return found
 
     def violates(self, instance: RegretInstance) -> bool:
         s = summarize(instance)
@@ -854,8 +962,12 @@ def bound_claim_checks(
 def proof_by_sympy(
     claim: BoundClaim, reference: sympy.Expr, reference_text: str, domain: str, theorem: str
 ) -> Outcome | None:
-    """proved when bound - reference is 0 or nonnegative by SymPy (under the symbols' domain)."""
-    difference = sympy.cancel(claim.bound - reference)
+    """proved when bound - reference is 0 or nonnegative by SymPy (under the symbols' domain);
+    not attempted when the expansion would be large (``(1 + 1/T)**10000``)."""
+    difference = claim.bound - reference
+    if not affordable(difference):
+        return None
+    difference = sympy.cancel(difference)
     if difference == 0:
         return proved(f"SymPy ({theorem})", f"{claim.text} is the reference bound {reference_text}")
     if difference.is_nonnegative:
@@ -922,7 +1034,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
     notes: list[str] = []
     found = judge.grid_search()
     if found is None:
-        budget = max(100, timeout_ms // 4)  # up to three queries share the check's time
+        budget = claim_solver_budget(timeout_ms)
         reference = z3_reference_query(bound, budget)
         if reference.holds:
             return proved(
@@ -959,6 +1071,8 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
         if result.counterexample is not None:
             found = judge.verify(result.counterexample)
             refuting = f"hypothesis search (shrunk), {refuting}"
+        if found is None:
+            found = judge.scan()
         if found is None:
             canonical: Iterable[Mapping[sympy.Symbol, Fraction | int]] = (
                 {ETA: eta, T: t, WSTAR_SQ: a, SUM_V_SQ: b}
