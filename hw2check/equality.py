@@ -14,8 +14,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import sympy
 
@@ -70,7 +70,14 @@ def is_symbolically_zero(expression: sympy.Expr) -> bool:
         try:
             if simplify(expression) == 0:
                 return True
-        except (TypeError, ValueError, NotImplementedError, RecursionError):
+        except (
+            TypeError,
+            ValueError,
+            NotImplementedError,
+            RecursionError,
+            ArithmeticError,  # OverflowError on a value such as exp(exp(exp(10000)))
+            sympy.polys.polyerrors.BasePolynomialError,
+        ):
             continue
     return False
 
@@ -92,7 +99,8 @@ def certified_sign(value: sympy.Expr) -> Sign:
         return Sign(None, value)
     try:
         approx = value.evalf(CERTIFIED_DIGITS, strict=True)
-    except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ZeroDivisionError):
+    except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ArithmeticError):
+        # ArithmeticError: OverflowError for a value such as exp(exp(exp(10000))).
         return Sign(None, value)
     if not approx.is_Number or approx.is_real is False:
         return Sign(None, value)
@@ -102,47 +110,105 @@ def certified_sign(value: sympy.Expr) -> Sign:
     return Sign(1 if approx > 0 else -1, value)
 
 
-def decide_equal(
-    claim: sympy.Expr,
-    reference: sympy.Expr,
-    *,
-    symbols: Sequence[sympy.Symbol],
-    describe: Callable[[sympy.Expr], str] = str,
-    witness_names: Mapping[sympy.Symbol, str] | None = None,
-) -> Outcome:
-    """Decide claim == reference for all values of ``symbols`` in their domains."""
-    difference = claim - reference
-    if is_symbolically_zero(difference):
-        return proved(
-            "SymPy simplification",
-            f"{describe(claim)} - ({describe(reference)}) simplifies to 0",
-        )
-    names = witness_names or {symbol: symbol.name for symbol in symbols}
-    tried = 0
-    for point in grid(symbols):
+# Evidence shows an expression in full up to this many characters, abridged beyond.
+SHOWN_CHARACTERS = 240
+# Grid points tried before any symbolic simplification: a wrong claim is usually refuted at
+# one of the first points in milliseconds, while expanding, say, (1 + w_t)**10000 or
+# simplifying a large trigonometric power can take longer than any time limit.
+PROBE_POINTS = 8
+
+
+def abridged(expr: sympy.Basic | str) -> str:
+    """An expression as evidence text, abridged when it is long."""
+    text = str(expr)
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    half = SHOWN_CHARACTERS // 2
+    return f"{text[:half]} ... {text[-half:]} ({len(text)} characters)"
+
+
+@dataclass(frozen=True)
+class _Difference:
+    """Where claim and reference were compared on the grid, and the first point they differ."""
+
+    agreed: int
+    uncertain: int
+    point: dict[sympy.Symbol, sympy.Rational] | None = None
+    claim_value: sympy.Expr | None = None
+    reference_value: sympy.Expr | None = None
+
+
+def _first_difference(
+    claim: sympy.Expr, reference: sympy.Expr, points: Iterable[dict[sympy.Symbol, sympy.Rational]]
+) -> _Difference:
+    agreed = uncertain = 0
+    for point in points:
         try:
             claim_value = claim.subs(point)
             reference_value = reference.subs(point)
-        except (TypeError, ValueError, ZeroDivisionError):
+        except (TypeError, ValueError, ArithmeticError):
             continue
         if any(
             v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) for v in (claim_value, reference_value)
         ):
             continue  # outside where both sides are defined
-        tried += 1
         sign = certified_sign(sympy.expand(claim_value - reference_value))
-        if sign.sign is not None and sign.sign != 0:
-            at = ", ".join(f"{names[s]} = {format_rational(v)}" for s, v in point.items())
-            return refuted(
-                "SymPy exact substitution",
-                f"at {at}: the claim gives {describe(claim_value)}, "
-                f"the truth is {describe(reference_value)}",
-                {names[s]: format_rational(v) for s, v in point.items()},
+        if sign.sign is None:
+            uncertain += 1  # neither agreement nor a witness
+        elif sign.sign == 0:
+            agreed += 1
+        else:
+            return _Difference(agreed, uncertain, point, claim_value, reference_value)
+    return _Difference(agreed, uncertain)
+
+
+def decide_equal(
+    claim: sympy.Expr,
+    reference: sympy.Expr,
+    *,
+    symbols: Sequence[sympy.Symbol],
+    describe: Callable[[sympy.Expr], str] = abridged,
+    witness_names: Mapping[sympy.Symbol, str] | None = None,
+) -> Outcome:
+    """Decide claim == reference for all values of ``symbols`` in their domains."""
+    names = witness_names or {symbol: symbol.name for symbol in symbols}
+    points = grid(symbols)
+    found = _first_difference(claim, reference, itertools.islice(points, PROBE_POINTS))
+    if found.point is None:
+        if is_symbolically_zero(claim - reference):
+            return proved(
+                "SymPy simplification",
+                f"{describe(claim)} - ({describe(reference)}) simplifies to 0",
             )
-    if tried:
+        rest = _first_difference(claim, reference, points)
+        found = replace(
+            rest, agreed=found.agreed + rest.agreed, uncertain=found.uncertain + rest.uncertain
+        )
+    if found.point is not None:
+        at = ", ".join(f"{names[s]} = {format_rational(v)}" for s, v in found.point.items())
+        return refuted(
+            "SymPy exact substitution",
+            f"at {at}: the claim gives {describe(found.claim_value)}, "
+            f"the truth is {describe(found.reference_value)}",
+            {names[s]: format_rational(v) for s, v in found.point.items()},
+        )
+    unsure = (
+        f"; at {found.uncertain} more the difference could not be certified"
+        if found.uncertain
+        else ""
+    )
+    if found.agreed:
         return checked(
             "exact substitution on a grid of rationals",
-            f"claim and reference agree at {tried} grid points; no symbolic proof found",
+            f"claim and reference agree at {found.agreed} grid points{unsure}; "
+            "no symbolic proof found",
+        )
+    if found.uncertain:
+        return undecided(
+            "SymPy simplification and certified evaluation",
+            f"no symbolic proof, and at all {found.uncertain} grid points where both are "
+            "defined the difference could not be certified (a value too large or too close "
+            "to zero to evaluate)",
         )
     return undecided(
         "SymPy simplification", "no symbolic proof and no point where both are defined"

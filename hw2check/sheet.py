@@ -7,6 +7,7 @@ value of the wrong type or shape, or an expression outside the safe language rai
 
 from __future__ import annotations
 
+import keyword
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -18,7 +19,7 @@ from typing import Any
 
 import sympy
 
-from hw2check.errors import InputError, SheetError
+from hw2check.errors import InputError, SheetError, UnknownSymbol
 from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression, shown
 from hw2check.numbers import StatedNumber, read_number
 
@@ -278,11 +279,17 @@ def read_graph(raw: Any) -> Graph:
         )
     known = symbols("w1", "w2")
     nodes: list[GraphNode] = []
-    for name, text in raw.items():
-        if not _NODE_NAME.fullmatch(name) or name in known or name in FUNCTIONS:
+    names = list(raw)
+    for position, (name, text) in enumerate(raw.items()):
+        if (
+            not _NODE_NAME.fullmatch(name)
+            or keyword.iskeyword(name)
+            or name in known
+            or name in FUNCTIONS
+        ):
             raise SheetError(
                 f"{shown(name)} cannot name a node",
-                "an identifier other than w1, w2 and the function names",
+                "an identifier other than w1, w2, the function names and Python keywords",
             ).located(key=name)
         try:
             if not isinstance(text, str):
@@ -291,6 +298,14 @@ def read_graph(raw: Any) -> Graph:
                     "an expression in w1, w2 and earlier nodes",
                 )
             expr = parse_expression(text, known)
+        except UnknownSymbol as error:
+            if error.symbol in names[position:]:
+                later = "the node itself" if error.symbol == name else "a later node"
+                raise SheetError(
+                    f"unknown symbol {shown(error.symbol)} ({later})",
+                    "a node may use w1, w2 and the nodes before it (the last node is the output)",
+                ).located(key=name) from None
+            raise error.located(key=name) from None
         except InputError as error:
             raise error.located(key=name) from None
         symbol = sympy.Symbol(name, real=True)
@@ -421,6 +436,11 @@ def parse_sheet(text: str, path: str) -> Sheet:
         raise SheetError(f"not valid TOML ({error})", "a TOML document per SHEET.md").located(
             file=path
         ) from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        raise SheetError(
+            "arrays or inline tables nested too deeply to read",
+            "a TOML document per SHEET.md (its values nest at most two levels)",
+        ).located(file=path) from None
     try:
         return _validate(document, path)
     except InputError as error:
