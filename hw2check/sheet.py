@@ -24,6 +24,8 @@ from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression, s
 from hw2check.numbers import StatedNumber, read_number
 
 SEED_PATH = "<built-in seed sheet>"
+# A sheet is a few kilobytes; anything much larger is not one, and reading it costs time.
+MAX_SHEET_BYTES = 1_000_000
 
 # The symbols of every key, with the domain the claim is made on (SHEET.md).
 SYMBOLS: Mapping[str, sympy.Symbol] = MappingProxyType(
@@ -484,7 +486,9 @@ def load_sheet(path: str | Path) -> Sheet:
     """Read and validate a sheet file."""
     shown = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            # Read one byte past the limit, never the whole of an endless file (/dev/zero).
+            raw = file.read(MAX_SHEET_BYTES + 1)
     except FileNotFoundError:
         raise SheetError("no such file", "the path of a TOML answer sheet").located(
             file=shown
@@ -493,10 +497,19 @@ def load_sheet(path: str | Path) -> Sheet:
         raise SheetError(
             f"cannot be read ({error.strerror})", "a readable TOML answer sheet"
         ).located(file=shown) from None
+    if len(raw) > MAX_SHEET_BYTES:
+        raise SheetError(
+            f"larger than {MAX_SHEET_BYTES:,} bytes",
+            "an answer sheet of at most 1 MB (a sheet is a few kilobytes)",
+        ).located(file=shown)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SheetError("not UTF-8 text", "a UTF-8 TOML file").located(file=shown) from None
+        # utf-8-sig: a byte-order mark, which some editors write, is not part of the text.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SheetError(
+            f"not UTF-8 text (invalid byte at position {error.start + 1})",
+            "a UTF-8 TOML file",
+        ).located(file=shown) from None
     return parse_sheet(text, shown)
 
 
