@@ -11,8 +11,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from hw2check.errors import InputError
+from hw2check.errors import InputError, visible
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
 FORMATS = ("table", "json", "markdown", "html")
@@ -59,8 +60,26 @@ def _questions(text: str) -> list[str]:
     return prefixes
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """A usage error in one line (argparse would print the whole usage first)."""
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _output_problem(path: Path) -> str | None:
+    """Why the report cannot be written at ``path``, found before any check runs."""
+    if path.is_dir():
+        return "is a directory"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"no such directory {str(folder)!r}"
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return "not writable"
+    return None
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="hw2check",
         description="Check the mathematical claims of HW2 answer sheets: every claim gets a "
         "verdict (proved, checked, refuted, undecided) with evidence.",
@@ -104,6 +123,9 @@ def _sort(rows: Sequence[Row]) -> list[Row]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.output is not None and (problem := _output_problem(args.output)) is not None:
+        print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
+        return EXIT_INPUT
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
     from hw2check.runner import Pool, Rows
     from hw2check.sheet import Sheet, load_seed, load_sheet
@@ -157,7 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args.output.write_text(text, encoding="utf-8")
         except OSError as error:
-            print(f"hw2check: {args.output}: cannot write ({error.strerror})", file=sys.stderr)
+            print(
+                f"hw2check: {visible(str(args.output))}: cannot write ({error.strerror})",
+                file=sys.stderr,
+            )
             return EXIT_INPUT
     else:
         sys.stdout.write(text)

@@ -129,7 +129,14 @@ def is_symbolically_zero(expression: sympy.Expr, *, slow: bool = True) -> bool:
         try:
             if simplify(expression) == 0:
                 return True
-        except (TypeError, ValueError, NotImplementedError, RecursionError):
+        except (
+            TypeError,
+            ValueError,
+            NotImplementedError,
+            RecursionError,
+            ArithmeticError,  # OverflowError on a value such as exp(exp(exp(10000)))
+            sympy.polys.polyerrors.BasePolynomialError,
+        ):
             continue
     return False
 
@@ -172,7 +179,8 @@ def certified_sign(value: sympy.Expr) -> Sign:
         return Sign(None, value)
     try:
         approx = value.evalf(CERTIFIED_DIGITS, strict=True)
-    except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ZeroDivisionError):
+    except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ArithmeticError):
+        # ArithmeticError: OverflowError for a value such as exp(exp(exp(10000))).
         return Sign(None, value)
     if not approx.is_Number or approx.is_real is False:
         return Sign(None, value)
@@ -188,11 +196,12 @@ def certified_nonzero(value: sympy.Expr) -> bool | None:
     evaluation is (the accuracy is relative to its modulus)."""
     if value.is_Rational:
         return bool(value != 0)
-    if value.is_zero:
-        return False
     try:
+        if value.is_zero:
+            return False
         approx = value.evalf(CERTIFIED_DIGITS, strict=True)
-    except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ZeroDivisionError):
+    except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ArithmeticError):
+        # ArithmeticError: OverflowError for a value such as exp(exp(exp(10000))).
         return None
     if not approx.is_Number and not approx.is_Add and not approx.is_Mul:
         return None
@@ -226,7 +235,7 @@ class _Comparison:
         try:
             claim_value = self.claim.xreplace(dict(point))
             reference_value = self.reference.xreplace(dict(point))
-        except (TypeError, ValueError, ZeroDivisionError):
+        except (TypeError, ValueError, ArithmeticError):
             return None
         undefined = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
         if any(v.has(*undefined) for v in (claim_value, reference_value)):
@@ -235,7 +244,7 @@ class _Comparison:
             return None  # the truth itself is not a real number here: no claim about it
         try:
             difference = sympy.expand(claim_value - reference_value)
-        except (TypeError, ValueError, ZeroDivisionError, RecursionError):
+        except (TypeError, ValueError, ArithmeticError, RecursionError):
             self.uncertain += 1
             return None
         if difference.has(*undefined):
@@ -322,7 +331,7 @@ def scan(
         function = sympy.lambdify(
             list(symbols), comparison.claim - comparison.reference, modules="mpmath"
         )
-    except (TypeError, ValueError, SyntaxError, RecursionError):
+    except (TypeError, ValueError, SyntaxError, RecursionError, ArithmeticError):
         return None
     scored: list[tuple[float, dict[sympy.Symbol, sympy.Rational]]] = []
     for point in scan_points(symbols):
@@ -408,6 +417,13 @@ def decide_equal(
             "exact substitution on a grid of rationals",
             f"claim and reference agree at {comparison.agreed + comparison.numeric} grid "
             f"points{numeric}{uncertain}; no symbolic proof found",
+        )
+    if comparison.uncertain:
+        return undecided(
+            "SymPy simplification and certified evaluation",
+            f"no symbolic proof, and at all {comparison.uncertain} grid points where both are "
+            "defined the difference could not be certified (a value too large or too close "
+            "to zero to evaluate)",
         )
     return undecided(
         "SymPy simplification", "no symbolic proof and no point where both are defined"

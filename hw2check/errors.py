@@ -7,6 +7,22 @@ message says what is allowed, so a user knows what to change.  The command print
 
 from __future__ import annotations
 
+import unicodedata
+
+
+def visible(text: str) -> str:
+    """Free text on one line, with control and format characters shown as escapes.
+
+    Titles, paths and keys are untrusted: a raw escape sequence would drive the reader's
+    terminal, and a bidirectional override would make a line read other than it is.
+    """
+    return "".join(
+        (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        if unicodedata.category(ch) in ("Cc", "Cf")
+        else ch
+        for ch in " ".join(text.split())
+    )
+
 
 class InputError(Exception):
     """A sheet or an expression that cannot be checked as written."""
@@ -30,8 +46,9 @@ class InputError(Exception):
         where = ": ".join(part for part in (self.file, self.key) if part)
         text = self.problem if not self.allowed else f"{self.problem}; {self.allowed}"
         message = f"{where}: {text}" if where else text
-        # A file or key name may hold line breaks; the message stays one line.
-        return message.replace("\r", "\\r").replace("\n", "\\n")
+        # A file or key name may hold line breaks or escape sequences; the message stays one
+        # plain line.
+        return visible(message.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 class SheetError(InputError):

@@ -15,6 +15,7 @@ Decimals are exact rationals: ``0.1`` is ``1/10``.  ``^`` means ``**``.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -90,6 +91,7 @@ _COMPARISONS: Mapping[type[ast.cmpop], Callable[[sympy.Expr, sympy.Expr], sympy.
     )
 )
 
+_LAYOUT = re.compile(r"[\t\n\r\f\v]")
 _INTEGER_TEXT = re.compile(r"[0-9][0-9_]*")
 _DECIMAL_TEXT = re.compile(r"(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][+-]?[0-9_]+)?")
 # Operators of one precedence level chain without nesting: 1+2+...+9 is flat, not deep.
@@ -135,19 +137,26 @@ class _Source:
 
     def __init__(self, text: str) -> None:
         self.original = text
-        self.parsed = text.replace("^", "**")
-        self._carets = [i for i, ch in enumerate(text) if ch == "^"]
+        # Surrounding blanks and line breaks (a TOML multi-line string) are layout, not syntax:
+        # Python would read a leading blank as an indent and a line break as a new statement.
+        body = text.strip()
+        self._lead = len(text) - len(text.lstrip())
+        self.parsed = _LAYOUT.sub(" ", body).replace("^", "**")
+        self._carets = [i for i, ch in enumerate(body) if ch == "^"]
 
     def offset(self, node: ast.AST | None) -> int | None:
         if node is None or not hasattr(node, "col_offset"):
             return None
-        parsed_offset: int = node.col_offset
+        return self.position(node.col_offset)
+
+    def position(self, parsed_offset: int) -> int:
+        """The offset in the text as written of an offset in the parsed text."""
         # Each earlier ``^`` became two characters in the parsed text.
         shift = 0
         for caret in self._carets:
             if caret + shift < parsed_offset:
                 shift += 1
-        return parsed_offset - shift
+        return parsed_offset - shift + self._lead
 
     def segment(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.parsed, node) or ""
@@ -163,6 +172,9 @@ def _check_text(text: str) -> None:
         )
     depth = deepest = 0
     for position, ch in enumerate(text):
+        if ch == "#":
+            # No string literal is allowed, so a # can only start a comment.
+            raise ForbiddenSyntax("a comment is not allowed", ALLOWED_SYNTAX, offset=position)
         if ch == "(":
             depth += 1
             if depth > MAX_DEPTH:
@@ -201,7 +213,7 @@ def _parse_tree(source: _Source) -> ast.expr:
         raise ExpressionSyntaxError(
             f"{shown(source.original)} is not one arithmetic expression ({error.msg})",
             ALLOWED_SYNTAX,
-            offset=max(column, 0),
+            offset=source.position(max(column, 0)),
         ) from None
     except (MemoryError, RecursionError, ValueError):
         raise ExpressionSyntaxError(
@@ -294,8 +306,10 @@ class _Builder:
                     f"exponents of absolute value at most {MAX_INTEGER}",
                     offset=offset,
                 )
-            if base.is_Rational and exponent.is_Integer and base != 0:
-                bits = abs(int(exponent)) * (int(base.p).bit_length() + int(base.q).bit_length())
+            # SymPy raises the exact numbers inside the base as soon as the power is built
+            # ((7**(1/2))**9999 becomes 7**4999*sqrt(7)): bound their size before that.
+            if abs(exponent) > 1:
+                bits = float(abs(exponent)) * _number_bits(base)
                 if bits > MAX_NUMBER_BITS:
                     raise NumberTooLarge(
                         f"the power '{self.source.segment(node)}' is too large",
@@ -355,6 +369,25 @@ _DESCRIPTIONS: Mapping[type[ast.AST], str] = MappingProxyType(
 )
 
 
+def _number_bits(expr: sympy.Basic) -> float:
+    """An upper bound on log2 of the exact numbers SymPy computes when ``expr`` is raised
+    to a numeric power, per unit of the exponent.
+
+    A power of a product distributes over its factors and multiplies their numbers into one
+    coefficient (bits add); a power of a power multiplies the exponents; sums and function
+    values are left unexpanded, so the numbers inside them are not raised.
+    """
+    if isinstance(expr, sympy.Rational):
+        return max(math.log2(abs(int(expr.p))) if expr.p else 0.0, math.log2(int(expr.q)))
+    if isinstance(expr, sympy.Mul):
+        return sum(_number_bits(factor) for factor in expr.args)
+    if isinstance(expr, sympy.Pow):
+        base_bits = _number_bits(expr.base)
+        exponent = expr.exp
+        return base_bits * float(abs(exponent)) if exponent.is_Number else base_bits
+    return 0.0
+
+
 def _describe(node: ast.AST) -> str:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, str | bytes):
@@ -374,7 +407,8 @@ def _check_finite(result: sympy.Basic, source: _Source) -> None:
     for number in result.atoms(sympy.Rational):
         if int(number.p).bit_length() + int(number.q).bit_length() > MAX_NUMBER_BITS:
             raise NumberTooLarge(
-                f"{shown(source.original)} holds a number too large to compute with exactly",
+                f"{shown(source.original)} holds a number with too many digits to compute "
+                "with exactly",
                 f"exact numbers of at most {MAX_NUMBER_BITS} bits",
             )
 
@@ -415,7 +449,21 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
                     offset=source.offset(right_node),
                 )
             right = builder.build(right_node)
-            relation = relate(left, right)
+            for side in (left, right):
+                if side.is_extended_real is False or side.has(sympy.zoo, sympy.nan):
+                    raise InvalidValue(
+                        f"{shown(text)} compares {shown(str(side))}, which is not a real number",
+                        "comparisons of real values, such as 0 < eta < 1",
+                        offset=source.offset(right_node if side is right else part.left),
+                    )
+            try:
+                relation = relate(left, right)
+            except TypeError:  # SymPy refuses an order on a value it cannot place
+                raise InvalidValue(
+                    f"{shown(text)} compares values that cannot be ordered",
+                    "comparisons of real values, such as 0 < eta < 1",
+                    offset=source.offset(right_node),
+                ) from None
             _check_finite(relation, source)
             relations.append(relation)
             left = right

@@ -36,6 +36,10 @@ class Outcome:
     def __post_init__(self) -> None:
         if self.verdict is Verdict.REFUTED and not self.witness:
             raise ValueError("a refuted outcome needs a witness")
+        # LEDGER.md: `witness` is the field of refuted rows; what shows a proof or a check
+        # goes in the evidence, so a reader never takes a row with a witness for a refutation.
+        if self.verdict is not Verdict.REFUTED and self.witness is not None:
+            raise ValueError(f"a {self.verdict} outcome has no witness (only refuted rows do)")
         if self.witness is not None and not all(
             isinstance(k, str) and isinstance(v, str) for k, v in self.witness.items()
         ):
@@ -127,7 +131,7 @@ class Row:
             "method": self.method,
             "evidence": self.evidence,
         }
-        if self.witness is not None:
+        if self.verdict is Verdict.REFUTED and self.witness is not None:
             data["witness"] = dict(self.witness)
         data["seconds"] = self.seconds
         return data

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from hw2check.errors import visible
 from hw2check.ledger import Ledger, Row, Verdict
 
 if TYPE_CHECKING:
@@ -28,23 +30,53 @@ MARKS = {
 }
 
 
+def _columns(ch: str) -> int:
+    """Terminal columns of one character: wide East Asian 2, combining marks 0."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _prefix(text: str, width: int) -> int:
+    """How many leading characters of ``text`` fit in ``width`` terminal columns."""
+    used = 0
+    for count, ch in enumerate(text):
+        used += _columns(ch)
+        if used > width:
+            return count
+    return len(text)
+
+
 def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """One line of at most ``width`` terminal columns."""
+    text = visible(text)
+    if _prefix(text, width) == len(text):
+        return text
+    return text[: _prefix(text, width - 1)] + "…"
+
+
+INDENT = "      "
 
 
 def _wrapped(label: str, text: str) -> list[str]:
-    return textwrap.wrap(
-        " ".join(text.split()),
+    lines = []
+    # textwrap counts characters; a line with wide characters is cut again by columns.
+    for line in textwrap.wrap(
+        visible(text),
         WIDTH,
         initial_indent=f"    {label}: ",
-        subsequent_indent="      ",
+        subsequent_indent=INDENT,
         break_on_hyphens=False,
-    )
+    ):
+        while (cut := _prefix(line, WIDTH)) < len(line):
+            lines.append(line[:cut])
+            line = INDENT + line[cut:]
+        lines.append(line)
+    return lines
 
 
 def _witness_text(row: Row) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in (row.witness or {}).items())
+    return ", ".join(f"{visible(k)} = {visible(v)}" for k, v in (row.witness or {}).items())
 
 
 def summary_line(ledger: Ledger) -> str:
@@ -84,13 +116,13 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$~#!])")
 
 def _text(text: str) -> str:
     """Free text as one line of Markdown that shows exactly these characters."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible(text))
 
 
 def _code(text: str, cell: bool = False) -> str:
     """An inline code span, fenced with more backticks than the text has in a row; in a
     table cell a | is escaped (GFM splits cells on | even inside code)."""
-    text = " ".join(text.split())
+    text = visible(text)
     if cell:
         text = text.replace("|", "\\|")
     fence = "`" * (1 + max((len(run) for run in re.findall("`+", text)), default=0))

@@ -7,6 +7,7 @@ value of the wrong type or shape, or an expression outside the safe language rai
 
 from __future__ import annotations
 
+import keyword
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -18,11 +19,13 @@ from typing import Any
 
 import sympy
 
-from hw2check.errors import InputError, SheetError
+from hw2check.errors import InputError, SheetError, UnknownSymbol
 from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression, shown
 from hw2check.numbers import StatedNumber, read_number
 
 SEED_PATH = "<built-in seed sheet>"
+# A sheet is a few kilobytes; anything much larger is not one, and reading it costs time.
+MAX_SHEET_BYTES = 1_000_000
 
 # The symbols of every key, with the domain the claim is made on (SHEET.md).
 SYMBOLS: Mapping[str, sympy.Symbol] = MappingProxyType(
@@ -278,11 +281,17 @@ def read_graph(raw: Any) -> Graph:
         )
     known = symbols("w1", "w2")
     nodes: list[GraphNode] = []
-    for name, text in raw.items():
-        if not _NODE_NAME.fullmatch(name) or name in known or name in FUNCTIONS:
+    names = list(raw)
+    for position, (name, text) in enumerate(raw.items()):
+        if (
+            not _NODE_NAME.fullmatch(name)
+            or keyword.iskeyword(name)
+            or name in known
+            or name in FUNCTIONS
+        ):
             raise SheetError(
                 f"{shown(name)} cannot name a node",
-                "an identifier other than w1, w2 and the function names",
+                "an identifier other than w1, w2, the function names and Python keywords",
             ).located(key=name)
         try:
             if not isinstance(text, str):
@@ -291,6 +300,14 @@ def read_graph(raw: Any) -> Graph:
                     "an expression in w1, w2 and earlier nodes",
                 )
             expr = parse_expression(text, known)
+        except UnknownSymbol as error:
+            if error.symbol in names[position:]:
+                later = "the node itself" if error.symbol == name else "a later node"
+                raise SheetError(
+                    f"unknown symbol {shown(error.symbol)} ({later})",
+                    "a node may use w1, w2 and the nodes before it (the last node is the output)",
+                ).located(key=name) from None
+            raise error.located(key=name) from None
         except InputError as error:
             raise error.located(key=name) from None
         symbol = sympy.Symbol(name, real=True)
@@ -421,6 +438,11 @@ def parse_sheet(text: str, path: str) -> Sheet:
         raise SheetError(f"not valid TOML ({error})", "a TOML document per SHEET.md").located(
             file=path
         ) from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        raise SheetError(
+            "arrays or inline tables nested too deeply to read",
+            "a TOML document per SHEET.md (its values nest at most two levels)",
+        ).located(file=path) from None
     try:
         return _validate(document, path)
     except InputError as error:
@@ -464,7 +486,9 @@ def load_sheet(path: str | Path) -> Sheet:
     """Read and validate a sheet file."""
     shown = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            # Read one byte past the limit, never the whole of an endless file (/dev/zero).
+            raw = file.read(MAX_SHEET_BYTES + 1)
     except FileNotFoundError:
         raise SheetError("no such file", "the path of a TOML answer sheet").located(
             file=shown
@@ -473,10 +497,19 @@ def load_sheet(path: str | Path) -> Sheet:
         raise SheetError(
             f"cannot be read ({error.strerror})", "a readable TOML answer sheet"
         ).located(file=shown) from None
+    if len(raw) > MAX_SHEET_BYTES:
+        raise SheetError(
+            f"larger than {MAX_SHEET_BYTES:,} bytes",
+            "an answer sheet of at most 1 MB (a sheet is a few kilobytes)",
+        ).located(file=shown)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SheetError("not UTF-8 text", "a UTF-8 TOML file").located(file=shown) from None
+        # utf-8-sig: a byte-order mark, which some editors write, is not part of the text.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SheetError(
+            f"not UTF-8 text (invalid byte at position {error.start + 1})",
+            "a UTF-8 TOML file",
+        ).located(file=shown) from None
     return parse_sheet(text, shown)
 
 

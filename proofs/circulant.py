@@ -713,8 +713,14 @@ def decide_conv_shift_equivariance(examples: int, seed: int, timeout_ms: int) ->
     for name, result in (("1-D", found.circular_1d), ("2-D", found.circular_2d)):
         if result.counterexample is not None:
             return undecided(method, f"{name} search: counterexample {result.counterexample}")
-    same, matrix = found.same.counterexample, found.matrix.counterexample
-    # re-verify the witnesses (the searches computed in integers already; this is the check)
+    # A small budget (--examples 1) may find no counterexample: then the small 0/1 cases are
+    # tried in order.  Either way the witness is re-verified here in integer arithmetic.
+    same = found.same.counterexample or next(
+        filter(eq.same_equivariance_fails, eq.small_signal_cases()), None
+    )
+    matrix = found.matrix.counterexample or next(
+        filter(eq.matrix_equivariance_fails, eq.small_matrix_cases()), None
+    )
     if same is None or not eq.same_equivariance_fails(same):
         return undecided(method, f"no zero-padding counterexample in {found.same.cases} cases")
     if matrix is None or not eq.matrix_equivariance_fails(matrix):

@@ -16,6 +16,9 @@ it under ``@given``.  Everything is integer arithmetic: no tolerance anywhere.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 from hypothesis import strategies as st
 
 Signal = tuple[int, ...]
@@ -211,3 +214,26 @@ GENERATORS = {
     "2-D": f"integer grids up to {MAX_SIDE}x{MAX_SIDE}, entries -9..9, kernels and shifts",
     "matrix": f"integer n x n matrices, n = 1..{MAX_SIDE}, entries -9..9, and signals",
 }
+
+
+# --- exhaustive small cases: a deterministic fallback when a small search budget finds no
+# counterexample (the searches above are seeded and shrunk, but may be given a single example)
+
+
+def small_signal_cases(max_length: int = 3) -> Iterator[SignalCase]:
+    """Every 0/1 signal of length 1..max_length with every 0/1 kernel and shift, small first."""
+    for n in range(1, max_length + 1):
+        for length in range(1, n + 1):
+            for kernel in itertools.product((0, 1), repeat=length):
+                for x in itertools.product((0, 1), repeat=n):
+                    for s in range(n):
+                        yield kernel, x, s
+
+
+def small_matrix_cases(max_side: int = 2) -> Iterator[MatrixCase]:
+    """Every 0/1 square matrix of size 1..max_side with every 0/1 signal, small first."""
+    for n in range(1, max_side + 1):
+        for flat in itertools.product((0, 1), repeat=n * n):
+            matrix = tuple(flat[r * n : (r + 1) * n] for r in range(n))
+            for x in itertools.product((0, 1), repeat=n):
+                yield matrix, x
