@@ -9,9 +9,12 @@ does can crash the command.  Rows come back in the order of the checks, whatever
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
 import pickle
 import resource
+import signal
 import time
 import traceback
 from collections import deque
@@ -23,6 +26,7 @@ from typing import Any
 
 from hw2check.ledger import Check, Outcome, Row, undecided
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 # A check that tries to allocate without bound is stopped by the kernel instead of the machine.
 WORKER_MEMORY_BYTES = 6 * 2**30
 
@@ -55,7 +59,20 @@ def _limit_memory() -> None:
         pass
 
 
-def _serve(connection: Connection) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when the command that started it ends, even mid-check (Linux).
+
+    Without this, a worker busy in a long check would outlive a command that was killed.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the request above took effect
+        os._exit(0)
+
+
+def _serve(connection: Connection, parent: int) -> None:
+    _die_with(parent)
     _limit_memory()
     while True:
         try:
@@ -93,7 +110,7 @@ def _context() -> Any:
 
 def _start_worker() -> _Worker:
     parent, child = _context().Pipe()
-    process = _context().Process(target=_serve, args=(child,), daemon=True)
+    process = _context().Process(target=_serve, args=(child, os.getpid()), daemon=True)
     process.start()
     child.close()
     return _Worker(process, parent)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from hw2check.ledger import Check, Outcome, Verdict, proved
 from hw2check.runner import run_checks
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def fast(value: int) -> Outcome:
@@ -91,3 +94,39 @@ def test_a_row_that_is_waited_for_jumps_the_queue() -> None:
         # the one worker was busy with the first check; the wanted one went before the second
         assert not pool.done(second)
         assert pool.result(first).id == "first" and pool.result(second).id == "second"
+
+
+def test_workers_end_with_the_command() -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    # The command is killed while a check runs; its worker must not outlive it.
+    code = (
+        "import time\n"
+        "from hw2check.ledger import Check\n"
+        "from hw2check.runner import Pool\n"
+        "from tests.test_runner import slow\n"
+        "with Pool(jobs=1, timeout=60) as pool:\n"
+        "    pool.submit(Check('slow', '3.1', 's', slow))\n"
+        "    pool._dispatch()\n"
+        "    print(pool.workers[0].process.pid, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    command = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    assert command.stdout is not None
+    worker = int(command.stdout.readline())
+    command.send_signal(signal.SIGKILL)
+    command.wait()
+    deadline = time.perf_counter() + 5
+    while time.perf_counter() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(worker, signal.SIGKILL)
+    raise AssertionError("the worker outlived the command")
