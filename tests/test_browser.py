@@ -25,6 +25,9 @@ import pytest
 from hw2check.cli import main
 from hw2check.plots import matplotlib_available
 
+# Runs the command in child processes: left out of mutation runs (README).
+pytestmark = pytest.mark.subprocess
+
 BROWSERS = ("chromium", "chromium-browser")
 FLAGS = (
     "--headless",

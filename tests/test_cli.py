@@ -12,6 +12,9 @@ import pytest
 
 from hw2check.ledger import QUESTIONS, SCHEMA
 
+# Runs the command in child processes: left out of mutation runs (README).
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parents[1]
 THEOREMS = {
     "theorem.proximal_step",

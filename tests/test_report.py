@@ -25,6 +25,9 @@ from hw2check.mathml import expression, formulas_of, math_element
 from hw2check.report import markdown, render
 from hw2check.sheet import SGD_ETA, SYMBOLS, Sheet, load_seed, parse_sheet, seed_text
 
+# Runs the command in child processes: left out of mutation runs (README).
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)> | $x$ *bold* `code`'
 HAS_MATPLOTLIB = plots.matplotlib_available()

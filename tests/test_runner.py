@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from hw2check.ledger import Check, Outcome, Verdict, proved
 from hw2check.runner import run_checks
 
@@ -96,6 +98,7 @@ def test_a_row_that_is_waited_for_jumps_the_queue() -> None:
         assert pool.result(first).id == "first" and pool.result(second).id == "second"
 
 
+@pytest.mark.subprocess
 def test_workers_end_with_the_command() -> None:
     import os
     import signal

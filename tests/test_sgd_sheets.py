@@ -15,6 +15,9 @@ from hw2check.sheet import load_seed, parse_sheet
 from hw2check.topics import Settings
 from proofs import sgd
 
+# Runs the command in child processes: left out of mutation runs (README).
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_COMPONENTS = '["(w - 2)**2/2", "(w + 1)**2/2"]'
 
