@@ -695,6 +695,14 @@ def _wrong_partials(run: Trace, edge: Edge, truth: mpmath.mpf) -> Iterator[tuple
             ("x(1 - x) with x the argument", x * (1 - x)),
         ):
             yield f"σ' written as {form}{chain}", wrong * inner
+    # One factor of a product partial left out: on a merged node a = cos(w1)*cos(w2) the
+    # chain factor cos(w2) of ∂a/∂w1 = -sin(w1)*cos(w2) is forgotten (a sign is a sign flip).
+    factors = [f for f in edge.partial.args if f != -1] if edge.partial.is_Mul else []
+    if len(factors) >= 2:
+        env = dict(zip(symbols, values, strict=True))
+        for factor in factors:
+            rest = edge.partial / factor
+            yield f"{rest} (the factor {factor} left out)", mp_value(rest, env)
     # The reciprocal of the wrong node, e.g. 1/b for d ln(a)/da = 1/a.
     if edge.partial.is_Pow and edge.partial.exp == -1:
         for position in range(edge.node + 1):

@@ -443,7 +443,9 @@ def decide_for_every_step(
         return StepDecision(outcome, tuple(queries))
 
     if answer is None or answer.answer == "unknown":
-        proof = _sympy_proof(h, kind)
+        # The argument from the region's lower end is for what z3 cannot take at all; a
+        # polynomial z3 answered unknown on stays undecided with z3's reason.
+        proof = _sympy_proof(h, kind, relations if answer is None else ())
         if proof is not None:
             return done(proved("SymPy", f"{claim}: {proof}"))
     candidates: list[Fraction] = list(GRID)
@@ -514,11 +516,48 @@ def decide_for_every_step(
     )
 
 
-def _sympy_proof(h: sympy.Expr, kind: str) -> str | None:
+def _sympy_proof(h: sympy.Expr, kind: str, relations: Sequence[sympy.Basic] = ()) -> str | None:
     if kind == ZERO:
         return f"{abridged(h)} simplifies to 0" if is_symbolically_zero(h) else None
     argument = prove_positive_by_monotonicity(h)
-    return None if argument is None else f"with h(eta) = {abridged(h)}: {argument}"
+    if argument is not None:
+        return f"with h(eta) = {abridged(h)}: {argument}"
+    return prove_positive_from_lower_end(h, relations)
+
+
+def region_interval(relations: Sequence[sympy.Basic]) -> sympy.Interval | None:
+    """R = {eta > 0} ∩ relations as one interval (SymPy ``as_set``), or None."""
+    try:
+        region = sympy.And(ETA > 0, *relations).as_set()
+    except (NotImplementedError, TypeError, ValueError, RecursionError):
+        return None
+    return region if isinstance(region, sympy.Interval) else None
+
+
+def prove_positive_from_lower_end(h: sympy.Expr, relations: Sequence[sympy.Basic]) -> str | None:
+    """h > 0 on R when R starts at a > 0: h(a + t) > 0 for every t > 0 by monotonicity
+    (``prove_positive_by_monotonicity``), and h(a) > 0 certified when R contains a.
+
+    A region such as eta >= 1 excludes the small steps where h may be negative, so the
+    argument from 0 cannot apply, but the same argument from the region's lower end can.
+    """
+    region = region_interval(relations)
+    if region is None or certified_sign(region.start).sign != 1:
+        return None
+    start = region.start
+    argument = prove_positive_by_monotonicity(h.subs(ETA, ETA + start))
+    if argument is None:
+        return None
+    closed = ""
+    if not region.left_open:
+        at_start = h.subs(ETA, start)
+        if certified_sign(at_start).sign != 1:
+            return None
+        closed = f"; h({start}) = {abridged(at_start)} > 0 (certified)"
+    return (
+        f"R starts at eta = {start}; with h(eta) = {abridged(h)} and eta = {start} + t: "
+        f"{argument}, so h > 0 for every eta > {start}{closed}"
+    )
 
 
 def _relation_poly(relation: sympy.Basic) -> sympy.Poly | None:
