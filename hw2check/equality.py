@@ -2,13 +2,15 @@
 
 ``decide_equal`` answers with an ``Outcome``:
 
-- ``proved`` when SymPy reduces claim - reference to 0 (under the symbols' assumptions);
+- ``proved`` when SymPy reduces claim - reference to 0 (under the symbols' assumptions) and
+  the claim as written is a number on the whole domain (``surely_defined``: cancel would
+  otherwise "prove" (g*w_t - g**2/lam)/g equal to w_t - g/lam, which it is not at g = 0);
 - ``refuted`` with the first point of a deterministic grid of small rationals in the domain
   where the two differ (then, failing that, a point of a wide floating-point scan, as an
   exact rational); the difference there is re-verified exactly (a rational) or, for an
   irrational or non-real value, by SymPy's certified evaluation (``evalf(strict=True)``),
   which raises instead of returning digits it cannot guarantee.  A claim that is not a real
-  number where the truth is differs from it there;
+  number, or not defined at all (0/0), where the truth is a number differs from it there;
 - ``checked`` when every grid point where both are defined agrees (exactly, or to
   ``CERTIFIED_DIGITS`` digits when exactness cannot be certified) but no symbolic proof was
   found;
@@ -141,6 +143,42 @@ def is_symbolically_zero(expression: sympy.Expr, *, slow: bool = True) -> bool:
     return False
 
 
+def surely_defined(expression: sympy.Expr) -> bool:
+    """True only when SymPy's assumptions show the expression is a real number at every point
+    of its symbols' domains: every denominator nonzero, every root of a nonnegative number
+    (positive under a negative exponent), every log of a positive number, every tan of a
+    point where cos is nonzero.  False when that cannot be shown (not: "undefined somewhere").
+
+    A symbolic proof of claim == reference (or bound >= reference) says nothing about the points
+    where the claim as written is not a number: cancel turns (g*w_t - g**2/lam)/g into
+    w_t - g/lam, which is defined at g = 0 where the claim is not."""
+    for node in sympy.preorder_traversal(expression):
+        if node.is_Pow:
+            exponent = node.exp
+            if not exponent.is_Rational:
+                if not (node.base.is_positive and exponent.is_extended_real):
+                    return False
+                continue
+            if exponent.is_negative and not node.base.is_nonzero:
+                return False
+            if not exponent.is_Integer and not (
+                node.base.is_positive if exponent.is_negative else node.base.is_nonnegative
+            ):
+                return False
+        elif isinstance(node, sympy.log):
+            if not node.args[0].is_positive:
+                return False
+        elif isinstance(node, sympy.tan):
+            if not sympy.cos(node.args[0]).is_nonzero:
+                return False
+        elif (
+            isinstance(node, sympy.Function)
+            and not isinstance(node, sympy.exp | sympy.sin | sympy.cos | sympy.Abs)
+        ) or node in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            return False
+    return True
+
+
 def show(value: sympy.Expr, describe: Callable[[sympy.Expr], str] = str) -> str:
     """The value as text; a rational too long to print is shown by its leading digits."""
     try:
@@ -238,10 +276,12 @@ class _Comparison:
         except (TypeError, ValueError, ArithmeticError):
             return None
         undefined = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
-        if any(v.has(*undefined) for v in (claim_value, reference_value)):
-            return None  # outside where both sides are defined
-        if reference_value.is_extended_real is False:
+        if reference_value.has(*undefined) or reference_value.is_extended_real is False:
             return None  # the truth itself is not a real number here: no claim about it
+        if claim_value.has(*undefined):
+            # the truth is a number here and the claim, as written, is not (a division by
+            # zero, log 0): exact substitution shows they differ
+            return claim_value, reference_value
         try:
             difference = sympy.expand(claim_value - reference_value)
         except (TypeError, ValueError, ArithmeticError, RecursionError):
@@ -374,16 +414,25 @@ def decide_equal(
     ) -> Outcome:
         at = ", ".join(f"{names[s]} = {format_rational(v)}" for s, v in point.items())
         claim_value, reference_value = values
-        real = "" if claim_value.is_extended_real is not False else " (not a real number)"
-        gap = sympy.N(claim_value - reference_value, 3)
-        return refuted(
-            method,
-            f"at {at}: the claim gives {show(claim_value, describe)}{real}, "
-            f"the truth is {show(reference_value, describe)} (claim - truth ~ {gap})",
-            {names[s]: format_rational(v) for s, v in point.items()},
-        )
+        truth = show(reference_value, describe)
+        if claim_value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            evidence = (
+                f"at {at}: the claim is not defined (it evaluates to {claim_value}: a division "
+                f"by zero or the like), the truth is {truth}"
+            )
+        else:
+            real = "" if claim_value.is_extended_real is not False else " (not a real number)"
+            gap = sympy.N(claim_value - reference_value, 3)
+            evidence = (
+                f"at {at}: the claim gives {show(claim_value, describe)}{real}, "
+                f"the truth is {truth} (claim - truth ~ {gap})"
+            )
+        return refuted(method, evidence, {names[s]: format_rational(v) for s, v in point.items()})
 
-    if is_symbolically_zero(difference, slow=False):
+    # A proof by rewriting holds only where the claim as written is a number: it counts when
+    # that is everywhere (``surely_defined``); otherwise the points decide.
+    provable = surely_defined(claim)
+    if provable and is_symbolically_zero(difference, slow=False):
         return proof()
     comparison = _Comparison(claim, reference)
     points = list(grid(symbols))
@@ -391,7 +440,7 @@ def decide_equal(
         found = comparison.differs_at(point)
         if found is not None:
             return refutation(point, found, "SymPy exact substitution")
-    if affordable(difference, MAX_SIMPLIFY_TERMS) and is_symbolically_zero(difference):
+    if provable and affordable(difference, MAX_SIMPLIFY_TERMS) and is_symbolically_zero(difference):
         return proof()
     for point in points[QUICK_POINTS:]:
         found = comparison.differs_at(point)

@@ -77,6 +77,7 @@ from proofs.regret import (
     show_value,
     simpler_parameters,
     undefined_at,
+    undefined_points,
     unsat,
     vector_text,
     wide_positive,
@@ -539,8 +540,10 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
     judge = GapJudge(bound)
     found = judge.grid_search()
     notes: list[str] = []
+    answers: list[SolverAnswer] = []
     if found is None:
         answer = z3_query(bound, claim_solver_budget(timeout_ms))
+        answers.append(answer)
         if answer.holds:
             return proved(
                 "z3 (negation unsat; theorem.convex_average_gap)",
@@ -551,6 +554,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
             found = judge.from_model(answer.model)
             if found is None:
                 integral = z3_query(bound, claim_solver_budget(timeout_ms), integer_t=True)
+                answers.append(integral)
                 if integral.holds:
                     return proved(
                         "z3 (negation unsat, integer T; theorem.convex_average_gap)",
@@ -573,7 +577,9 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
             found = judge.scan()
         if found is None:
             canonical = ({T: t, AVG_GAP: g} for t in (1, 2, 3) for g in (0, 1, -1))
-            undefined = undefined_at(bound, canonical)
+            undefined = undefined_at(
+                bound, itertools.chain(canonical, undefined_points(answers, (T, AVG_GAP)))
+            )
             if undefined is not None:
                 return undecided("exact evaluation", f"{undefined}: the claim says nothing there")
             return checked(

@@ -46,7 +46,7 @@ import mpmath
 import sympy
 import z3
 
-from hw2check.equality import affordable, certified_sign, show
+from hw2check.equality import affordable, certified_sign, show, surely_defined
 from hw2check.expressions import format_rational
 from hw2check.ledger import (
     Check,
@@ -425,6 +425,7 @@ class SolverAnswer:
     holds: bool
     model: Mapping[str, Fraction] | None
     reason: str
+    undefined: bool = False  # the model is a point where the bound is not a real number
 
 
 def _fraction(value: Any) -> Fraction:
@@ -470,7 +471,7 @@ def z3_never_below(
     defined = z3.is_true(model.eval(z3.And(True, *term.defined), model_completion=True))
     where = ", ".join(f"{name} = {format_rational(v)}" for name, v in values.items())
     what = f"below {target}" if defined else "not a real number"
-    return SolverAnswer(False, values, f"z3: at {where} the bound is {what}")
+    return SolverAnswer(False, values, f"z3: at {where} the bound is {what}", not defined)
 
 
 class FloatBound:
@@ -530,6 +531,34 @@ def exact_value(
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I):
         return None
     return value
+
+
+def undefined_points(
+    answers: Iterable[SolverAnswer], symbols: Sequence[sympy.Symbol]
+) -> list[dict[sympy.Symbol, Fraction | int]]:
+    """The points of the claim's domain (T a positive integer, eta > 0, squared norms >= 0) at
+    which z3 found the bound not a real number, for ``undefined_at`` to confirm exactly."""
+    points: list[dict[sympy.Symbol, Fraction | int]] = []
+    for answer in answers:
+        if not answer.undefined or answer.model is None:
+            continue
+        point: dict[sympy.Symbol, Fraction | int] = {}
+        for symbol in symbols:
+            value = answer.model.get(symbol.name)
+            if value is None or not in_claim_domain(symbol, value):
+                break
+            point[symbol] = int(value) if symbol.is_integer else value
+        else:
+            points.append(point)
+    return points
+
+
+def in_claim_domain(symbol: sympy.Symbol, value: Fraction) -> bool:
+    if symbol.is_integer and value.denominator != 1:
+        return False
+    if symbol.is_positive:
+        return value > 0
+    return value >= 0 if symbol.is_nonnegative else True
 
 
 def undefined_at(
@@ -963,9 +992,11 @@ def proof_by_sympy(
     claim: BoundClaim, reference: sympy.Expr, reference_text: str, domain: str, theorem: str
 ) -> Outcome | None:
     """proved when bound - reference is 0 or nonnegative by SymPy (under the symbols' domain);
-    not attempted when the expansion would be large (``(1 + 1/T)**10000``)."""
+    not attempted when the expansion would be large (``(1 + 1/T)**10000``), nor when the bound
+    as written may fail to be a number somewhere (``avg_gap + (T - 1)/(T**2 - 1)`` at T = 1:
+    cancel would hide that; z3 and the exact points judge it instead)."""
     difference = claim.bound - reference
-    if not affordable(difference):
+    if not affordable(difference) or not surely_defined(claim.bound):
         return None
     difference = sympy.cancel(difference)
     if difference == 0:
@@ -1032,6 +1063,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
     judge = RegretJudge(bound)
     refuting = "exact instance (Fractions; bound by certified evaluation)"
     notes: list[str] = []
+    answers: list[SolverAnswer] = []
     found = judge.grid_search()
     if found is None:
         budget = claim_solver_budget(timeout_ms)
@@ -1042,7 +1074,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
                 f"no eta > 0, real T >= 1, wstar_sq, sum_v_sq >= 0 with {text} < R; "
                 "R bounds the regret",
             )
-        answers = [reference, z3_supremum_query(bound, budget)]
+        answers += [reference, z3_supremum_query(bound, budget)]
         if answers[-1].holds and _supremum_established(timeout_ms):
             return proved(
                 "z3 (negation unsat) against the exact supremum S", _against_supremum(text, "")
@@ -1083,7 +1115,10 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
                     (Fraction(0), Fraction(1)),
                 )
             )
-            undefined = undefined_at(bound, canonical)
+            undefined = undefined_at(
+                bound,
+                itertools.chain(canonical, undefined_points(answers, BOUND_SYMBOLS)),
+            )
             if undefined is not None:
                 return undecided("exact evaluation", f"{undefined}: the claim says nothing there")
             return checked(
