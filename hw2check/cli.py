@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -126,6 +127,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.output is not None and (problem := _output_problem(args.output)) is not None:
         print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
         return EXIT_INPUT
+    # Hypothesis keeps caches in ./.hypothesis even with its example database off; the
+    # command must write nothing into the user's folder, so they go to a scratch folder
+    # that is removed when the run ends.
+    with tempfile.TemporaryDirectory(prefix="hw2check-") as scratch:
+        from hypothesis.configuration import set_hypothesis_home_dir
+
+        set_hypothesis_home_dir(scratch)
+        return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
     from hw2check.runner import Pool, Rows
     from hw2check.sheet import Sheet, load_seed, load_sheet

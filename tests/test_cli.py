@@ -229,3 +229,9 @@ def test_jobs_1_and_jobs_2_print_the_same_ledger_apart_from_seconds() -> None:
         return rows
 
     assert ledger("1") == ledger("2")
+
+
+def test_the_command_writes_nothing_into_the_working_folder(tmp_path: Path) -> None:
+    result = hw2check("--only", "3,5c,7", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert list(tmp_path.iterdir()) == []
