@@ -171,3 +171,26 @@ def test_decimals_are_exact(text: str, value: sympy.Rational) -> None:
 def test_bad_decimals(text: str) -> None:
     with pytest.raises(errors.ExpressionError):
         parse_decimal(text)
+
+
+def test_power_errors_name_the_exponent_and_its_place() -> None:
+    with pytest.raises(errors.NumberTooLarge) as raised:
+        parse("x**10001")
+    assert raised.value.offset == 3
+    assert "10001" in raised.value.problem and "10000" in raised.value.allowed
+    with pytest.raises(errors.NumberTooLarge) as combined:
+        parse("(x**100)**101")
+    assert "10100" in combined.value.problem and "10000" in combined.value.allowed
+
+
+def test_condition_errors_say_what_a_condition_is() -> None:
+    eta = {"eta": sympy.Symbol("eta", real=True)}
+    with pytest.raises(errors.ForbiddenSyntax) as raised:
+        parse_condition("eta + 1", eta)
+    assert "is not a condition" in raised.value.problem
+    assert "0 < eta < 1" in raised.value.allowed
+    with pytest.raises(errors.ForbiddenSyntax) as equality:
+        parse_condition("eta == 1", eta)
+    assert "comparison" in equality.value.problem and "<=" in equality.value.allowed
+    with pytest.raises(errors.InvalidValue):
+        parse_condition("eta > 1/0", eta)
