@@ -62,9 +62,6 @@ def undecided(method: str, evidence: str) -> Outcome:
     return Outcome(Verdict.UNDECIDED, method, evidence)
 
 
-NOT_IMPLEMENTED = undecided("none", "not implemented yet")
-
-
 @dataclass(frozen=True)
 class Derivation:
     """Named steps of an argument, each a statement and whether a machine confirmed it."""
@@ -168,12 +165,3 @@ class Ledger:
 def selected(question: str, only: Sequence[str] | None) -> bool:
     """``--only``: a question is selected when one of the given prefixes starts it."""
     return only is None or any(question.startswith(prefix) for prefix in only)
-
-
-def _not_implemented() -> Outcome:
-    return NOT_IMPLEMENTED
-
-
-def pending(id: str, question: str, statement: str) -> Check:
-    """A row whose check is not built yet: honestly undecided."""
-    return Check(id, question, statement, _not_implemented)

@@ -201,11 +201,6 @@ def relation(left: Formula, op: str, right: Formula) -> Formula:
     )
 
 
-def words(text: str) -> Formula:
-    """A few words inside a formula (fixed text of this module only)."""
-    return Formula(rf"\text{{{text}}}", f"<mtext>{html.escape(text, quote=False)}</mtext>")
-
-
 def number(stated: StatedNumber) -> Formula:
     """A stated number as written (its digits exactly); 1e-3 is shown as 1 × 10^−3."""
     text = stated.text.strip().lstrip("+")

@@ -27,7 +27,6 @@ from hw2check.sheet import SGD_ETA
 from properties.search import search
 
 POSITIVE, ZERO = "positive", "zero"
-KINDS = (POSITIVE, ZERO)
 
 # The sign a relation lhs - rhs must have for the relation to hold.
 _HOLDS: dict[str, frozenset[int]] = {
