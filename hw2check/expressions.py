@@ -80,6 +80,53 @@ _BINARY: Mapping[type[ast.operator], Callable[[sympy.Expr, sympy.Expr], sympy.Ex
     )
 )
 
+
+class where_nonzero(sympy.Function):  # type: ignore[misc]  # SymPy is untyped
+    """``where_nonzero(d, v)`` is v where d is a nonzero number and undefined where d = 0.
+
+    It records a division that SymPy cancelled while the expression was built (see
+    ``_faithful``).  Unlike an unevaluated product it survives pickling, which rebuilds
+    expressions with evaluation on, so a check in a worker process sees it too.
+    """
+
+    nargs = 2
+    # The numeric version ``lambdify`` uses (floats or mpmath numbers).
+    _imp_ = staticmethod(lambda divisor, value: value if divisor != 0 else float("nan"))
+
+    @classmethod
+    def eval(cls, divisor: sympy.Expr, value: sympy.Expr) -> sympy.Expr | None:
+        if divisor.is_zero:
+            return sympy.zoo
+        if divisor.is_number and divisor.is_zero is False:
+            return value
+        return None
+
+
+def _singular_bases(expr: sympy.Basic) -> frozenset[sympy.Basic]:
+    """The non-constant expressions the value divides by (bases of negative powers)."""
+    return frozenset(
+        power.base
+        for power in expr.atoms(sympy.Pow)
+        if power.exp.is_negative and power.base.free_symbols
+    )
+
+
+def _faithful(result: sympy.Expr, expected: frozenset[sympy.Basic]) -> sympy.Expr:
+    """``result`` unless SymPy's automatic simplification cancelled a division in it.
+
+    SymPy turns ``a*(T - 1)/(T - 1)`` into ``a`` and ``0/x`` into ``0`` as the expression is
+    built, so a claim undefined at T = 1 (x = 0) would look defined everywhere and could be
+    proved.  When a divisor disappears, the result is wrapped in ``where_nonzero``: the
+    expression means what the sheet wrote, and it is undefined where the sheet's is.
+    """
+    lost = expected - _singular_bases(result)
+    for base in sorted(lost, key=sympy.default_sort_key):
+        # A divisor that the symbols' domains keep away from 0 (lam > 0, 1 + w**2) may cancel.
+        if base.is_zero is not False:
+            result = where_nonzero(base, result)
+    return result
+
+
 _COMPARISONS: Mapping[type[ast.cmpop], Callable[[sympy.Expr, sympy.Expr], sympy.Basic]] = (
     MappingProxyType(
         {
@@ -247,7 +294,11 @@ class _Builder:
                 return self._power(node)
             combine = _BINARY.get(type(node.op))
             if combine is not None:
-                return combine(self.build(node.left), self.build(node.right))
+                left, right = self.build(node.left), self.build(node.right)
+                expected = _singular_bases(left) | _singular_bases(right)
+                if isinstance(node.op, ast.Div):
+                    expected |= _singular_bases(1 / right)
+                return _faithful(combine(left, right), expected)
         if isinstance(node, ast.Call):
             return self._call(node)
         raise ForbiddenSyntax(
@@ -316,7 +367,10 @@ class _Builder:
                         f"exact numbers of at most {MAX_NUMBER_BITS} bits",
                         offset=offset,
                     )
-        result = base**exponent
+        expected = _singular_bases(base) | _singular_bases(exponent)
+        if exponent.is_negative:
+            expected |= _singular_bases(1 / base)
+        result = _faithful(base**exponent, expected)
         # SymPy merges (x**a)**b into x**(a*b); the merged exponent obeys the same limit.
         if isinstance(result, sympy.Pow) and result.exp.is_Number and abs(result.exp) > MAX_INTEGER:
             raise NumberTooLarge(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from pathlib import Path
 
@@ -194,3 +195,28 @@ def test_condition_errors_say_what_a_condition_is() -> None:
     assert "comparison" in equality.value.problem and "<=" in equality.value.allowed
     with pytest.raises(errors.InvalidValue):
         parse_condition("eta > 1/0", eta)
+
+
+@pytest.mark.parametrize(
+    ("text", "zero_at"),
+    [
+        ("x*(y - 1)/(y - 1)", {y: 1}),
+        ("x + 0/(y - 1)", {y: 1}),
+        ("(1/x)*x", {x: 0}),
+        ("1/x - 1/x", {x: 0}),
+        ("x/(2*x)", {x: 0}),
+    ],
+)
+def test_parsing_never_cancels_a_division_by_something_that_can_be_zero(
+    text: str, zero_at: dict[sympy.Symbol, int]
+) -> None:
+    expr = parse(text)
+    assert expr.xreplace(zero_at).has(sympy.zoo, sympy.nan)
+    # Checks run in worker processes: the expression must survive pickling as it is.
+    assert pickle.loads(pickle.dumps(expr)).xreplace(zero_at).has(sympy.zoo, sympy.nan)
+
+
+def test_a_divisor_the_domain_keeps_from_zero_may_cancel() -> None:
+    lam = sympy.Symbol("lam", positive=True)
+    assert parse_expression("x*lam/lam", {"x": x, "lam": lam}) == x
+    assert parse("x*(1 + y**2)/(1 + y**2)") == x

@@ -213,3 +213,14 @@ def test_identical_answers_get_identical_rows_in_a_class_run(tmp_path: Path) -> 
     verdicts = [{c["id"]: c["verdict"] for c in sheet} for sheet in rows[:2]]
     assert verdicts[0]["q3_1.minimizer"] == verdicts[0]["q3_2.bound"] == "proved"
     assert verdicts[1]["q3_1.minimizer"] == verdicts[1]["q3_3.bound"] == "refuted"
+
+
+@pytest.mark.parametrize("bound", ["avg_gap*(T-1)/(T-1)", "avg_gap + 0/(T-1)"])
+def test_a_division_cancelled_while_parsing_still_leaves_t_1_undefined(bound: str) -> None:
+    # SymPy would turn these into avg_gap as the text is parsed; at T = 1 they are 0/0.
+    from hw2check.runner import run_checks
+
+    sheet = parse_sheet(f'[sheet]\ntitle = "t"\n[q3_3]\nbound = "{bound}"\n', "t.toml")
+    checks = jensen.claim_checks(sheet, Settings(), {})
+    (row,) = run_checks(checks, jobs=1, timeout=60)  # through a worker process, as the command
+    assert row.verdict is Verdict.UNDECIDED and "T = 1" in row.evidence
