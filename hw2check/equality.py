@@ -179,8 +179,9 @@ def surely_defined(expression: sympy.Expr) -> bool:
     return True
 
 
-def show(value: sympy.Expr, describe: Callable[[sympy.Expr], str] = str) -> str:
-    """The value as text; a rational too long to print is shown by its leading digits."""
+def show(value: sympy.Basic, describe: Callable[[sympy.Basic], str] = str) -> str:
+    """The value as evidence text: a rational too long to print by its leading digits, a
+    long closed-form number by its value, a long expression by its two ends."""
     try:
         if (
             value.is_Rational
@@ -191,9 +192,12 @@ def show(value: sympy.Expr, describe: Callable[[sympy.Expr], str] = str) -> str:
         text = describe(value)
     except ValueError:  # an integer too long for str() inside a larger expression
         return f"{sympy.N(value, 15)} (exact form too long to print)"
-    if len(text) > MAX_SHOWN_LENGTH and not value.free_symbols:
+    if len(text) <= MAX_SHOWN_LENGTH:
+        return text
+    if not value.free_symbols:
         return f"{sympy.N(value, 15)} (exact form of {len(text)} characters)"
-    return text
+    half = MAX_SHOWN_LENGTH // 2
+    return f"{text[:half]} ... {text[-half:]} ({len(text)} characters)"
 
 
 def _digits(value: sympy.Rational) -> int:

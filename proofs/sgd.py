@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -53,7 +52,7 @@ from fractions import Fraction
 import sympy
 import z3
 
-from hw2check.equality import certified_sign, is_symbolically_zero
+from hw2check.equality import certified_sign, is_symbolically_zero, show
 from hw2check.expressions import format_rational
 from hw2check.ledger import (
     Check,
@@ -87,22 +86,6 @@ THEOREM_ID = "theorem.sgd_step_can_increase_loss"
 GRID = tuple(Fraction(v) for v in ("1/100", "1/10", "1/4", "1/3", "1/2", "1", "2", "3", "10"))
 # Functions whose SymPy derivatives use sign(): no derivative argument for those.
 _KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Piecewise)
-
-
-# Evidence shows expressions in full up to this length; a degree-50 polynomial is abridged.
-SHOWN_CHARACTERS = 240
-
-
-def abridged(expr: sympy.Basic) -> str:
-    """An expression as evidence text, abridged when it is long."""
-    try:
-        text = str(expr)
-    except ValueError:  # an integer beyond Python's limit for printing (4300 digits)
-        return f"(an expression with integers of more than {sys.get_int_max_str_digits()} digits)"
-    if len(text) <= SHOWN_CHARACTERS:
-        return text
-    half = SHOWN_CHARACTERS // 2
-    return f"{text[:half]} ... {text[-half:]} ({len(text)} characters)"
 
 
 # --- the SGD step ------------------------------------------------------------------------
@@ -386,7 +369,7 @@ def prove_positive_by_monotonicity(h: sympy.Expr) -> str | None:
             return None
         if certified_sign(at_zero).sign not in (0, 1):
             return None
-        known.append(f"h^({order})(0) = {abridged(at_zero)} >= 0")
+        known.append(f"h^({order})(0) = {show(at_zero)} >= 0")
     return None
 
 
@@ -394,11 +377,11 @@ def prove_positive_by_monotonicity(h: sympy.Expr) -> str | None:
 
 
 def _region_text(relations: Sequence[sympy.Basic]) -> str:
-    return " and ".join(["eta > 0", *(abridged(r) for r in relations if r is not sympy.true)])
+    return " and ".join(["eta > 0", *(show(r) for r in relations if r is not sympy.true)])
 
 
 def _negation_text(h: sympy.Expr, kind: str, relations: Sequence[sympy.Basic]) -> str:
-    return f"{_region_text(relations)} and {abridged(h)} {'<=' if kind == POSITIVE else '!='} 0"
+    return f"{_region_text(relations)} and {show(h)} {'<=' if kind == POSITIVE else '!='} 0"
 
 
 @dataclass(frozen=True)
@@ -518,10 +501,10 @@ def decide_for_every_step(
 
 def _sympy_proof(h: sympy.Expr, kind: str, relations: Sequence[sympy.Basic] = ()) -> str | None:
     if kind == ZERO:
-        return f"{abridged(h)} simplifies to 0" if is_symbolically_zero(h) else None
+        return f"{show(h)} simplifies to 0" if is_symbolically_zero(h) else None
     argument = prove_positive_by_monotonicity(h)
     if argument is not None:
-        return f"with h(eta) = {abridged(h)}: {argument}"
+        return f"with h(eta) = {show(h)}: {argument}"
     return prove_positive_from_lower_end(h, relations)
 
 
@@ -553,9 +536,9 @@ def prove_positive_from_lower_end(h: sympy.Expr, relations: Sequence[sympy.Basic
         at_start = h.subs(ETA, start)
         if certified_sign(at_start).sign != 1:
             return None
-        closed = f"; h({start}) = {abridged(at_start)} > 0 (certified)"
+        closed = f"; h({start}) = {show(at_start)} > 0 (certified)"
     return (
-        f"R starts at eta = {start}; with h(eta) = {abridged(h)} and eta = {start} + t: "
+        f"R starts at eta = {start}; with h(eta) = {show(h)} and eta = {start} + t: "
         f"{argument}, so h > 0 for every eta > {start}{closed}"
     )
 
@@ -599,7 +582,7 @@ def _refuted(
         method = f"z3 nonlinear real arithmetic, {method}"
     return refuted(
         method,
-        f"{claim}: fails at eta = {eta}{how}, where {name} = {abridged(value)}"
+        f"{claim}: fails at eta = {eta}{how}, where {name} = {show(value)}"
         + ("" if witness.real else ", not a real number (the step leaves the domain)")
         + ("" if witness.strict or value == 0 else " = 0 (SymPy simplification)"),
         {"eta": eta},
@@ -728,7 +711,7 @@ def counterexample_claim(setting: SgdSetting) -> StepClaim:
     return StepClaim(
         h,
         POSITIVE,
-        f"F(w_t+1) - F(w_t) = {abridged(h)} > 0 for {setting.region}",
+        f"F(w_t+1) - F(w_t) = {show(h)} > 0 for {setting.region}",
         ("F(w_t+1) - F(w_t)", h),
     )
 
@@ -739,8 +722,7 @@ def next_iterate_claim(claimed: sympy.Expr, setting: SgdSetting) -> StepClaim:
     return StepClaim(
         h,
         ZERO,
-        f"the claim - the true w_t+1 ({abridged(truth)}) = {abridged(h)} vanishes for "
-        f"{setting.region}",
+        f"the claim - the true w_t+1 ({show(truth)}) = {show(h)} vanishes for {setting.region}",
         ("the claim - the truth", h),
     )
 
@@ -757,7 +739,7 @@ def sign_claim(sign: str, setting: SgdSetting) -> StepClaim:
     return StepClaim(
         sympy.expand(factor * setting.next_iterate),
         kind,
-        f"w_t+1 = {abridged(setting.next_iterate)} is {sign} for {setting.region}",
+        f"w_t+1 = {show(setting.next_iterate)} is {sign} for {setting.region}",
         ("w_t+1", setting.next_iterate),
     )
 
@@ -792,9 +774,9 @@ def count_distinct_roots(components: Sequence[sympy.Expr]) -> RootCount | str:
     try:
         poly = sympy.Poly(loss, W)
     except sympy.PolynomialError:
-        return f"F = {abridged(loss)} is not a polynomial in w; root counts cover polynomials"
+        return f"F = {show(loss)} is not a polynomial in w; root counts cover polynomials"
     if not (poly.domain.is_ZZ or poly.domain.is_QQ):
-        return f"F = {abridged(loss)} has coefficients outside the rationals ({poly.domain})"
+        return f"F = {show(loss)} has coefficients outside the rationals ({poly.domain})"
     if poly.is_zero:
         return RootCount(None, None, loss, "F = 0: every number is a root")
     free = poly.sqf_part()
@@ -819,7 +801,7 @@ def decide_root_count(
     text = "infinitely many" if true is None else str(true)
     degree = sympy.Poly(count.loss, W).degree()
     evidence = (
-        f"F = {abridged(count.loss)}: squarefree part of degree-{degree} F "
+        f"F = {show(count.loss)}: squarefree part of degree-{degree} F "
         f"has {count.real} distinct real and {count.nonreal} distinct non-real roots"
         + (f" ({count.roots})" if count.roots else "")
         if true is not None
@@ -878,7 +860,7 @@ def claim_checks(sheet: Sheet, settings: Settings, theorems: Mapping[str, Row]) 
             )
         )
     if setting is not None:
-        setup = f"F = {abridged(setting.loss)}, w_t = {setting.start}, component {setting.picked}"
+        setup = f"F = {show(setting.loss)}, w_t = {setting.start}, component {setting.picked}"
         iterate = "" if claims.next_iterate is None else claims.next_iterate.text
         statements = {
             "q6.counterexample": f"F(w_t+1) > F(w_t) for {setting.region} ({setup})",
