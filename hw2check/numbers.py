@@ -95,7 +95,6 @@ class Match:
     matches: bool
     difference: Fraction
     true_value: mpmath.mpf
-    digits: int
 
     def text(self, stated: StatedNumber) -> str:
         """``true value 0.35017... (|stated - true| = 4.3e-1 > 1e-6)``."""
@@ -104,12 +103,6 @@ class Match:
             f"true value {decimal_text(self.true_value)} "
             f"(|stated - true| = {_short(self.difference)} {relation} {_unit(stated.digits)})"
         )
-
-
-def matches(stated: StatedNumber, true_value: mpmath.mpf) -> Match:
-    """Compare ``stated`` with ``true_value`` taken as exact (the binary number it holds)."""
-    difference = abs(stated.value - exact(true_value))
-    return Match(difference <= stated.tolerance, difference, true_value, mpmath.mp.dps)
 
 
 def compare(stated: StatedNumber, true_value: mpmath.mpf, digits: int) -> Match | None:
@@ -123,9 +116,9 @@ def compare(stated: StatedNumber, true_value: mpmath.mpf, digits: int) -> Match 
     error = max(Fraction(1), abs(approximate)) / Fraction(10) ** digits
     difference = abs(stated.value - approximate)
     if difference + error <= stated.tolerance:
-        return Match(True, difference, true_value, digits)
+        return Match(True, difference, true_value)
     if difference - error > stated.tolerance:
-        return Match(False, difference, true_value, digits)
+        return Match(False, difference, true_value)
     return None
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 
 from hw2check.errors import InputError
 from hw2check.ledger import Outcome, Verdict
-from hw2check.numbers import compare, decide_match, matches, read_number
+from hw2check.numbers import Match, compare, decide_match, read_number
 from hw2check.sheet import Sheet, load_seed, parse_sheet
 from hw2check.topics import Settings
 from proofs import autodiff
@@ -204,9 +204,13 @@ def test_matching_is_exact_and_signed() -> None:
     assert float(far.difference) == pytest.approx(0.7712)
     # a value within the error of the boundary is not decided at that precision ...
     assert compare(read_number("1.1"), mpmath.mpf(1), 40) is None
-    # ... but taken as exact, a difference of exactly one unit matches
-    assert matches(read_number("1.1"), mpmath.mpf(1)).matches
-    assert not matches(read_number("-1.1"), mpmath.mpf(1)).matches
+    # ... exactly on the boundary: |stated - v| + error = unit matches, - error = unit is open
+    on = compare(read_number("0.5"), mpmath.mpf(0.5), 1)  # 0 + 1e-1 <= 1e-1
+    assert on is not None and on.matches and on.difference == 0
+    assert compare(read_number(-2), mpmath.mpf(0), 0) is None  # 2 - 1 = 1 is not > 1
+    below = compare(read_number("0.01"), mpmath.mpf(0.0015), 3)  # error max(1, |v|)/10^3
+    assert below is not None and below.matches
+    assert compare(read_number(-3), mpmath.mpf(0), 0) == Match(False, Fraction(3), mpmath.mpf(0))
     assert decide_match(read_number("1.1"), lambda d: mpmath.mpf(1), max_digits=80) is None
 
 

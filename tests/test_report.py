@@ -24,9 +24,7 @@ from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import expression, formulas_of, math_element
 from hw2check.report import markdown, render
 from hw2check.sheet import SGD_ETA, SYMBOLS, Sheet, load_seed, parse_sheet, seed_text
-
-# Runs the command in child processes: left out of mutation runs (README).
-pytestmark = pytest.mark.subprocess
+from tests import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)> | $x$ *bold* `code`'
@@ -81,8 +79,8 @@ def seed_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ledger, str]:
 
 
 @pytest.fixture(scope="module")
-def seed_ledger(seed_runs: tuple[Ledger, str]) -> Ledger:
-    return seed_runs[0]
+def seed_ledger() -> Ledger:
+    return snapshot.ledger("seed")
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +126,7 @@ def assert_safe(page: Page) -> None:
 # --- HTML ------------------------------------------------------------------------------------
 
 
+@pytest.mark.subprocess
 def test_seed_html_has_the_table_every_row_formulas_and_three_plots(
     seed_html: str, seed_ledger: Ledger
 ) -> None:
@@ -158,6 +157,7 @@ def test_seed_html_has_the_table_every_row_formulas_and_three_plots(
     assert policy and "default-src 'none'" in (policy[0]["content"] or "")
 
 
+@pytest.mark.subprocess
 def test_the_whole_page_is_well_formed_xml(seed_html: str) -> None:
     # The page is polyglot markup: every element closed, every text escaped.
     body = seed_html.removeprefix("<!DOCTYPE html>\n")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import os
+import resource
+import signal
 import time
 from pathlib import Path
 
 import pytest
 
+from hw2check import runner
 from hw2check.ledger import Check, Outcome, Verdict, proved
 from hw2check.runner import run_checks
 
@@ -133,3 +139,81 @@ def test_workers_end_with_the_command() -> None:
         time.sleep(0.05)
     os.kill(worker, signal.SIGKILL)
     raise AssertionError("the worker outlived the command")
+
+
+# --- the worker side, run in this process so that what it does can be compared exactly ---
+
+
+def unsendable() -> Outcome:
+    return Outcome(Verdict.PROVED, lambda: "no pickle", "fine")  # type: ignore[arg-type]
+
+
+def test_a_defect_in_a_check_is_an_undecided_row_naming_it() -> None:
+    outcome, seconds = runner.decide(Check("b", "3.1", "broken", broken))
+    assert outcome.verdict is Verdict.UNDECIDED and outcome.method == "none"
+    line = broken.__code__.co_firstlineno + 1
+    assert outcome.evidence == (
+        f"internal error ZeroDivisionError: a defect in a check (test_runner.py:{line})"
+    )
+    assert 0 <= seconds < 5
+    assert runner.decide(Check("f", "3.1", "fast", fast, (2,)))[0] == fast(2)
+
+
+def test_a_worker_answers_each_check_and_stops_when_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runner, "_die_with", lambda parent: None)
+    monkeypatch.setattr(runner, "_limit_memory", lambda: None)
+    here, there = multiprocessing.Pipe()
+    here.send((4, Check("f", "3.1", "fast", fast, (3,))))
+    here.send((7, Check("u", "3.1", "unsendable", unsendable)))
+    here.send(None)
+    here.send((9, Check("late", "3.1", "never run", fast, (1,))))
+    runner._serve(there, os.getppid())
+    assert here.recv()[:2] == (4, fast(3))
+    index, outcome, _ = here.recv()
+    assert index == 7 and outcome.verdict is Verdict.UNDECIDED
+    assert outcome.evidence.startswith("internal error: result not sendable (")
+    assert not here.poll(0.1)
+
+
+def test_a_worker_stops_when_its_pipe_closes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "_die_with", lambda parent: None)
+    monkeypatch.setattr(runner, "_limit_memory", lambda: None)
+    here, there = multiprocessing.Pipe()
+    here.close()
+    runner._serve(there, os.getppid())  # returns instead of raising EOFError
+
+
+def test_workers_limit_their_memory() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    try:
+        runner._limit_memory()
+        limited, same_hard = resource.getrlimit(resource.RLIMIT_AS)
+        assert same_hard == hard
+        wanted = runner.WORKER_MEMORY_BYTES
+        assert limited == (wanted if hard == resource.RLIM_INFINITY else min(hard, wanted))
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    assert runner.WORKER_MEMORY_BYTES == 6 * 2**30
+
+
+def test_a_worker_asks_to_die_with_its_parent() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    asked = ctypes.c_int(-1)
+    pid = os.fork()
+    if pid == 0:  # the child reports the signal it asked for in its exit status
+        runner._die_with(os.getppid())
+        libc.prctl(2, ctypes.byref(asked))  # PR_GET_PDEATHSIG
+        os._exit(asked.value)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == signal.SIGKILL
+
+
+def test_a_worker_whose_parent_is_gone_ends_at_once() -> None:
+    pid = os.fork()
+    if pid == 0:
+        runner._die_with(-1)  # not its parent: as if the parent had already ended
+        os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

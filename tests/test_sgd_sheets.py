@@ -15,9 +15,6 @@ from hw2check.sheet import load_seed, parse_sheet
 from hw2check.topics import Settings
 from proofs import sgd
 
-# Runs the command in child processes: left out of mutation runs (README).
-pytestmark = pytest.mark.subprocess
-
 ROOT = Path(__file__).resolve().parent.parent
 SEED_COMPONENTS = '["(w - 2)**2/2", "(w + 1)**2/2"]'
 
@@ -58,6 +55,7 @@ MALFORMED = {
 }
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_malformed_q6_table_exits_2_with_a_located_message(tmp_path: Path, case: str) -> None:
     table, key = MALFORMED[case]
@@ -67,6 +65,7 @@ def test_malformed_q6_table_exits_2_with_a_located_message(tmp_path: Path, case:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.subprocess
 def test_command_on_a_refuted_sheet_exits_1_with_a_rational_witness(tmp_path: Path) -> None:
     table = f'components = {SEED_COMPONENTS}\nstart = 0\npicked = 1\nstep_sizes = "eta >= 1/2"'
     result = run_command(tmp_path, table, "--format", "json")
@@ -134,6 +133,7 @@ def test_root_counts_without_components_are_undecided() -> None:
     assert "F is unknown" in outcomes["q6.real_roots"].evidence
 
 
+@pytest.mark.subprocess
 def test_python_m_proofs_sgd_prints_the_z3_queries() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "proofs.sgd"],

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import mpmath
 import pytest
 import sympy
 
 from hw2check.errors import ExpressionError, InputError, SheetError
-from hw2check.numbers import matches, read_number
+from hw2check.numbers import Match, StatedNumber, compare, decimal_text, read_number
 from hw2check.sheet import SEED_PATH, load_seed, load_sheet, parse_sheet, seed_text
 
 HEADER = '[sheet]\ntitle = "t"\n'
@@ -177,9 +178,13 @@ def test_non_numbers_are_refused(raw: object) -> None:
         read_number(raw)
 
 
-def test_matching_is_one_unit_in_the_last_stated_place() -> None:
-    import mpmath
+def matches(stated: StatedNumber, true: mpmath.mpf) -> Match:
+    found = compare(stated, true, 30)
+    assert found is not None
+    return found
 
+
+def test_matching_is_one_unit_in_the_last_stated_place() -> None:
     true = mpmath.mpf("0.35017548837401463")
     assert matches(read_number("0.3502"), true).matches  # rounding
     assert matches(read_number("0.3501"), true).matches  # truncation
@@ -191,3 +196,36 @@ def test_matching_is_one_unit_in_the_last_stated_place() -> None:
 def test_expression_errors_are_input_errors() -> None:
     assert issubclass(ExpressionError, InputError)
     assert issubclass(SheetError, InputError)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("-0.25", "-0.2500000000000000"),
+        ("1.5e-5", "0.00001500000000000000"),
+        ("1.5e-6", "1.500000000000000e-6"),
+        ("1.5e15", "1500000000000000."),
+        ("1.5e16", "1.500000000000000e+16"),
+    ],
+)
+def test_true_values_are_shown_with_sixteen_digits_fixed_between_the_limits(
+    value: str, shown: str
+) -> None:
+    assert decimal_text(mpmath.mpf(value)) == shown
+
+
+def test_integers_have_no_digits_after_the_point() -> None:
+    assert [read_number(raw).digits for raw in ("3", "1E+2", 7, "2.50", 2.5)] == [0, 0, 0, 2, 1]
+
+
+def test_match_text_names_the_difference_and_the_unit() -> None:
+    on = compare(read_number("0.5"), mpmath.mpf(0.5), 1)
+    assert on is not None
+    assert (
+        on.text(read_number("0.5")) == "true value 0.5000000000000000 (|stated - true| = 0 <= 1e-1)"
+    )
+    off = compare(read_number("3"), mpmath.mpf(0.5), 9)
+    assert off is not None
+    assert off.text(read_number("3")) == "true value 0.5000000000000000 (|stated - true| = 2.5 > 1)"
+    # within 1e-3 (the error at 3 digits) of the boundary: not decided at that precision
+    assert compare(read_number("0.01"), mpmath.mpf(0.0009), 3) is None

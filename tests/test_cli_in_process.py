@@ -1,0 +1,187 @@
+"""The command called as a function: exact output, messages and exit statuses.
+
+``tests/test_cli.py`` runs the command as users do, in a child process; these tests call
+``main`` here, so that they compare every character and mutation testing sees what they run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
+
+from hw2check import cli
+from hw2check.ledger import Ledger
+from hw2check.report import render
+from hw2check.sheet import SEED_PATH
+from tests import snapshot
+
+
+@pytest.fixture(autouse=True)
+def _hypothesis_home() -> Iterator[None]:
+    yield
+    set_hypothesis_home_dir(None)  # main() points it at a scratch folder it then removes
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        status = cli.main([*args, "--examples", "20", "--jobs", "1"])
+    except SystemExit as leaving:  # argparse leaves this way on a usage error
+        status = int(leaving.code or 0)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def expected(name: str, questions: tuple[str, ...], fmt: str, path: str | None = None) -> str:
+    whole = snapshot.ledger(name)
+    rows = tuple(row for row in whole.claims if row.question.startswith(questions))
+    ledger = Ledger(path or whole.path, whole.title, rows)
+    return render([ledger], fmt, [snapshot.sheet(name)])
+
+
+USAGE = "hw2check: error: argument {}: {} (see hw2check --help)\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--only", "9"],
+            USAGE.format(
+                "--only",
+                "'9' matches no question; questions are 3.1 3.2 3.3 4a 4b 4c 4d 4e 5a 5b 5c 6 7",
+            ),
+        ),
+        (
+            ["--only", " , "],
+            USAGE.format("--only", "give at least one question, e.g. --only 3.2,4"),
+        ),
+        (["--examples", "0"], USAGE.format("--examples", "'0' must be at least 1")),
+        (["--jobs", "x"], USAGE.format("--jobs", "'x' is not a whole number")),
+        (["--seed", "-3"], USAGE.format("--seed", "'-3' must be at least 0")),
+        (
+            ["--timeout", "-1"],
+            USAGE.format("--timeout", "'-1' must be a positive number of seconds"),
+        ),
+        (["--timeout", "0"], USAGE.format("--timeout", "'0' must be a positive number of seconds")),
+        (
+            ["--timeout", "inf"],
+            USAGE.format("--timeout", "'inf' must be a positive number of seconds"),
+        ),
+        (
+            ["--timeout", "nan"],
+            USAGE.format("--timeout", "'nan' must be a positive number of seconds"),
+        ),
+        (["--timeout", "soon"], USAGE.format("--timeout", "'soon' is not a number of seconds")),
+        (
+            ["--format", "pdf"],
+            USAGE.format(
+                "--format",
+                "invalid choice: 'pdf' (choose from 'table', 'json', 'markdown', 'html')",
+            ),
+        ),
+        (
+            ["--no-such-flag"],
+            "hw2check: error: unrecognized arguments: --no-such-flag (see hw2check --help)\n",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert run(capsys, *args) == (2, "", message)
+
+
+def test_the_smallest_accepted_values(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--only", "5a", "--seed", "0", "--timeout", "0.5")
+    assert status == 0 and "q5.circulant_commutes_with_shift" in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_the_seed_report_is_the_snapshot_s(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    status, out, err = run(capsys, "--only", "3.1,5", "--format", fmt)
+    assert (status, err) == (1, "")
+    assert out == expected("seed", ("3.1", "5"), fmt, SEED_PATH)
+
+
+def test_nothing_refuted_exits_0_and_json_has_one_line_per_sheet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sheet = str(snapshot.SHEETS / "correct.toml")
+    status, out, err = run(capsys, sheet, sheet, "--only", "3.1", "--format", "json")
+    assert (status, err) == (0, "")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 2
+    for line in lines:
+        assert line["sheet"] == {"path": sheet, "title": "snapshot: all correct"}
+        assert line["summary"] == {"proved": 5, "checked": 0, "refuted": 0, "undecided": 0}
+
+
+def test_a_bad_sheet_is_reported_and_the_good_one_still_checked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[sheet]\ntitle = "b"\n[q9]\n')
+    good = str(snapshot.SHEETS / "seed.toml")
+    status, out, err = run(capsys, str(bad), good, "--only", "3.1")
+    assert status == 2
+    assert err == (
+        f"hw2check: {bad}: q9: unknown table ['q9']; "
+        "tables allowed: sheet, q3_1, q3_2, q3_3, q4, q5, q6\n"
+    )
+    assert out == expected("seed", ("3.1",), "table", good)
+
+
+def test_only_bad_sheets_check_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "none.toml"
+    status, out, err = run(capsys, str(missing))
+    assert (status, out) == (2, "")
+    assert err.startswith(f"hw2check: {missing}: ") and err.count("\n") == 1
+
+
+def test_the_report_goes_to_the_output_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "report.md"
+    status, out, err = run(capsys, "--only", "3.1", "--format", "markdown", "--output", str(target))
+    assert (status, out, err) == (1, "", "")
+    assert target.read_text("utf-8") == expected("seed", ("3.1",), "markdown", SEED_PATH)
+
+
+@pytest.mark.parametrize(
+    ("where", "problem"),
+    [
+        (".", "is a directory"),
+        ("missing/report.txt", "no such directory '{}/missing'"),
+    ],
+)
+def test_an_unwritable_output_is_refused_before_any_check(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, where: str, problem: str
+) -> None:
+    target = tmp_path / where
+    status, out, err = run(capsys, "--output", str(target))
+    assert (status, out) == (2, "")
+    assert err == f"hw2check: {target}: cannot write ({problem.format(tmp_path)})\n"
+
+
+def test_a_write_that_fails_late_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.txt"
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    status, out, err = run(capsys, "--only", "3.1", "--output", str(target))
+    assert (status, out) == (2, "")
+    assert err == f"hw2check: {target}: cannot write (Permission denied)\n"
+
+
+def test_output_problems_are_found_in_order(tmp_path: Path) -> None:
+    assert cli._output_problem(tmp_path) == "is a directory"
+    assert cli._output_problem(tmp_path / "x" / "y") == f"no such directory '{tmp_path / 'x'}'"
+    assert cli._output_problem(tmp_path / "new.txt") is None
