@@ -11,7 +11,7 @@ import sympy
 
 from hw2check.errors import ExpressionError, InputError, SheetError
 from hw2check.numbers import Match, StatedNumber, compare, decimal_text, read_number
-from hw2check.sheet import SEED_PATH, load_seed, load_sheet, parse_sheet, seed_text
+from hw2check.sheet import MAX_SHEET_BYTES, SEED_PATH, load_seed, load_sheet, parse_sheet, seed_text
 
 HEADER = '[sheet]\ntitle = "t"\n'
 
@@ -229,3 +229,40 @@ def test_match_text_names_the_difference_and_the_unit() -> None:
     assert off.text(read_number("3")) == "true value 0.5000000000000000 (|stated - true| = 2.5 > 1)"
     # within 1e-3 (the error at 3 digits) of the boundary: not decided at that precision
     assert compare(read_number("0.01"), mpmath.mpf(0.0009), 3) is None
+
+
+def message_of(path: Path) -> str:
+    with pytest.raises(SheetError) as raised:
+        load_sheet(path)
+    return str(raised.value)
+
+
+def test_file_problems_have_exact_messages(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.toml"
+    assert message_of(missing) == f"{missing}: no such file; the path of a TOML answer sheet"
+    assert message_of(tmp_path) == (
+        f"{tmp_path}: cannot be read (Is a directory); a readable TOML answer sheet"
+    )
+    binary = tmp_path / "b.toml"
+    binary.write_bytes(b'[sheet]\ntitle = "\xff"\n')
+    assert message_of(binary) == (
+        f"{binary}: not UTF-8 text (invalid byte at position 18); a UTF-8 TOML file"
+    )
+
+
+def test_a_sheet_of_exactly_the_size_limit_is_read_and_one_byte_more_is_not(
+    tmp_path: Path,
+) -> None:
+    exact = tmp_path / "exact.toml"
+    text = HEADER + "#" + "x" * (MAX_SHEET_BYTES - len(HEADER) - 2) + "\n"
+    assert len(text.encode()) == MAX_SHEET_BYTES
+    exact.write_text(text)
+    assert load_sheet(exact).title == "t"
+    exact.write_text(text + "\n")
+    assert message_of(exact) == (
+        f"{exact}: larger than 1,000,000 bytes; "
+        "an answer sheet of at most 1 MB (a sheet is a few kilobytes)"
+    )
+    with_mark = tmp_path / "bom.toml"
+    with_mark.write_bytes(b"\xef\xbb\xbf" + HEADER.encode())
+    assert load_sheet(with_mark).title == "t"
