@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -22,21 +22,22 @@ EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
 QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
 
 
-def _whole(minimum: int) -> Callable[[str], int]:
-    def read(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"'{text}' must be at least {minimum}")
-        return value
-
-    return read
+def _whole(text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at least {minimum}")
+    return value
 
 
-_positive_int = _whole(1)
-_seed = _whole(0)
+def _positive_int(text: str) -> int:
+    return _whole(text, 1)
+
+
+def _seed(text: str) -> int:
+    return _whole(text, 0)
 
 
 def _seconds(text: str) -> float:

@@ -161,33 +161,34 @@ def _string(raw: Any) -> str:
     return raw
 
 
-def _expression(*names: str, sgd: bool = False) -> Reader:
-    allowed = {**symbols(*names), "eta": SGD_ETA} if sgd else symbols(*names)
+@dataclass(frozen=True)
+class _Expressions:
+    """Reads an expression string over ``names`` (and the real eta of [q6] when ``sgd``).
 
-    def read(raw: Any) -> Expression:
+    A reader is an object rather than a closure, so its code runs when a sheet is read.
+    """
+
+    names: tuple[str, ...]
+    sgd: bool = False
+
+    def read(self, raw: Any) -> Expression:
         if not isinstance(raw, str):
+            example = f"{self.names[0]} + 1" if self.names else "1/2"
             raise SheetError(
-                f"{_shown(raw)} is not an expression string",
-                f'a string such as "{names[0] if names else "1"} + 1"'
-                if names
-                else 'a string such as "1/2"',
+                f"{_shown(raw)} is not an expression string", f'a string such as "{example}"'
             )
+        allowed = symbols(*self.names)
+        if self.sgd:
+            allowed["eta"] = SGD_ETA
         return Expression(raw, parse_expression(raw, allowed))
 
-    return read
 
-
-def _condition() -> Reader:
-    allowed = {"eta": SGD_ETA}
-
-    def read(raw: Any) -> Condition:
-        if not isinstance(raw, str):
-            raise SheetError(
-                f"{_shown(raw)} is not a condition string", 'a string such as "0 < eta < 1"'
-            )
-        return Condition(raw, parse_condition(raw, allowed))
-
-    return read
+def _condition(raw: Any) -> Condition:
+    if not isinstance(raw, str):
+        raise SheetError(
+            f"{_shown(raw)} is not a condition string", 'a string such as "0 < eta < 1"'
+        )
+    return Condition(raw, parse_condition(raw, {"eta": SGD_ETA}))
 
 
 def _number(raw: Any) -> StatedNumber:
@@ -223,15 +224,17 @@ def _number_matrix(raw: Any) -> tuple[tuple[StatedNumber, ...], ...]:
     return tuple(rows)
 
 
-def _choice(*options: str) -> Reader:
-    def read(raw: Any) -> str:
-        if raw not in options or not isinstance(raw, str):
-            raise SheetError(
-                f"{_shown(raw)} is not allowed", "one of " + ", ".join(f'"{o}"' for o in options)
-            )
-        return raw
+@dataclass(frozen=True)
+class _Choice:
+    """Reads one of the ``options`` strings."""
 
-    return read
+    options: tuple[str, ...]
+
+    def read(self, raw: Any) -> str:
+        if raw not in self.options or not isinstance(raw, str):
+            listed = ", ".join(f'"{option}"' for option in self.options)
+            raise SheetError(f"{_shown(raw)} is not allowed", f"one of {listed}")
+        return raw
 
 
 def _count(raw: Any) -> int:
@@ -252,7 +255,7 @@ def _components(raw: Any) -> tuple[Expression, ...]:
             f"{_shown(raw)} is not a list of at least 2 components",
             'an array of 2 or more expression strings in w, e.g. ["(w - 2)**2/2", "w**2"]',
         )
-    read = _expression("w")
+    read = _Expressions(("w",)).read
     return tuple(_item(read, item, f"[{i}]") for i, item in enumerate(raw))
 
 
@@ -337,20 +340,20 @@ _TABLES: Mapping[str, tuple[type, Mapping[str, Reader]]] = MappingProxyType(
         "q3_1": (
             ProximalClaims,
             {
-                "minimizer": _expression("w_t", "g", "lam"),
-                "step_size": _expression("lam"),
-                "proximity_gradient": _expression("w", "w_t", "lam"),
+                "minimizer": _Expressions(("w_t", "g", "lam")).read,
+                "step_size": _Expressions(("lam",)).read,
+                "proximity_gradient": _Expressions(("w", "w_t", "lam")).read,
                 "gd_converges_for_strictly_convex": _boolean,
             },
         ),
-        "q3_2": (BoundClaim, {"bound": _expression("eta", "T", "wstar_sq", "sum_v_sq")}),
-        "q3_3": (BoundClaim, {"bound": _expression("T", "avg_gap")}),
+        "q3_2": (BoundClaim, {"bound": _Expressions(("eta", "T", "wstar_sq", "sum_v_sq")).read}),
+        "q3_3": (BoundClaim, {"bound": _Expressions(("T", "avg_gap")).read}),
         "q4": (
             AutodiffClaims,
             {
                 "values": _number_pair,
                 "fd_step": _positive_number,
-                "fd_scheme": _choice("forward", "central", "backward"),
+                "fd_scheme": _Choice(("forward", "central", "backward")).read,
                 "finite_difference": _number_matrix,
                 "forward_mode": _number_matrix,
                 "reverse_mode": _number_matrix,
@@ -373,9 +376,9 @@ _TABLES: Mapping[str, tuple[type, Mapping[str, Reader]]] = MappingProxyType(
                 "components": _components,
                 "start": _start,
                 "picked": _index,
-                "step_sizes": _condition(),
-                "next_iterate": _expression(sgd=True),
-                "next_iterate_sign": _choice("positive", "negative", "zero"),
+                "step_sizes": _condition,
+                "next_iterate": _Expressions((), sgd=True).read,
+                "next_iterate_sign": _Choice(("positive", "negative", "zero")).read,
                 "real_roots": _count,
                 "nonreal_roots": _count,
             },
