@@ -1,35 +1,144 @@
-"""The mutation score from mutmut's last run (``mutmut run`` first; see the README).
+"""The mutation score of mutmut's last run, per module, and the survivors file.
 
-Killed counts every mutant the tests catch: a failing test, a time-out or a crash of the
-mutated code.  Survivors and mutants no test reaches are not killed.  Skipped mutants are
-left out of the total.  The goal is at least 90%.
+Run ``mutmut run --max-children 2`` first (README), then ``python -m bench.mutation_score``.
+Caught counts every mutant the checks of ``.ci/run`` reject: a failing test, a time-out, a
+crash, or the strict type check (``tests/test_types.py``; mutmut runs it first, as
+``type_check_command``).  Survivors, mutants no test reaches and mutants not run are not
+caught.  Skipped mutants are left out of the total.  The goal is at least 90%.
 
-Run: ``python -m bench.mutation_score``.
+``--survivors PATH`` writes every survivor with its diff and the reason it is not killed, read
+from the files ``mutation/equivalent-*.txt`` (a reason is matched by function and diff, so it
+survives renumbering); a survivor nobody has examined is listed as ``not killed yet``.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
+import argparse
+import os
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 GOAL = 0.90
-STATS = Path("mutants/mutmut-cicd-stats.json")
+CAUGHT = ("killed", "timeout", "segfault", "caught by type check")
+REASONS = Path("mutation")
+_NUMBER = re.compile(r"__mutmut_\d+$")
 
 
-def score(stats: dict[str, int]) -> tuple[int, int, float]:
-    caught = stats["killed"] + stats["timeout"] + stats["segfault"]
-    considered = stats["total"] - stats["skipped"]
-    return caught, considered, caught / considered if considered else 0.0
+def statuses() -> dict[str, str]:
+    """Each mutant's status in mutmut's last run (mutmut's own files under mutants/)."""
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.stats import status_by_exit_code
+    from mutmut.utils.file_utils import walk_mutatable_files
+
+    found: dict[str, str] = {}
+    for path in walk_mutatable_files():
+        data = SourceFileMutationData(path=path)
+        data.load()
+        for name, code in data.exit_code_by_key.items():
+            found[name] = status_by_exit_code[code]
+    return found
 
 
-def main() -> None:
-    subprocess.run(["mutmut", "export-cicd-stats"], check=True, capture_output=True)
-    stats = json.loads(STATS.read_text())
-    caught, considered, fraction = score(stats)
-    for key in ("killed", "timeout", "segfault", "survived", "no_tests", "suspicious", "skipped"):
-        print(f"{key:<12} {stats[key]:>6}")
+def module_of(name: str) -> str:
+    return name.split(".x", 1)[0]
+
+
+def score(found: dict[str, str]) -> tuple[int, int]:
+    considered = [status for status in found.values() if status != "skipped"]
+    return sum(status in CAUGHT for status in considered), len(considered)
+
+
+def diff_lines(name: str) -> list[str]:
+    from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
+
+    diff = get_diff_for_mutant(name, path=find_mutant(name).path)
+    return [
+        line
+        for line in diff.splitlines()
+        if line[:1] in "-+" and not line.startswith(("---", "+++"))
+    ]
+
+
+def key(name: str, lines: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """A survivor's identity across runs: its function and its diff, spaces normalised."""
+    return _NUMBER.sub("", name), tuple(" ".join(line.split()) for line in lines)
+
+
+def recorded_reasons() -> dict[tuple[str, tuple[str, ...]], str]:
+    reasons: dict[tuple[str, tuple[str, ...]], str] = {}
+    for path in sorted(REASONS.glob("equivalent-*.txt")):
+        for name, lines, reason in blocks(path.read_text("utf-8").splitlines()):
+            reasons[key(name, lines)] = reason
+    return reasons
+
+
+def blocks(lines: list[str]) -> Iterator[tuple[str, list[str], str]]:
+    """The ``## name`` / diff lines / ``reason: ...`` blocks of a reasons file."""
+    name: str | None = None
+    diff: list[str] = []
+    for line in lines:
+        if line.startswith("## "):
+            name, diff = line[3:].strip(), []
+        elif line.startswith(("- ", "+ ", "-", "+")) and name is not None:
+            diff.append(line)
+        elif line.startswith("reason:") and name is not None:
+            yield name, diff, line.removeprefix("reason:").strip()
+            name = None
+
+
+def write_survivors(found: dict[str, str], target: Path) -> Counter[str]:
+    reasons = recorded_reasons()
+    kinds: Counter[str] = Counter()
+    out = [
+        "# Survivors of the last full mutmut run, each with the reason it is not killed.",
+        "# Written by `python -m bench.mutation_score --survivors mutation/survivors.txt`.",
+        "",
+    ]
+    for name in sorted(n for n, status in found.items() if status == "survived"):
+        lines = diff_lines(name)
+        reason = reasons.get(key(name, lines), "not killed yet")
+        kinds[reason.split(":", 1)[0]] += 1
+        out += [f"## {name}", *lines, f"reason: {reason}", ""]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(out), "utf-8")
+    return kinds
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.mutation_score")
+    parser.add_argument("--survivors", type=Path, help="write the survivors file here")
+    args = parser.parse_args(argv)
+    if not Path("mutants").is_dir():
+        sys.exit("no mutants/ folder: run `mutmut run` first (README)")
+    sys.path.insert(0, os.getcwd())
+    found = statuses()
+    by_module: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, status in found.items():
+        by_module[module_of(name)][status] += 1
+    print(
+        f"{'module':<26} {'mutants':>7} {'caught':>7} {'survived':>8} {'no tests':>8} {'score':>6}"
+    )
+    for module in sorted(by_module):
+        counts = by_module[module]
+        caught = sum(counts[s] for s in CAUGHT)
+        total = sum(counts.values()) - counts["skipped"]
+        print(
+            f"{module:<26} {total:>7} {caught:>7} {counts['survived']:>8} "
+            f"{counts['no tests']:>8} {caught / total if total else 0:>6.1%}"
+        )
+    overall = Counter(found.values())
+    print()
+    for status, count in sorted(overall.items()):
+        print(f"{status:<22} {count:>6}")
+    caught, considered = score(found)
+    fraction = caught / considered if considered else 0.0
     print(f"mutation score: {caught}/{considered} = {fraction:.1%} (goal {GOAL:.0%})")
+    if args.survivors is not None:
+        kinds = write_survivors(found, args.survivors)
+        print(f"wrote {args.survivors}: " + ", ".join(f"{k} {n}" for k, n in kinds.items()))
 
 
 if __name__ == "__main__":

@@ -357,7 +357,9 @@ def shrink(
     certainly differ there (so that the witness a user reads is short)."""
     for symbol in list(point):
         for candidate in simpler_values(point[symbol]):
-            if candidate == point[symbol] or not in_domain(symbol, candidate):
+            if candidate == point[symbol]:
+                break  # already this simple: the candidates after it are not simpler
+            if not in_domain(symbol, candidate):
                 continue
             trial = {**point, symbol: candidate}
             if comparison.differs_at(trial) is not None:
