@@ -1,0 +1,157 @@
+"""Teeth for Q3.1 and Q7: wrong statements fail the self-checks, exact texts of every branch."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from hw2check.ledger import Derivation, Verdict, proved, undecided
+from proofs import proximal_step as q31
+from proofs.proximal_step import LAM, MINIMIZER, W_T, G, W
+
+# --- Q3.1: the proximal step ---------------------------------------------------------------
+
+WRONG_MINIMIZERS = [W_T + G / LAM, W_T - G * LAM, W_T - G / (2 * LAM)]
+
+
+@pytest.mark.parametrize("wrong", WRONG_MINIMIZERS)
+def test_a_wrong_minimizer_fails_the_coordinate_derivation(wrong: sympy.Expr) -> None:
+    derivation = q31.prove_coordinate_minimizer(wrong)
+    # phi' and phi'' do not depend on the claim; the root and the completed square do
+    assert [ok for _, ok in derivation.steps] == [True, False, True, False]
+    assert f"so {wrong} is the unique global minimizer" in derivation.steps[3][0]
+
+
+@pytest.mark.parametrize("wrong", WRONG_MINIMIZERS)
+def test_a_wrong_minimizer_fails_every_explicit_dimension(wrong: sympy.Expr) -> None:
+    derivation = q31.prove_hessian_is_lam_identity(2, wrong)
+    assert [ok for _, ok in derivation.steps] == [False, False, False, False]
+
+
+def test_the_explicit_derivation_covers_exactly_the_dimensions_asked() -> None:
+    derivation = q31.prove_hessian_is_lam_identity(2)
+    assert derivation.steps == (
+        (
+            "d = 1: Hessian = lam*I_1 (so grad phi, affine, has one root) and "
+            "grad phi(-g/lam + w_t) = 0",
+            True,
+        ),
+        ("d = 1: phi(w) = -|g|**2/(2*lam) + (lam/2)|w - (-g/lam + w_t)|**2", True),
+        (
+            "d = 2: Hessian = lam*I_2 (so grad phi, affine, has one root) and "
+            "grad phi(-g/lam + w_t) = 0",
+            True,
+        ),
+        ("d = 2: phi(w) = -|g|**2/(2*lam) + (lam/2)|w - (-g/lam + w_t)|**2", True),
+    )
+
+
+def test_the_coordinate_derivation_texts() -> None:
+    assert q31.prove_coordinate_minimizer().text() == "\n".join(
+        [
+            "  [ok] phi'(w) = g + lam*(2*w - 2*w_t)/2",
+            "  [ok] phi'(w) is of degree 1 in w with slope lam != 0: its single root is "
+            "w = (-g + lam*w_t)/lam",
+            "  [ok] phi''(w) = lam > 0 since lam > 0",
+            "  [ok] phi(w) = (lam/2)(w - (-g/lam + w_t))**2 + (-g**2/(2*lam)) identically, "
+            "so -g/lam + w_t is the unique global minimizer",
+        ]
+    )
+
+
+def test_a_root_is_given_only_for_a_slope_known_to_be_nonzero() -> None:
+    y = sympy.Symbol("y")  # no assumptions: y may be 0
+    assert q31._linear_root(y * W + 1, W) is None
+    assert q31._linear_root(LAM * W + 1, W) == -1 / LAM
+    assert q31._linear_root(W**2, W) is None
+
+
+FAILED = Derivation((("a step", False),))
+HOLDS = Derivation((("another step", True),))
+
+
+@pytest.mark.parametrize(("coordinate", "explicit"), [(FAILED, HOLDS), (HOLDS, FAILED)])
+def test_the_theorem_is_undecided_if_either_derivation_fails(
+    coordinate: Derivation, explicit: Derivation
+) -> None:
+    assert q31.proximal_step_outcome(coordinate, explicit) == undecided(
+        "SymPy",
+        "a step of the derivation did not simplify:\nper coordinate:\n"
+        f"{coordinate.text()}\nexplicit dimensions:\n{explicit.text()}",
+    )
+
+
+def test_the_theorem_row_shows_both_derivations() -> None:
+    outcome = q31.prove_proximal_step()
+    assert outcome.verdict is Verdict.PROVED
+    assert outcome.method == (
+        "SymPy: per-coordinate derivation (any dimension) and explicit d = 1..4"
+    )
+    assert outcome.evidence.endswith(
+        "\nper coordinate:\n"
+        + q31.prove_coordinate_minimizer().text()
+        + "\nexplicit dimensions:\n"
+        + q31.prove_hessian_is_lam_identity(4).text()
+    )
+
+
+def test_the_divergence_witness_is_the_step_on_w_squared() -> None:
+    witness = q31.gd_divergence_witness()
+    assert witness == q31.Divergence(
+        W**2, sympy.Rational(1, 2), -3 * W, sympy.Integer(-3), sympy.Integer(1)
+    )
+
+
+NOT_VERIFIED = undecided("SymPy", "the divergence witness did not verify")
+
+
+@pytest.mark.parametrize(
+    ("f", "lam"),
+    [
+        (-(W**2), sympy.Rational(1, 2)),  # concave, though the step grows: -> 5w
+        (W**2, sympy.Integer(4)),  # the step contracts: -> w/2
+        (W**2, sympy.Integer(1)),  # |factor| = 1: -> -w, bounded
+        (W**2 + W, sympy.Rational(1, 2)),  # the step is affine, not linear
+    ],
+)
+def test_a_witness_that_does_not_diverge_is_not_used(f: sympy.Expr, lam: sympy.Rational) -> None:
+    witness = q31.gd_step(f, lam)
+    assert q31.decide_gd_claim(True, witness) == NOT_VERIFIED
+    assert q31.decide_gd_claim(False, witness) == NOT_VERIFIED
+
+
+def test_a_slowly_diverging_witness_is_used() -> None:
+    witness = q31.gd_step(2 * W**2, sympy.Rational(8, 5))  # w - 4w/(8/5) = -3w/2
+    assert q31.decide_gd_claim(False, witness) == proved(
+        "SymPy: exact counterexample",
+        "f(w) = 2*w**2 is strictly convex (f'' = 4 > 0); with lam = 8/5 the step is "
+        "w - f'(w)/lam = -3*w/2, so from w_0 = 1 the iterates are 1, -3/2, 9/4, -27/8, ... "
+        "with |w_k| = (3/2)**k: they never reach the minimizer 0",
+    )
+    refuted = q31.decide_gd_claim(True, witness)
+    assert refuted.verdict is Verdict.REFUTED
+    assert refuted.witness == {"f": "2*w**2", "lam": "8/5", "w_0": "1", "w_k": "(-3/2)**k"}
+
+
+def test_the_module_prints_its_derivation_exactly(capsys: pytest.CaptureFixture[str]) -> None:
+    q31.main()
+    assert capsys.readouterr().out == "\n".join(
+        [
+            "Q3.1 — the proximal step, one coordinate (the objective separates):",
+            q31.prove_coordinate_minimizer().text(),
+            "Explicit dimensions:",
+            q31.prove_hessian_is_lam_identity(4).text(),
+            "SymPy: per-coordinate derivation (any dimension) and explicit d = 1..4",
+            "",
+            "GD with step 1/lam reaches the minimum of every strictly convex f?",
+            "refuted: f(w) = w**2 is strictly convex (f'' = 2 > 0); with lam = 1/2 the step is "
+            "w - f'(w)/lam = -3*w, so from w_0 = 1 the iterates are 1, -3, 9, -27, ... with "
+            "|w_k| = (3)**k: they never reach the minimizer 0",
+            "witness: {'f': 'w**2', 'lam': '1/2', 'w_0': '1', 'w_k': '(-3)**k'}",
+            "",
+        ]
+    )
+
+
+def test_the_reference_minimizer_is_the_gradient_step() -> None:
+    assert sympy.expand(MINIMIZER - (W_T - G * q31.STEP_SIZE)) == 0
