@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import random
+from fractions import Fraction
+
 import pytest
 import sympy
 
 from hw2check.ledger import Derivation, Verdict, proved, undecided
+from proofs import interpolation
 from proofs import proximal_step as q31
+from proofs.interpolation import (
+    ConflictingLabelsError,
+    Network,
+    exact_check_lines,
+    fit,
+    prove_general_step,
+    random_sample,
+)
 from proofs.proximal_step import LAM, MINIMIZER, W_T, G, W
+from properties.interpolation import Dataset
+from properties.search import SearchResult
 
 # --- Q3.1: the proximal step ---------------------------------------------------------------
 
@@ -155,3 +169,108 @@ def test_the_module_prints_its_derivation_exactly(capsys: pytest.CaptureFixture[
 
 def test_the_reference_minimizer_is_the_gradient_step() -> None:
     assert sympy.expand(MINIMIZER - (W_T - G * q31.STEP_SIZE)) == 0
+
+
+# --- Q7: the interpolation network ---------------------------------------------------------
+
+F = Fraction
+
+
+def test_conflicting_labels_name_both_points_and_labels() -> None:
+    error = ConflictingLabelsError(1, 4, (F(1, 2), F(-3)), (F(2), F(5)))
+    assert error.indices == (1, 4) and error.point == (F(1, 2), F(-3))
+    assert error.labels == (F(2), F(5))
+    assert str(error) == (
+        "points 1 and 4 are both (1/2, -3) but have labels 2 and 5: no function fits both; "
+        "remove one of them or give them the same label"
+    )
+
+
+def test_network_text_lists_every_unit() -> None:
+    network = Network((F(1), F(2)), (F(-1), F(1, 2)), (F(3), F(-2, 3)))
+    assert network.text() == (
+        "a = (1, 2)\nb = (-1, 1/2)\nw = (3, -2/3)\n"
+        "c(x) = (3)*max(<a, x> - (-1), 0) + (-2/3)*max(<a, x> - (1/2), 0)"
+    )
+    assert Network((F(1),), (), ()).text() == "a = (1)\nb = ()\nw = ()\nc(x) = 0"
+    with pytest.raises(ValueError, match="zip"):
+        Network((F(1),), (F(0),), ()).text()
+
+
+def test_random_samples_use_every_allowed_value_and_no_other() -> None:
+    points, labels = random_sample(random.Random(0), 60, 6)
+    assert len(set(points)) == 60 and points == sorted(points)
+    coordinates = {c for x in points for c in x}
+    assert coordinates == {F(p, q) for p in range(-6, 7) for q in range(1, 4)}
+    assert set(labels) == {F(k) for k in range(10)}
+
+
+def test_exact_check_lines_mark_a_wrong_value() -> None:
+    points = [(F(0),), (F(1),)]
+    network = fit(points, [F(1), F(2)])
+    assert exact_check_lines(network, points, [F(1), F(2)]) == [
+        "  (0)  ->  1  1  ok",
+        "  (1)  ->  2  2  ok",
+        "every label reproduced exactly",
+    ]
+    assert exact_check_lines(network, points, [F(1), F(3)]) == [
+        "  (0)  ->  1  1  ok",
+        "  (1)  ->  3  2  WRONG",
+        "MISMATCH",
+    ]
+    with pytest.raises(ValueError, match="zip"):
+        exact_check_lines(network, points, [F(1)])
+
+
+def test_the_q7_demonstration_prints_exactly(capsys: pytest.CaptureFixture[str]) -> None:
+    interpolation.main()
+    points, labels = random_sample(random.Random(7), 6, 3)
+    network = fit(points, labels)
+    assert points[0] == (F(-5), F(4, 3), F(3))  # the seed is 7
+    assert capsys.readouterr().out == "\n".join(
+        [
+            "Q7 — Zhang et al. (2017), Theorem 1: the general step",
+            prove_general_step(10_000).text(),
+            "The strict inequalities are needed; with only b_i <= z_i:",
+            "  [FAILED] every n, 1 <= i <= n: A_ii = z_i - b_i > 0 (z3: negation sat)",
+            "",
+            "Random labels on 6 points in R^3; the network:",
+            network.text(),
+            "weights: 15 = 2*6 + 3",
+            "",
+            "exact check  x_i  ->  y_i  c(x_i)",
+            *exact_check_lines(network, points, labels),
+            "",
+        ]
+    )
+
+
+HOLDS_Q7 = Derivation((("a step (z3: negation unsat)", True),))
+NOTHING_FOUND: SearchResult[Dataset] = SearchResult(None, 7, "some data sets")
+
+
+def test_the_q7_row_is_undecided_when_the_general_step_fails() -> None:
+    assert interpolation.relu_interpolation_outcome(FAILED, NOTHING_FOUND) == undecided(
+        "z3 and SymPy", "a step of the general argument was not proved:\n  [FAILED] a step"
+    )
+
+
+def test_the_q7_row_is_undecided_when_the_construction_fails() -> None:
+    case = Dataset(((F(0),),), (F(1),))
+    found = SearchResult(case, 3, "some data sets")
+    assert interpolation.relu_interpolation_outcome(HOLDS_Q7, found) == undecided(
+        "z3 and SymPy; exact property search",
+        "the general step holds but the construction failed on n = 1, d = 1: (0) -> 1 "
+        "(a defect of the implementation, not of the theorem)",
+    )
+
+
+def test_the_q7_row_shows_the_general_step() -> None:
+    outcome = interpolation.relu_interpolation_outcome(HOLDS_Q7, NOTHING_FOUND)
+    assert outcome.verdict is Verdict.PROVED
+    assert outcome.evidence.endswith(
+        " on 7 cases (some data sets)\n  [ok] a step (z3: negation unsat)"
+    )
+    assert "quantifier free for n = 1..8); SymPy: det A = prod (z_i - b_i) > 0 for n = 1..4" in (
+        outcome.evidence
+    )
