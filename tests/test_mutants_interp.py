@@ -14,13 +14,28 @@ from proofs import proximal_step as q31
 from proofs.interpolation import (
     ConflictingLabelsError,
     Network,
+    NotLowerTriangularError,
+    SingularSystemError,
+    activation_matrix,
+    distinct_projection_direction,
     exact_check_lines,
     fit,
+    merge_duplicates,
     prove_general_step,
     random_sample,
+    solve_lower_triangular,
 )
 from proofs.proximal_step import LAM, MINIMIZER, W_T, G, W
-from properties.interpolation import Dataset
+from properties.interpolation import (
+    COMMAND_DATASETS,
+    Dataset,
+    Sizes,
+    _decode,
+    _rational,
+    _zigzag,
+    fewer_units_network,
+    network_violation,
+)
 from properties.search import SearchResult
 
 # --- Q3.1: the proximal step ---------------------------------------------------------------
@@ -274,3 +289,105 @@ def test_the_q7_row_shows_the_general_step() -> None:
     assert "quantifier free for n = 1..8); SymPy: det A = prod (z_i - b_i) > 0 for n = 1..4" in (
         outcome.evidence
     )
+
+
+def test_the_construction_on_three_points_exactly() -> None:
+    points = [(F(0),), (F(2),), (F(3),)]
+    network = fit(points, [F(1), F(5), F(2)])
+    # b_1 = z_1 - 1, then midpoints; w by forward substitution on A = [[1,0,0],[3,1,0],[4,2,1/2]]
+    assert network == Network((F(1),), (F(-1), F(1), F(5, 2)), (F(1), F(2), F(-12)))
+    assert activation_matrix([F(0), F(2), F(3)], list(network.b)) == [
+        [F(1), F(0), F(0)],
+        [F(3), F(1), F(0)],
+        [F(4), F(2), F(1, 2)],
+    ]
+    assert network((F(5, 2),)) == F(7, 2) + 3  # 1*(7/2) + 2*(3/2) + (-12)*0
+    short = fewer_units_network(Dataset(tuple(points), (F(1), F(5), F(2))))
+    assert short == Network((F(1),), (F(-1), F(1)), (F(1), F(2)))
+
+
+def test_the_direction_scan_reaches_its_bound() -> None:
+    # n = 2, d = 2: bound C(2, 2)(2 - 1) + 1 = 2, and t = 1 makes (0, 0) and (1, -1) collide
+    assert distinct_projection_direction([(F(0), F(0)), (F(1), F(-1))]) == (F(1), F(2))
+
+
+@pytest.mark.parametrize(
+    ("points", "labels", "message"),
+    [
+        ([(1,)], [], "1 points but 0 labels: give one label each"),
+        ([], [], "no points: give at least one point with its label"),
+        (
+            [(1,), (1, 2)],
+            [1, 2],
+            "point 1 has 2 coordinates, point 0 has 1: all points need the same dimension d >= 1",
+        ),
+        (
+            [(), ()],
+            [1, 2],
+            "point 0 has 0 coordinates, point 0 has 0: all points need the same dimension d >= 1",
+        ),
+    ],
+)
+def test_bad_data_sets_are_rejected_with_exact_messages(
+    points: list[tuple[int, ...]], labels: list[int], message: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        merge_duplicates([tuple(F(c) for c in x) for x in points], [F(y) for y in labels])
+    assert str(info.value) == message
+
+
+def test_forward_substitution_names_the_offending_entry() -> None:
+    with pytest.raises(NotLowerTriangularError) as above:
+        solve_lower_triangular([[F(1), F(0), F(1)], [F(0), F(1), F(0)], [F(0)] * 3], [F(1)] * 3)
+    assert str(above.value) == "A[0][2] = 1 above the diagonal"
+    with pytest.raises(SingularSystemError) as singular:
+        solve_lower_triangular([[F(1), F(0)], [F(1), F(0)]], [F(1), F(1)])
+    assert str(singular.value) == "zero pivot A[1][1]: the system is singular"
+    assert solve_lower_triangular([[F(2), F(0)], [F(1), F(4)]], [F(2), F(9)]) == [F(1), F(2)]
+
+
+def test_bytes_decode_to_exact_rationals_and_data_sets() -> None:
+    sizes = COMMAND_DATASETS
+    assert sizes.rational_codes == 246 and sizes.record_bytes == 40
+    assert [_zigzag(i) for i in range(5)] == [0, -1, 1, -2, 2]
+    assert [_rational(byte, sizes) for byte in (0, 5, 6, 7, 12, 245, 246)] == [
+        F(0),
+        F(0),
+        F(-1),
+        F(-1, 2),
+        F(1),
+        F(10, 3),
+        F(0),
+    ]
+    data = bytes([0, 6, 7, 0, 6, 9, 13, 1, 250, 4, 4, 4])  # the second point repeats the first
+    assert str(_decode(2, 3, False, data, sizes)) == "n = 2, d = 2: (0, -1) -> -1/2, (1/2, 0) -> 0"
+    classes = _decode(1, 2, True, bytes([6, 25, 12, 13, 1, 1]), sizes)
+    assert classes == Dataset(((F(-1),), (F(1),)), (F(5), F(3)))
+
+
+def test_sizes_accept_exactly_one_byte_of_codes() -> None:
+    assert Sizes(max_points=1, max_dimension=1, max_numerator=0, max_denominator=256)
+    with pytest.raises(ValueError, match=r"one byte: \(2p \+ 1\) q <= 256"):
+        Sizes(max_points=1, max_dimension=1, max_numerator=0, max_denominator=257)
+    assert COMMAND_DATASETS.describe() == (
+        "1-10 distinct points in R^1..R^3, coordinates p/q with |p| <= 20, q <= 6; "
+        "rational or random class labels"
+    )
+
+
+def test_violations_are_reported_exactly() -> None:
+    case = Dataset(((F(0),), (F(2),)), (F(1), F(5)))
+    one = (F(1),)
+    assert network_violation(Network(one, (F(-1), F(1)), (F(2), F(0))), case) == (
+        "c(0) = 2 != 1; c(2) = 6 != 5"
+    )
+    assert network_violation(Network(one, (F(-1), F(1)), (F(1), F(1))), case) == "c(2) = 4 != 5"
+    assert network_violation(Network(one, (F(-1),), (F(1),)), case) == ("3 weights, not 2n + d = 5")
+    assert network_violation(Network(one, (F(1), F(-1)), (F(1), F(1))), case) == (
+        "biases (1, -1) do not interleave (0, 2)"
+    )
+    # b_2 = z_1: touching is not interleaving
+    assert network_violation(Network(one, (F(-1), F(0)), (F(1), F(1))), case) == (
+        "biases (-1, 0) do not interleave (0, 2)"
+    )
+    assert network_violation(Network(one, (F(-1), F(1)), (F(1), F(2))), case) is None
