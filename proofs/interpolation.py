@@ -43,6 +43,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import sympy
 import z3
@@ -50,6 +51,10 @@ import z3
 from hw2check.ledger import Check, Derivation, Outcome, Row, proved, undecided
 from hw2check.sheet import Sheet
 from hw2check.topics import Settings
+from properties.search import SearchResult
+
+if TYPE_CHECKING:  # properties.interpolation imports this module
+    from properties.interpolation import Dataset
 
 Point = tuple[Fraction, ...]
 Matrix = list[list[Fraction]]
@@ -373,16 +378,12 @@ def prove_general_step(timeout_ms: int) -> Derivation:
     return Derivation(tuple(step for part in parts for step in part.steps))
 
 
-def prove_relu_interpolation(settings: Settings) -> Outcome:
-    # Imported here: properties depends on this module's construction.
-    from properties.interpolation import COMMAND_DATASETS, search_interpolation
-
-    general = prove_general_step(settings.solver_timeout_ms)
+def relu_interpolation_outcome(general: Derivation, result: SearchResult[Dataset]) -> Outcome:
+    """The theorem row from the general step and the property search of the construction."""
     if not general.holds:
         return undecided(
             "z3 and SymPy", "a step of the general argument was not proved:\n" + general.text()
         )
-    result = search_interpolation(COMMAND_DATASETS, settings.examples, settings.seed)
     if result.counterexample is not None:
         return undecided(
             "z3 and SymPy; exact property search",
@@ -399,7 +400,17 @@ def prove_relu_interpolation(settings: Settings) -> Outcome:
         f"prod (z_i - b_i) > 0 for n = {DETERMINANT_SIZES.start}..{DETERMINANT_SIZES.stop - 1}; "
         "so forward substitution gives the unique w with c(x_i) = y_i, using d + n + n = "
         f"2n + d weights; the exact construction reproduced every label with 2n + d weights "
-        f"on {result.cases} cases ({result.generator})",
+        f"on {result.cases} cases ({result.generator})\n" + general.text(),
+    )
+
+
+def prove_relu_interpolation(settings: Settings) -> Outcome:
+    # Imported here: properties depends on this module's construction.
+    from properties.interpolation import COMMAND_DATASETS, search_interpolation
+
+    return relu_interpolation_outcome(
+        prove_general_step(settings.solver_timeout_ms),
+        search_interpolation(COMMAND_DATASETS, settings.examples, settings.seed),
     )
 
 
@@ -429,10 +440,23 @@ def random_sample(rng: random.Random, n: int, d: int) -> tuple[list[Point], list
     return sorted(points), [Fraction(rng.randint(0, 9)) for _ in range(n)]
 
 
+def exact_check_lines(
+    network: Network, points: Sequence[Point], labels: Sequence[Fraction]
+) -> list[str]:
+    """One line per point, x -> y and c(x) with ok or WRONG, then the conclusion."""
+    values = [network(x) for x in points]
+    checks = list(zip(points, labels, values, strict=True))
+    lines = [
+        f"  {format_point(x)}  ->  {y}  {value}  {'ok' if value == y else 'WRONG'}"
+        for x, y, value in checks
+    ]
+    fits = all(value == y for _, y, value in checks)
+    return [*lines, "every label reproduced exactly" if fits else "MISMATCH"]
+
+
 def main() -> None:
     print("Q7 — Zhang et al. (2017), Theorem 1: the general step")
-    general = prove_general_step(10_000)
-    print(general.text())
+    print(prove_general_step(10_000).text())
     print("The strict inequalities are needed; with only b_i <= z_i:")
     print(prove_diagonal_positive(10_000, strict=False).text())
     points, labels = random_sample(random.Random(7), 6, 3)
@@ -441,11 +465,7 @@ def main() -> None:
     print(network.text())
     print(f"weights: {network.weight_count} = 2*{len(points)} + 3")
     print("\nexact check  x_i  ->  y_i  c(x_i)")
-    for x, y in zip(points, labels, strict=True):
-        value = network(x)
-        print(f"  {format_point(x)}  ->  {y}  {value}  {'ok' if value == y else 'WRONG'}")
-    fits = all(network(x) == y for x, y in zip(points, labels, strict=True))
-    print("every label reproduced exactly" if fits else "MISMATCH")
+    print("\n".join(exact_check_lines(network, points, labels)))
 
 
 if __name__ == "__main__":

@@ -48,70 +48,91 @@ def _linear_root(expression: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr |
     return sympy.cancel(-intercept / slope) if slope.is_nonzero else None
 
 
-def prove_coordinate_minimizer() -> Derivation:
-    """One coordinate: stationary point, curvature and the completed square."""
+def prove_coordinate_minimizer(minimizer: sympy.Expr = MINIMIZER) -> Derivation:
+    """One coordinate: stationary point, curvature and the completed square.
+
+    ``minimizer`` is the claimed argmin (an expression in w_t, g, lam); a wrong one fails.
+    """
     phi = G * (W - W_T) + LAM / 2 * (W - W_T) ** 2
     first = sympy.diff(phi, W)
     root = _linear_root(first, W)
     second = sympy.diff(phi, W, 2)
-    at_minimizer = sympy.expand(phi.subs(W, MINIMIZER))
-    square = LAM / 2 * (W - MINIMIZER) ** 2 + at_minimizer
+    at_minimizer = sympy.expand(phi.subs(W, minimizer))
+    square = LAM / 2 * (W - minimizer) ** 2 + at_minimizer
     return Derivation(
         (
             (f"phi'(w) = {first}", sympy.expand(first - (G + LAM * (W - W_T))) == 0),
             (
                 f"phi'(w) is of degree 1 in w with slope lam != 0: its single root is w = {root}",
-                root is not None and sympy.expand(root - MINIMIZER) == 0,
+                root is not None and sympy.expand(root - minimizer) == 0,
             ),
             (f"phi''(w) = {second} > 0 since lam > 0", bool(second.is_positive)),
             (
-                f"phi(w) = (lam/2)(w - ({MINIMIZER}))**2 + ({sympy.factor(at_minimizer)})"
-                " identically, so w_t - g/lam is the unique global minimizer",
+                f"phi(w) = (lam/2)(w - ({minimizer}))**2 + ({sympy.factor(at_minimizer)})"
+                f" identically, so {minimizer} is the unique global minimizer",
                 sympy.expand(phi - square) == 0,
             ),
         )
     )
 
 
-def prove_hessian_is_lam_identity(max_dimension: int = 4) -> Derivation:
-    """Vectors of dimension 1..max_dimension: the gradient's root and the Hessian.
+def prove_hessian_is_lam_identity(
+    max_dimension: int = 4, minimizer: sympy.Expr = MINIMIZER
+) -> Derivation:
+    """Vectors of dimension 1..max_dimension: the gradient's root, the Hessian and the
+    completed square.
 
     The gradient is affine in w; its Jacobian (the Hessian) is lam*I, invertible for lam > 0,
-    so the gradient has exactly one root, and substitution shows it is w_t - g/lam.
+    so the gradient has exactly one root, and substitution shows it is ``minimizer`` (the
+    claimed argmin, applied coordinatewise; a wrong one fails).  The completed square
+    phi(w) = -|g|^2/(2 lam) + (lam/2)|w - m|^2 also gives the minimum value.
     """
     steps = []
     for d in range(1, max_dimension + 1):
-        w = sympy.Matrix(sympy.symbols(f"w1:{d + 1}", real=True))
-        w_t = sympy.Matrix(sympy.symbols(f"wt1:{d + 1}", real=True))
-        g = sympy.Matrix(sympy.symbols(f"g1:{d + 1}", real=True))
+        w = sympy.Matrix(sympy.symbols(f"w1:{d + 1}"))
+        w_t = sympy.Matrix(sympy.symbols(f"wt1:{d + 1}"))
+        g = sympy.Matrix(sympy.symbols(f"g1:{d + 1}"))
         phi = (g.T * (w - w_t))[0] + LAM / 2 * ((w - w_t).T * (w - w_t))[0]
         gradient = sympy.Matrix([sympy.diff(phi, x) for x in w])
         hessian = sympy.hessian(phi, list(w))
-        candidate = {w[i]: w_t[i] - g[i] / LAM for i in range(d)}
-        vanishes = all(sympy.expand(entry.subs(candidate)) == 0 for entry in gradient)
+        m = sympy.Matrix([minimizer.subs({W_T: w_t[i], G: g[i]}) for i in range(d)])
+        vanishes = all(
+            sympy.expand(entry.subs(dict(zip(w, m, strict=True)))) == 0 for entry in gradient
+        )
+        square = -(g.T * g)[0] / (2 * LAM) + LAM / 2 * ((w - m).T * (w - m))[0]
         steps.append(
             (
                 f"d = {d}: Hessian = lam*I_{d} (so grad phi, affine, has one root) and "
-                "grad phi(w_t - g/lam) = 0",
+                f"grad phi({minimizer}) = 0",
                 vanishes and hessian == LAM * sympy.eye(d),
+            )
+        )
+        steps.append(
+            (
+                f"d = {d}: phi(w) = -|g|**2/(2*lam) + (lam/2)|w - ({minimizer})|**2",
+                sympy.expand(phi - square) == 0,
             )
         )
     return Derivation(tuple(steps))
 
 
-def prove_proximal_step() -> Outcome:
-    coordinate = prove_coordinate_minimizer()
-    explicit = prove_hessian_is_lam_identity()
+def proximal_step_outcome(coordinate: Derivation, explicit: Derivation) -> Outcome:
+    """The theorem row from the per-coordinate and the explicit-dimension derivations."""
+    derivations = f"per coordinate:\n{coordinate.text()}\nexplicit dimensions:\n{explicit.text()}"
     if not (coordinate.holds and explicit.holds):
-        return undecided(
-            "SymPy", "a step of the derivation did not simplify:\n" + coordinate.text()
-        )
+        return undecided("SymPy", "a step of the derivation did not simplify:\n" + derivations)
     return proved(
-        "SymPy: per-coordinate derivation (any dimension) and explicit d = 1..4",
+        "SymPy: per-coordinate derivation (any dimension) and explicit "
+        f"d = 1..{len(explicit.steps) // 2}",
         "phi separates by coordinate; per coordinate phi' = g + lam(w - w_t) = 0 only at "
         "w_t - g/lam, phi'' = lam > 0 and phi(w) - phi(m) = (lam/2)(w - m)**2; so the argmin "
-        "is w_t - grad f(w_t)/lam with Hessian lam*I, a gradient step with eta = 1/lam",
+        "is w_t - grad f(w_t)/lam with Hessian lam*I, a gradient step with eta = 1/lam\n"
+        + derivations,
     )
+
+
+def prove_proximal_step() -> Outcome:
+    return proximal_step_outcome(prove_coordinate_minimizer(), prove_hessian_is_lam_identity())
 
 
 @dataclass(frozen=True)
@@ -125,27 +146,31 @@ class Divergence:
     start: sympy.Rational
 
 
+def gd_step(f: sympy.Expr, lam: sympy.Rational) -> Divergence:
+    """The GD step w - f'(w)/lam on f, from w_0 = 1 (a candidate witness, still to verify)."""
+    update = sympy.expand(W - sympy.diff(f, W) / lam)
+    return Divergence(f, lam, update, sympy.Rational(update.coeff(W)), sympy.Integer(1))
+
+
 def gd_divergence_witness() -> Divergence:
     """f(w) = w^2 (f'' = 2 > 0), lam = 1/2: w - 2 f'(w) = -3 w, so |w_k| = 3^k |w_0|."""
-    f = W**2
-    lam = sympy.Rational(1, 2)
-    update = sympy.expand(W - sympy.diff(f, W) / lam)
-    factor = sympy.Rational(update.coeff(W))
-    return Divergence(f, lam, update, factor, sympy.Integer(1))
+    return gd_step(W**2, sympy.Rational(1, 2))
 
 
-def decide_gd_claim(claimed: bool) -> Outcome:
-    witness = gd_divergence_witness()
-    strictly_convex = bool(sympy.diff(witness.f, W, 2).is_positive)
+def decide_gd_claim(claimed: bool, witness: Divergence | None = None) -> Outcome:
+    """``witness`` (default ``gd_divergence_witness()``) is verified before it is used."""
+    witness = witness or gd_divergence_witness()
+    curvature = sympy.diff(witness.f, W, 2)
+    strictly_convex = bool(curvature.is_positive)
     linear = sympy.expand(witness.update - witness.factor * W) == 0
     if not (strictly_convex and linear and abs(witness.factor) > 1):
         return undecided("SymPy", "the divergence witness did not verify")
     iterates = [witness.start * witness.factor**k for k in range(4)]
     reason = (
-        f"f(w) = {witness.f} is strictly convex (f'' = 2 > 0); with lam = {witness.lam} the step "
-        f"is w - f'(w)/lam = {witness.update}, so from w_0 = {witness.start} the iterates are "
-        f"{', '.join(map(str, iterates))}, ... with |w_k| = {abs(witness.factor)}**k: they never "
-        "reach the minimizer 0"
+        f"f(w) = {witness.f} is strictly convex (f'' = {curvature} > 0); with "
+        f"lam = {witness.lam} the step is w - f'(w)/lam = {witness.update}, so from "
+        f"w_0 = {witness.start} the iterates are {', '.join(map(str, iterates))}, ... with "
+        f"|w_k| = ({abs(witness.factor)})**k: they never reach the minimizer 0"
     )
     if claimed:
         return refuted(
@@ -223,9 +248,10 @@ def main() -> None:
     print(prove_coordinate_minimizer().text())
     print("Explicit dimensions:")
     print(prove_hessian_is_lam_identity().text())
-    print(prove_proximal_step().evidence)
-    print("\nGD with step 1/lam on a strictly convex function:")
-    print(decide_gd_claim(False).evidence)
+    print(prove_proximal_step().method)
+    print("\nGD with step 1/lam reaches the minimum of every strictly convex f?")
+    outcome = decide_gd_claim(True)
+    print(f"{outcome.verdict}: {outcome.evidence}\nwitness: {outcome.witness}")
 
 
 if __name__ == "__main__":

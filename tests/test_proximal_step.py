@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 import sympy
 
@@ -18,7 +20,7 @@ def test_theorem_is_proved_with_every_step_confirmed() -> None:
     assert q31.prove_proximal_step().verdict is Verdict.PROVED
 
 
-def rows(body: str) -> dict[str, tuple[Verdict, dict[str, str] | None]]:
+def rows(body: str) -> dict[str, tuple[Verdict, Mapping[str, str] | None]]:
     sheet = parse_sheet('[sheet]\ntitle = "t"\n[q3_1]\n' + body, "t.toml")
     out = {}
     for check in q31.claim_checks(sheet, Settings(), {}):
