@@ -584,10 +584,10 @@ def prove_dft_diagonalises_circulant(
     transform of the first row (with kernel ω^{+mk}); conj(ω) = ω^{n-1}.  The claimed diagonal
     of F F* is ``gram``, n when omitted (the true value).
     """
-    diagonal = n if gram is None else gram
     w = sympy.Symbol("w")
     phi = sympy.Poly(sympy.cyclotomic_poly(n, w), w)
     c = sympy.symbols(f"c0:{n}")
+    diagonal = n if gram is None else gram
 
     def vanishes(expr: sympy.Expr) -> bool:
         return bool(sympy.Poly(sympy.expand(expr), w).rem(phi).is_zero)
