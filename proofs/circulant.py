@@ -575,15 +575,19 @@ def circulant_index(n: int, i: int, j: int) -> int:
     return (j - i) % n
 
 
-def prove_dft_diagonalises_circulant(n: int, index: GeneratorIndex = circulant_index) -> bool:
-    """Exactly, in Q(ω) = Q[w]/Φ_n(w) with symbolic c: C v_k = λ_k v_k and F F* = n I.
+def prove_dft_diagonalises_circulant(
+    n: int, index: GeneratorIndex = circulant_index, gram: int | None = None
+) -> bool:
+    """Exactly, in Q(ω) = Q[w]/Φ_n(w) with symbolic c: C v_k = λ_k v_k and F F* = gram · I.
 
     C_ij = c_{index(n, i, j)}; v_k = (ω^{jk})_j and λ_k = Σ_m c_m ω^{mk}, the discrete Fourier
-    transform of the first row (with kernel ω^{+mk}); conj(ω) = ω^{n-1}.
+    transform of the first row (with kernel ω^{+mk}); conj(ω) = ω^{n-1}.  The claimed diagonal
+    of F F* is ``gram``, n when omitted (the true value).
     """
     w = sympy.Symbol("w")
     phi = sympy.Poly(sympy.cyclotomic_poly(n, w), w)
     c = sympy.symbols(f"c0:{n}")
+    diagonal = n if gram is None else gram
 
     def vanishes(expr: sympy.Expr) -> bool:
         return bool(sympy.Poly(sympy.expand(expr), w).rem(phi).is_zero)
@@ -598,10 +602,16 @@ def prove_dft_diagonalises_circulant(n: int, index: GeneratorIndex = circulant_i
             if not vanishes(image - eigenvalue * power(i * k)):
                 return False
         for other in range(n):
-            gram = sum(power(j * k) * power(-j * other) for j in range(n))
-            if not vanishes(gram - (n if k == other else 0)):
+            entry = sum(power(j * k) * power(-j * other) for j in range(n))
+            if not vanishes(entry - (diagonal if k == other else 0)):
                 return False
     return True
+
+
+def random_generator(n: int, seed: int = 0) -> list[int]:
+    """A reproducible integer generator c_0..c_{n-1} with entries -9..9."""
+    rng = random.Random(seed)
+    return [rng.randint(-9, 9) for _ in range(n)]
 
 
 def dft_residual(n: int, index: GeneratorIndex = circulant_index, seed: int = 0) -> float:
@@ -609,8 +619,7 @@ def dft_residual(n: int, index: GeneratorIndex = circulant_index, seed: int = 0)
 
     Compare with ``dft_tolerance``: the residual of a true eigenpair is rounding error only.
     """
-    rng = random.Random(seed)
-    c = [rng.randint(-9, 9) for _ in range(n)]
+    c = random_generator(n, seed)
     roots = [cmath.exp(2j * cmath.pi * e / n) for e in range(n)]
     worst = 0.0
     for k in range(n):
