@@ -1046,10 +1046,12 @@ def decide_bound(claim: BoundClaim) -> Outcome:
     return resting_on(_decide_bound(claim), "theorem.regret_identity", established)
 
 
-def _supremum_established(timeout_ms: int) -> Derivation | None:
+def _supremum_established(
+    timeout_ms: int, prove: Callable[[int], Derivation] = prove_supremum
+) -> Derivation | None:
     """``prove_supremum`` when every step of it verified within the limit, else None."""
     try:
-        derivation = prove_supremum(timeout_ms)
+        derivation = prove(timeout_ms)
     except SolverUnknown:
         return None
     return derivation if derivation.holds else None
