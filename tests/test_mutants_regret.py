@@ -154,3 +154,100 @@ def test_main_prints_every_section(capsys: pytest.CaptureFixture[str]) -> None:
         expected += [heading, *(f"  [ok] {step}" for step in DERIVATIONS[name])]
     expected.append(regret.prove_regret_identity().evidence)
     assert lines == expected
+
+
+EXACT = "exact instance (Fractions; bound by certified evaluation)"
+TIGHT = "w* = w_(T+1), where the reference bound is tight"
+ALONG = "w* = -sqrt(wstar_sq) along sum v_t"
+
+
+def described(
+    d: int, t: int, eta: str, v: str, wstar: str, tight: str, lhs: str, bound: str, a: str, b: str
+) -> str:
+    return (
+        f"d = {d}, T = {t}, eta = {eta}, v (runs [count, v_t]) = {v}, w* = {wstar} ({tight}): "
+        f"sum <w_t - w*, v_t> = {lhs} > {{}} = {bound} at wstar_sq = {a}, sum_v_sq = {b}"
+    )
+
+
+REFUTED = [
+    (
+        "eta/4*sum_v_sq",
+        described(1, 1, "1", '[[1, ["1"]]]', '["-1"]', TIGHT, "1", "1/4", "1", "1"),
+        {"T": "1", "v": '[[1, ["1"]]]', "wstar": '["-1"]', "w_next": '["-1"]', "bound": "1/4"},
+    ),
+    (
+        "sqrt(wstar_sq*sum_v_sq) + eta*(T-1)/2*sum_v_sq",
+        described(
+            1,
+            2,
+            "1/2",
+            '[[2, ["1"]]]',
+            '["-2"]',
+            ALONG,
+            "7/2",
+            "1/2 + 2*sqrt(2) ~ 3.32842712474619",
+            "4",
+            "2",
+        ),
+        {"T": "2", "v": '[[2, ["1"]]]', "wstar": '["-2"]', "w_next": '["-1"]', "lhs": "7/2"},
+    ),
+    (  # only for T > 10**6: found by the scan over scales, then simplified
+        "wstar_sq/(2*eta) + eta/2*sum_v_sq + 1/T - 1e-6",
+        described(
+            1,
+            1000001,
+            "1",
+            '[[1000001, ["0"]]]',
+            '["0"]',
+            TIGHT,
+            "0",
+            "-1/1000001000000",
+            "0",
+            "0",
+        ),
+        {"T": "1000001", "eta": "1", "wstar_sq": "0", "sum_v_sq": "0", "d": "1"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "evidence", "witness"), REFUTED)
+def test_refutation_text(text: str, evidence: str, witness: dict[str, str]) -> None:
+    outcome = regret.decide_bound(claim(text, 10))
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.method == EXACT
+    assert outcome.evidence == evidence.format(text)
+    assert outcome.witness is not None
+    assert set(outcome.witness) == {
+        "d",
+        "T",
+        "eta",
+        "v",
+        "wstar",
+        "w_next",
+        "wstar_sq",
+        "sum_v_sq",
+        "lhs",
+        "bound",
+    }
+    assert {key: outcome.witness[key] for key in witness} == witness
+
+
+def test_checked_and_undecided_texts() -> None:
+    text = "eta/2*sum_v_sq*exp(1/T) + wstar_sq/(2*eta)"
+    outcome = regret.decide_bound(claim(text, 10))
+    assert outcome.verdict is Verdict.CHECKED
+    assert outcome.method == (
+        "hypothesis: d 1-6, T 1-40, rational v_t, w* random / w_(T+1) / scaled w_(T+1)"
+    )
+    assert outcome.evidence == (
+        "no violation on 10 random and adversarial instances nor on the 2464 instances where "
+        "the supremum is attained; not proved: z3 cannot express the bound (exp)"
+    )
+    outcome = regret.decide_bound(claim("wstar_sq/(2*eta) + eta/2*sum_v_sq + 1/(T-1)", 10))
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert (outcome.method, outcome.evidence) == (
+        "exact evaluation",
+        "the bound is not a real number at eta = 1, T = 1, wstar_sq = 0, sum_v_sq = 0 "
+        "(it is zoo): the claim says nothing there",
+    )
