@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import random
+import re
 from collections.abc import Callable
+from fractions import Fraction
 
 import pytest
+import sympy
+import z3
 
 from hw2check.ledger import Derivation, Verdict
 from proofs import regret
@@ -251,3 +257,142 @@ def test_checked_and_undecided_texts() -> None:
         "the bound is not a real number at eta = 1, T = 1, wstar_sq = 0, sum_v_sq = 0 "
         "(it is zoo): the claim says nothing there",
     )
+
+
+# --- small helpers, exact values --------------------------------------------------------------
+
+
+def test_claim_solver_budget() -> None:
+    budgets = [regret.claim_solver_budget(ms) for ms in (100_000, 6000, 5996, 4000, 400, 100)]
+    assert budgets == [1500, 1500, 1499, 1000, 100, 100]
+
+
+def test_relative_margin() -> None:
+    assert regret.relative(math.inf, 0.0) == 1.0
+    assert regret.relative(-math.inf, 5.0) == -1.0
+    assert regret.relative(3.0, 1.0) == 0.4
+    assert regret.relative(-1.0, 1.0) == -2 / 3
+
+
+def test_sqrt_near() -> None:
+    assert regret.sqrt_near(Fraction(9, 4), None) == Fraction(3, 2)
+    assert regret.sqrt_near(Fraction(9, 4), 1) == Fraction(3, 2)
+    assert regret.sqrt_near(Fraction(2), None) == Fraction(math.sqrt(2))
+    assert regret.sqrt_near(Fraction(2), 100) == Fraction(140, 99)
+    assert regret.sqrt_near(Fraction(9, 2), 10) == Fraction(17, 8)
+    assert regret.sqrt_near(Fraction(4, 3), 10) == Fraction(8, 7)
+
+
+def test_simpler_parameters() -> None:
+    assert list(regret.simpler_parameters(Fraction(345, 100))) == [0, 1, 1, 3, Fraction(7, 2)]
+    assert list(regret.simpler_parameters(Fraction(1234567))) == [0, 1, 10**6, 10**6, 1200000]
+    assert list(regret.simpler_parameters(Fraction(0))) == [1]
+    assert list(regret.simpler_parameters(7, integer=True)) == [1, 1]
+    assert list(regret.simpler_parameters(Fraction(1, 3), integer=True)) == [1]
+    assert list(regret.simpler_parameters(Fraction(57), integer=True)) == [1, 10, 60]
+    assert list(regret.simpler_parameters(Fraction(1, 3))) == [
+        0,
+        1,
+        Fraction(1, 10),
+        Fraction(3, 10),
+        Fraction(33, 100),
+    ]
+
+
+def test_wide_positive() -> None:
+    rng = random.Random(3)
+    assert [regret.wide_positive(rng) for _ in range(4)] == [
+        Fraction(3, 156250),
+        Fraction(223, 1000000000),
+        Fraction(341, 1000),
+        Fraction(1, 50000000),
+    ]
+
+
+def test_runs_and_vector_text() -> None:
+    half = (Fraction(1), Fraction(1, 2))
+    assert regret.runs([half, half, (Fraction(0), Fraction(-3)), half]) == (
+        '[[2, ["1", "1/2"]], [1, ["0", "-3"]], [1, ["1", "1/2"]]]'
+    )
+    assert regret.runs([]) == "[]"
+    assert regret.vector_text((Fraction(1, 2), Fraction(-3))) == '["1/2", "-3"]'
+
+
+def test_show_value() -> None:
+    assert regret.show_value(sympy.Rational(3, 4)) == "3/4"
+    assert regret.show_value(sympy.sqrt(2) + 1) == "1 + sqrt(2) ~ 2.41421356237309"
+
+
+@pytest.mark.parametrize(
+    ("eta", "horizon", "a", "b", "value"),
+    [
+        (1.0, 1, 4.0, 1.0, 2.0),  # above the interval [eta sqrt(b), eta sqrt(b)]
+        (1.0, 1, 0.25, 4.0, 1.0),  # below it
+        (1.0, 1, 1.0, 1.0, 1.0),  # on it
+        (0.5, 4, 1.0, 1.0, 1.25),  # T >= 2: anywhere in [0, eta sqrt(T b)]
+        (2.0, 3, 100.0, 3.0, 24.0),  # above eta sqrt(T b) = 6
+        (1.0, 2, 1.0, 1.0, 1.0),
+        (1.0, 2, 0.0, 4.0, 2.0),  # T >= 2: the lower end is 0
+    ],
+)
+def test_supremum_values(eta: float, horizon: int, a: float, b: float, value: float) -> None:
+    assert regret.supremum(eta, horizon, a, b) == value
+
+
+# --- the z3 translation -------------------------------------------------------------------
+
+ETA, T, A, B = regret.BOUND_SYMBOLS
+
+
+def translate(expression: sympy.Expr) -> tuple[str, list[str], list[str]]:
+    env = {symbol: z3.Real(symbol.name) for symbol in regret.BOUND_SYMBOLS}
+    term = regret.to_z3(expression, env)
+    return str(term.value), [str(x) for x in term.side], [str(x) for x in term.defined]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_to_z3_polynomials_and_abs() -> None:
+    value, side, defined = translate(ETA**2 * A + 3 * B / 7 - T)
+    assert (value, side, defined) == ("-1*T + 3/7*sum_v_sq + wstar_sq*1*eta*eta", [], [])
+    value, side, defined = translate(sympy.Abs(ETA - B))
+    assert flat(value) == "If(eta + -1*sum_v_sq >= 0, eta + -1*sum_v_sq, -(eta + -1*sum_v_sq))"
+    assert (side, defined) == ([], [])
+    assert translate(A**-2) == ("1/(1*wstar_sq*wstar_sq)", [], ["wstar_sq != 0"])
+
+
+def test_to_z3_roots() -> None:
+    value, side, defined = translate(sympy.sqrt(A * B))
+    assert value == "root0*root1"
+    assert [flat(x) for x in side] == [
+        "Implies(sum_v_sq >= 0, And(root0 >= 0, 1*root0*root0 == 1*sum_v_sq))",
+        "Implies(wstar_sq >= 0, And(root1 >= 0, 1*root1*root1 == 1*wstar_sq))",
+    ]
+    assert defined == ["sum_v_sq >= 0", "wstar_sq >= 0"]
+    value, side, defined = translate(A ** sympy.Rational(-2, 3))
+    assert value == "root0"
+    assert [flat(x) for x in side] == [
+        "Implies(wstar_sq > 0, And(root0 >= 0, 1*root0*root0*root0*1*wstar_sq*wstar_sq == 1))"
+    ]
+    assert defined == ["wstar_sq > 0"]
+    value, side, defined = translate(A ** sympy.Rational(3, 2))
+    assert [flat(x) for x in side] == [
+        "Implies(wstar_sq >= 0, And(root0 >= 0, 1*root0*root0 == 1*wstar_sq*wstar_sq*wstar_sq))"
+    ]
+
+
+def test_to_z3_limits() -> None:
+    env = {symbol: z3.Real(symbol.name) for symbol in regret.BOUND_SYMBOLS}
+    term = regret.to_z3(T**regret.MAX_Z3_POWER, env)
+    two = z3.substitute(term.value, (env[T], z3.RealVal(2)))
+    assert z3.simplify(two) == z3.RealVal(2**32)
+    for expression, message in [
+        (T**33, "power 33 too large for z3"),
+        (1 / T**33, "power 33 too large for z3"),
+        (sympy.exp(T), "exp"),
+        (sympy.Symbol("x") + T, "symbol x"),
+    ]:
+        with pytest.raises(regret.Untranslatable, match=f"^{re.escape(message)}$"):
+            regret.to_z3(expression, env)
