@@ -14,6 +14,7 @@ import z3
 
 from hw2check.ledger import Derivation, Verdict
 from proofs import regret
+from properties import regret as regret_properties
 from tests.test_regret import claim
 
 DERIVATIONS: dict[str, list[str]] = {
@@ -396,3 +397,60 @@ def test_to_z3_limits() -> None:
     ]:
         with pytest.raises(regret.Untranslatable, match=f"^{re.escape(message)}$"):
             regret.to_z3(expression, env)
+
+
+# --- properties/regret.py -----------------------------------------------------------------
+
+
+def test_strategy_ranges() -> None:
+    """The ranges the generator text of the search promises."""
+    assert repr(regret_properties.step_sizes()) == (
+        "builds(Fraction, integers(min_value=1, max_value=100), sampled_from((1, 2, 4, 10, 100)))"
+    )
+    assert repr(regret_properties.rationals()) == (
+        "builds(Fraction, integers(min_value=-60, max_value=60), "
+        "integers(min_value=1, max_value=6))"
+    )
+    assert (regret_properties.MAX_D, regret_properties.MAX_T) == (6, 40)
+
+
+def test_signed_bytes() -> None:
+    assert [regret_properties.signed(byte) for byte in range(7)] == [0, 1, -1, 2, -2, 3, -3]
+    assert regret_properties.signed(255) == 128
+
+
+def test_vector_arithmetic() -> None:
+    x, y = (Fraction(1), Fraction(-2, 3)), (Fraction(3), Fraction(3, 4))
+    assert regret_properties.dot(x, y) == Fraction(5, 2)
+    assert regret_properties.dot((), ()) == 0
+    assert regret_properties.norm_sq(x) == Fraction(13, 9)
+    assert regret_properties.scaled(x, Fraction(-3)) == (Fraction(-3), Fraction(2))
+    with pytest.raises(ValueError):
+        regret_properties.dot(x, (Fraction(1),))
+
+
+def test_iterates_and_summary() -> None:
+    vs = ((Fraction(1), Fraction(-2)), (Fraction(1, 3), Fraction(0)))
+    instance = regret_properties.RegretInstance(Fraction(3, 2), vs, (Fraction(2), Fraction(1)))
+    assert (instance.d, instance.T) == (2, 2)
+    assert instance.iterates() == [
+        (Fraction(0), Fraction(0)),
+        (Fraction(-3, 2), Fraction(3)),
+        (Fraction(-2), Fraction(3)),
+    ]
+    s = regret_properties.summarize(instance)
+    # <0 - w*, v_1> + <w_2 - w*, v_2> = 0 + (-7/2)(1/3) + 0
+    assert s == regret_properties.RegretSummary(
+        eta=Fraction(3, 2),
+        T=2,
+        wstar_sq=Fraction(5),
+        sum_v_sq=Fraction(46, 9),
+        regret=Fraction(-7, 6),
+        origin_sum=Fraction(-1, 2),
+        sum_v_norm_sq=Fraction(52, 9),
+        distance_sq=Fraction(20),
+        last=(Fraction(-2), Fraction(3)),
+    )
+    assert s.reference == Fraction(5, 3) + Fraction(23, 6)
+    assert regret_properties.violates_bound(lambda s: s.regret <= -2)(instance)
+    assert not regret_properties.violates_bound(lambda s: s.regret <= -1)(instance)
