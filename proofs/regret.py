@@ -221,7 +221,7 @@ def prove_explicit_cases(dimension: int = 2, max_t: int = 3) -> Derivation:
         )
         steps.append(
             (
-                f"d = {dimension}, T = {horizon}: identity with symbolic vectors",
+                f"d = {len(wstar)}, T = {len(vs)}: identity with symbolic vectors",
                 identically_zero(regret - claim),
             )
         )
