@@ -454,3 +454,22 @@ def test_iterates_and_summary() -> None:
     assert s.reference == Fraction(5, 3) + Fraction(23, 6)
     assert regret_properties.violates_bound(lambda s: s.regret <= -2)(instance)
     assert not regret_properties.violates_bound(lambda s: s.regret <= -1)(instance)
+
+
+R = "wstar_sq/(2*eta) + eta/2*sum_v_sq"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [  # valid wherever defined, beyond z3 (log): only the exact points find where it is not
+        (f"{R} + 1/log(2*eta)**2", "eta = 1/2, T = 1, wstar_sq = 0, sum_v_sq = 0"),
+        (f"{R} + 1/log(T/3)**2", "eta = 1, T = 3, wstar_sq = 0, sum_v_sq = 0"),
+        (f"{R} + 1/log(sum_v_sq)**2", "eta = 1, T = 1, wstar_sq = 0, sum_v_sq = 1"),
+    ],
+)
+def test_undefined_at_a_canonical_point(text: str, where: str) -> None:
+    outcome = regret.decide_bound(claim(text, 10))
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert outcome.evidence == (
+        f"the bound is not a real number at {where} (it is zoo): the claim says nothing there"
+    )
