@@ -12,7 +12,7 @@ import pytest
 import sympy
 import z3
 
-from hw2check.ledger import Derivation, Verdict
+from hw2check.ledger import Derivation, Verdict, checked, proved, undecided
 from proofs import regret
 from properties import regret as regret_properties
 from tests.test_regret import claim
@@ -473,3 +473,31 @@ def test_undefined_at_a_canonical_point(text: str, where: str) -> None:
     assert outcome.evidence == (
         f"the bound is not a real number at {where} (it is zoo): the claim says nothing there"
     )
+
+
+def test_unsat_and_unknown() -> None:
+    x, y, z = z3.Ints("x y z")
+    assert regret.unsat(x > 0, x < 0)
+    assert not regret.unsat(x > 0, x < 2)
+    # no positive cubes add up to a cube, but z3 cannot show it: unknown when the limit is hit
+    with pytest.raises(regret.SolverUnknown, match=r"^timeout$"):
+        regret.unsat(x > 0, y > 0, z > 0, x * x * x + y * y * y == z * z * z, timeout_ms=50)
+
+
+def test_resting_on() -> None:
+    outcome = regret.resting_on(proved("m", "e"), "theorem.t", False)
+    assert outcome == undecided("m", "e; but theorem.t is not proved")
+    assert regret.resting_on(proved("m", "e"), "theorem.t", True) == proved("m", "e")
+    assert regret.resting_on(checked("m", "e"), "theorem.t", False) == checked("m", "e")
+
+
+def test_in_claim_domain() -> None:
+    assert regret.in_claim_domain(T, Fraction(2))
+    assert not regret.in_claim_domain(T, Fraction(3, 2))
+    assert not regret.in_claim_domain(T, Fraction(0))
+    assert regret.in_claim_domain(ETA, Fraction(1, 2))
+    assert not regret.in_claim_domain(ETA, Fraction(0))
+    assert regret.in_claim_domain(A, Fraction(0))
+    assert regret.in_claim_domain(A, Fraction(1, 2))
+    assert not regret.in_claim_domain(A, Fraction(-1, 2))
+    assert regret.in_claim_domain(sympy.Symbol("x", real=True), Fraction(-1, 2))
