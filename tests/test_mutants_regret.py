@@ -501,3 +501,72 @@ def test_in_claim_domain() -> None:
     assert regret.in_claim_domain(A, Fraction(1, 2))
     assert not regret.in_claim_domain(A, Fraction(-1, 2))
     assert regret.in_claim_domain(sympy.Symbol("x", real=True), Fraction(-1, 2))
+
+
+def test_exact_values_and_undefined_points() -> None:
+    assert regret.exact_value(A / ETA + T, {ETA: Fraction(1, 2), T: 3, A: Fraction(1, 3)}) == (
+        sympy.Rational(11, 3)
+    )
+    for bound in (1 / A, sympy.sqrt(A - 1), sympy.log(A)):
+        assert regret.exact_value(bound, {A: Fraction(0)}) is None
+    assert regret.undefined_at(
+        sympy.sqrt(A - 1), [{A: Fraction(2)}, {A: Fraction(1, 2), T: 1}]
+    ) == ("the bound is not a real number at wstar_sq = 1/2, T = 1 (it is sqrt(2)*I/2)")
+    assert regret.undefined_at(1 / (T - 2), [{T: 1}, {T: 3}]) is None
+    assert regret.certified_below(sympy.sqrt(2), Fraction(3, 2))
+    assert not regret.certified_below(sympy.Rational(3, 2), Fraction(3, 2))
+    model = {"eta": Fraction(1), "T": Fraction(2), "wstar_sq": Fraction(0), "sum_v_sq": Fraction(1)}
+    answers = [
+        regret.SolverAnswer(False, model, "undefined", True),
+        regret.SolverAnswer(False, {**model, "T": Fraction(3, 2)}, "T not an integer", True),
+        regret.SolverAnswer(False, {**model, "T": Fraction(3)}, "below R", False),
+        regret.SolverAnswer(False, None, "no model", True),
+        regret.SolverAnswer(False, {**model, "eta": Fraction(0)}, "eta = 0", True),
+        regret.SolverAnswer(False, {"eta": Fraction(1), "T": Fraction(1)}, "partial", True),
+        regret.SolverAnswer(False, {**model, "sum_v_sq": Fraction(-1)}, "negative", True),
+    ]
+    points = regret.undefined_points(answers, regret.BOUND_SYMBOLS)
+    assert points == [{ETA: Fraction(1), T: 2, A: Fraction(0), B: Fraction(1)}]
+    assert type(points[0][T]) is int
+
+
+def test_attaining_families() -> None:
+    half = Fraction(1, 2)
+    cases = [
+        (regret.Attaining("single", half, 1, Fraction(3), Fraction(2)), (9.0, 4.0, 6.0), (1, 10)),
+        (regret.Attaining("equal", half, 3, Fraction(5), Fraction(1)), (25.0, 3.0, 13.5), (3, 11)),
+        (regret.Attaining("tight", half, 3, Fraction(2), Fraction(1)), (9.0, 14.0, 12.5), (3, 8)),
+        (
+            regret.Attaining("tight", Fraction(2), 1, Fraction(3), Fraction(1)),
+            (36.0, 9.0, 18.0),
+            (1, 9),
+        ),
+    ]
+    for item, parameters, height in cases:
+        assert item.parameters() == parameters
+        assert item.height == height
+        (instance,) = item.instances()
+        assert instance == item.instance()
+        s = regret_properties.summarize(instance)
+        assert (float(s.wstar_sq), float(s.sum_v_sq), float(s.regret)) == parameters
+    tight = regret.Attaining("tight", half, 3, Fraction(2), Fraction(1)).instance()
+    assert tight.vs == ((Fraction(3),), (Fraction(1),), (Fraction(2),))
+    assert tight.wstar == (Fraction(-3),)
+    assert sum(1 for _ in regret.attaining_grid()) == 2464
+
+
+def test_realize() -> None:
+    half = Fraction(1, 2)
+    single = regret.realize(half, 1, Fraction(9), Fraction(4), None)
+    assert single == regret_properties.RegretInstance(half, ((Fraction(2),),), (Fraction(-3),))
+    equal = regret.realize(half, 3, Fraction(25), Fraction(3), None)
+    assert equal == regret_properties.RegretInstance(half, ((Fraction(1),),) * 3, (Fraction(-5),))
+    tight = regret.realize(half, 3, Fraction(1), Fraction(2), 10)
+    assert tight.vs == ((Fraction(26, 21),), (Fraction(2, 21),), (Fraction(2, 3),))
+    assert tight.wstar == (Fraction(-1),)
+    near = [item.wstar[0] for item in regret.realizations(Fraction(1), 2, Fraction(2), Fraction(1))]
+    assert near == [
+        Fraction(-665857, 470832),
+        Fraction(-898735282112, 635501812473),
+        -Fraction(math.sqrt(2)),
+    ]
