@@ -105,7 +105,7 @@ def unsat(*constraints: Any, timeout_ms: int = SOLVER_MS) -> bool:
 
 # --- the identity -------------------------------------------------------------------------
 
-_x, _v, _x1, _L, _Q, _V = sympy.symbols("x v x_1 L Q V", real=True)
+_x, _v, _x1, _Q, _V, _w = sympy.symbols("x v x_1 Q V w_star", real=True)
 
 
 def prove_one_step_identity() -> Derivation:
@@ -136,6 +136,11 @@ def prove_regret_identity_by_induction() -> Derivation:
     # Step: L = sum_{t<=T} x_t v_t, Q = sum_{t<=T} v_t^2, x = x_{T+1}; assume P(T), i.e.
     # L = rhs(x, Q), add the term x v and the square v^2, with x_{T+2} = x - eta v.
     step = identically_zero(_regret_rhs(_x, _Q) + _x * _v - _regret_rhs(_x - ETA * _v, _Q + _v**2))
+    # Back to vectors: x_1 = -w*_i (w_1 = 0) and x_{T+1} = w_{T+1,i} - w*_i, in every coordinate.
+    summed = identically_zero(
+        _regret_rhs(_x - _w, _Q).subs(_x1, -_w)
+        - (_w**2 / (2 * ETA) + ETA / 2 * _Q - (_x - _w) ** 2 / (2 * ETA))
+    )
     return Derivation(
         (
             ("base T = 1: x_1 v_1 = (x_1^2 - x_2^2)/(2 eta) + (eta/2) v_1^2", base),
@@ -143,7 +148,7 @@ def prove_regret_identity_by_induction() -> Derivation:
             (
                 "sum over coordinates with x_1 = -w*_i (w_1 = 0): sum <w_t - w*, v_t> = "
                 "||w*||^2/(2 eta) + (eta/2) sum ||v_t||^2 - ||w_{T+1} - w*||^2/(2 eta)",
-                base and step,
+                summed,
             ),
         )
     )
@@ -157,9 +162,10 @@ def prove_bound_with_equality() -> Derivation:
     return Derivation(
         (
             (
-                f"R - regret = {gap} with D = ||w_(T+1) - w*||^2 >= 0 and eta > 0",
-                bool(gap.is_nonnegative) and identically_zero(gap - distance_sq / (2 * ETA)),
+                f"R - regret = {gap} with D = ||w_(T+1) - w*||^2",
+                identically_zero(gap - distance_sq / (2 * ETA)),
             ),
+            ("which is >= 0 since D >= 0 and eta > 0", bool(gap.is_nonnegative)),
             (
                 "so regret <= R, with equality iff D = 0, i.e. w* = w_(T+1)",
                 sympy.solve(sympy.Eq(gap, 0), distance_sq) == [0],
@@ -178,9 +184,10 @@ def prove_origin_identity() -> Derivation:
     # Step: w_{T+1} = -eta V_T per coordinate; add w_{T+1} v, V -> V + v, Q -> Q + v^2.
     step = identically_zero(rhs(_V, _Q) + (-ETA * _V) * _v - rhs(_V + _v, _Q + _v**2))
     # Back to the regret: sum <w_t - w*, v_t> = sum <w_t, v_t> - <w*, V>, w_{T+1} = -eta V.
-    w = sympy.Symbol("w_star", real=True)
     back = identically_zero(
-        rhs(_V, _Q) - w * _V - (w**2 / (2 * ETA) + ETA / 2 * _Q - (-ETA * _V - w) ** 2 / (2 * ETA))
+        rhs(_V, _Q)
+        - _w * _V
+        - (_w**2 / (2 * ETA) + ETA / 2 * _Q - (-ETA * _V - _w) ** 2 / (2 * ETA))
     )
     return Derivation(
         (
@@ -197,18 +204,16 @@ def prove_origin_identity() -> Derivation:
 def prove_explicit_cases(dimension: int = 2, max_t: int = 3) -> Derivation:
     """The vector identity with every coordinate symbolic, for small d and T."""
     steps = []
-    wstar = sympy.Matrix(sympy.symbols(f"ws1:{dimension + 1}", real=True))
+    # A polynomial identity: the symbols need no assumptions (transposes, not conjugates).
+    wstar = sympy.Matrix(sympy.symbols(f"ws1:{dimension + 1}"))
     for horizon in range(1, max_t + 1):
-        vs = [
-            sympy.Matrix(sympy.symbols(f"v{t}_1:{dimension + 1}", real=True))
-            for t in range(1, horizon + 1)
-        ]
+        vs = [sympy.Matrix(sympy.symbols(f"v{t}_1:{dimension + 1}")) for t in range(1, horizon + 1)]
         w = sympy.zeros(dimension, 1)
         regret = sympy.Integer(0)
         for v in vs:
             regret += ((w - wstar).T * v)[0]
             w = w - ETA * v
-        squares = sum(((v.T * v)[0] for v in vs), sympy.Integer(0))
+        squares = sympy.Add(*((v.T * v)[0] for v in vs))
         claim = (
             (wstar.T * wstar)[0] / (2 * ETA)
             + ETA / 2 * squares
@@ -216,41 +221,50 @@ def prove_explicit_cases(dimension: int = 2, max_t: int = 3) -> Derivation:
         )
         steps.append(
             (
-                f"d = {dimension}, T = {horizon}: identity with symbolic vectors",
+                f"d = {len(wstar)}, T = {len(vs)}: identity with symbolic vectors",
                 identically_zero(regret - claim),
             )
         )
     return Derivation(tuple(steps))
 
 
-def prove_regret_identity() -> Outcome:
-    parts = (
-        prove_one_step_identity(),
-        prove_regret_identity_by_induction(),
-        prove_bound_with_equality(),
-        prove_origin_identity(),
-    )
-    if not all(part.holds for part in parts):
+# The parts of the theorem, each with its heading (the row's evidence and ``main``).
+THEOREM_PARTS: tuple[tuple[str, Callable[[], Derivation]], ...] = (
+    ("One coordinate:", prove_one_step_identity),
+    ("Induction on T:", prove_regret_identity_by_induction),
+    ("The bound:", prove_bound_with_equality),
+    ("The identity from the origin:", prove_origin_identity),
+    ("Explicit symbolic vectors:", prove_explicit_cases),
+)
+
+
+def in_one_line(heading: str, derivation: Derivation) -> str:
+    return f"{heading} " + "; ".join(step for step, _ in derivation.steps) + "."
+
+
+def prove_regret_identity(
+    parts: Sequence[tuple[str, Callable[[], Derivation]]] = THEOREM_PARTS,
+) -> Outcome:
+    """The theorem row: every step of every part verified (``parts``: a test may pass others)."""
+    derived = [(heading, prove()) for heading, prove in parts]
+    if not all(derivation.holds for _, derivation in derived):
         return undecided(
             "SymPy",
-            "a step of the derivation did not verify:\n" + "\n".join(p.text() for p in parts),
+            "a step of the derivation did not verify:\n"
+            + "\n".join(f"{heading}\n{derivation.text()}" for heading, derivation in derived),
         )
     return proved(
         "SymPy: one-step identity per coordinate, induction on T (base and step)",
-        "per coordinate x_{t+1}^2 = x_t^2 - 2 eta x_t v_t + eta^2 v_t^2; the identity "
-        "sum x_t v_t = (x_1^2 - x_{T+1}^2)/(2 eta) + (eta/2) sum v_t^2 holds for T = 1 and "
-        "passes from T to T + 1; summed over coordinates with w_1 = 0 it is "
-        "sum <w_t - w*, v_t> = ||w*||^2/(2 eta) + (eta/2) sum ||v_t||^2 "
-        "- ||w_{T+1} - w*||^2/(2 eta), "
-        "so the bound holds with equality iff w* = w_{T+1}; also sum <w_t, v_t> = "
-        "-(eta/2)||sum v_t||^2 + (eta/2) sum ||v_t||^2 by induction",
+        " ".join(in_one_line(heading, derivation) for heading, derivation in derived),
     )
 
 
 # --- the exact supremum over instances with given parameters --------------------------------
 
-_n, _m, _p = sympy.symbols("n m p", real=True)
+_n, _m, _p, _mu, _e = sympy.symbols("n m p mu e", real=True)
 _s, _q, _c = sympy.symbols("s q c", nonnegative=True)
+_horizon = sympy.Symbol("T", positive=True)
+_t = sympy.Symbol("t", integer=True, positive=True)
 
 
 def prove_supremum(timeout_ms: int = SOLVER_MS) -> Derivation:
@@ -261,7 +275,7 @@ def prove_supremum(timeout_ms: int = SOLVER_MS) -> Derivation:
     T >= 2; by the reverse triangle inequality ||w_{T+1} - w*|| >= dist(sqrt(a), [L, U]).
     The families of ``realize`` attain it.
     """
-    horizon = sympy.Symbol("T", positive=True)
+    horizon = _horizon
     # Cauchy-Schwarz ||V_T||^2 <= T Q_T by induction: n = ||V||^2, p = <V, v>, m = ||v||^2.
     per_coordinate = identically_zero(
         _V**2 / horizon + horizon * _v**2 - 2 * _V * _v - (_V - horizon * _v) ** 2 / horizon
@@ -291,19 +305,17 @@ def prove_supremum(timeout_ms: int = SOLVER_MS) -> Derivation:
         _s * _c - (_s**2 / (2 * ETA) + ETA / 2 * _c**2 - (_s - ETA * _c) ** 2 / (2 * ETA))
     )
     # v_t = c for every t and w* = -s with s >= eta T c: regret = sum_t (s - eta (t - 1) c) c.
-    t = sympy.Symbol("t", integer=True, positive=True)
-    family = sympy.summation((_s - ETA * (t - 1) * _c) * _c, (t, 1, horizon))
+    family = sympy.summation((_s - ETA * (_t - 1) * _c) * _c, (_t, 1, horizon))
     b = horizon * _c**2
     attained = identically_zero(
         family - (_s**2 / (2 * ETA) + ETA / 2 * b - (_s - ETA * horizon * _c) ** 2 / (2 * ETA))
     )
     # T >= 2: v = (mu + e, mu - e, mu, ..., mu) has sum T mu and squares T mu^2 + 2 e^2, so any
     # ||sum v_t|| in [0, sqrt(T b)] is reached; with w* = w_(T+1) the regret is R (the identity).
-    mu, e = sympy.symbols("mu e", real=True)
+    mu, e = _mu, _e
     vs = [mu + e, mu - e] + [mu] * 3  # the T - 2 equal entries, checked for T = 5 and in general:
-    spread = identically_zero(sum(vs) - 5 * mu) and identically_zero(
-        sum(x**2 for x in vs) - (5 * mu**2 + 2 * e**2)
-    )
+    total = identically_zero(sympy.Add(*vs) - 5 * mu)
+    squares = identically_zero(sympy.Add(*(x**2 for x in vs)) - (5 * mu**2 + 2 * e**2))
     general = identically_zero(
         (horizon - 2) * mu**2 + (mu + e) ** 2 + (mu - e) ** 2 - (horizon * mu**2 + 2 * e**2)
     )
@@ -325,11 +337,13 @@ def prove_supremum(timeout_ms: int = SOLVER_MS) -> Derivation:
                 "v_t = c for all t, w* = -s with s >= eta T c: regret = S for a >= eta^2 T b",
                 attained,
             ),
+            ("T = 5: v = (mu + e, mu - e, mu, mu, mu) has sum v_t = 5 mu", total),
+            ("and sum v_t^2 = 5 mu^2 + 2 e^2", squares),
             (
                 "T >= 2: v = (mu + e, mu - e, mu, ...) gives sum v_t = T mu and sum v_t^2 = "
                 "T mu^2 + 2 e^2, so ||w_(T+1)|| takes any value in [0, U]; "
                 "w* = w_(T+1): regret = R = S",
-                spread and general,
+                general,
             ),
         )
     )
@@ -1032,20 +1046,24 @@ def decide_bound(claim: BoundClaim) -> Outcome:
     return resting_on(_decide_bound(claim), "theorem.regret_identity", established)
 
 
-def _supremum_established(timeout_ms: int) -> bool:
+def _supremum_established(
+    timeout_ms: int, prove: Callable[[int], Derivation] = prove_supremum
+) -> Derivation | None:
+    """``prove_supremum`` when every step of it verified within the limit, else None."""
     try:
-        return prove_supremum(timeout_ms).holds
+        derivation = prove(timeout_ms)
     except SolverUnknown:
-        return False
+        return None
+    return derivation if derivation.holds else None
 
 
-def _against_supremum(text: str, integer: str) -> str:
+def _against_supremum(text: str, integer: str, supremum: Derivation) -> str:
     return (
         f"{text} >= S(eta, T, wstar_sq, sum_v_sq) = "
         "R - dist(sqrt(wstar_sq), [L, eta sqrt(T sum_v_sq)])^2/(2 eta) "
         f"(L = eta sqrt(sum_v_sq) if T = 1, else 0) for eta > 0, {integer}T in {{1}} u [2, oo), "
         "wstar_sq, sum_v_sq >= 0; S bounds the regret (identity, Cauchy-Schwarz, "
-        "triangle inequality)"
+        "triangle inequality). " + in_one_line("The supremum:", supremum)
     )
 
 
@@ -1075,18 +1093,19 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
                 "R bounds the regret",
             )
         answers += [reference, z3_supremum_query(bound, budget)]
-        if answers[-1].holds and _supremum_established(timeout_ms):
+        if answers[-1].holds and (supremum := _supremum_established(timeout_ms)) is not None:
             return proved(
-                "z3 (negation unsat) against the exact supremum S", _against_supremum(text, "")
+                "z3 (negation unsat) against the exact supremum S",
+                _against_supremum(text, "", supremum),
             )
         models = [a.model for a in answers if a.model is not None]
         found = next(filter(None, map(judge.from_model, models)), None)
         if found is None and answers[-1].model is not None:
             answers.append(z3_supremum_query(bound, budget, integer_t=True))
-            if answers[-1].holds and _supremum_established(timeout_ms):
+            if answers[-1].holds and (supremum := _supremum_established(timeout_ms)) is not None:
                 return proved(
                     "z3 (negation unsat, integer T) against the exact supremum S",
-                    _against_supremum(text, "integer "),
+                    _against_supremum(text, "integer ", supremum),
                 )
             if answers[-1].model is not None:
                 found = judge.from_model(answers[-1].model)
@@ -1160,11 +1179,7 @@ def main() -> None:
     print_sections(
         "Q3.2 — online gradient descent, w_1 = 0, w_(t+1) = w_t - eta v_t",
         (
-            ("One coordinate:", prove_one_step_identity()),
-            ("Induction on T:", prove_regret_identity_by_induction()),
-            ("The bound:", prove_bound_with_equality()),
-            ("The identity from the origin:", prove_origin_identity()),
-            ("Explicit symbolic vectors:", prove_explicit_cases()),
+            *((heading, prove()) for heading, prove in THEOREM_PARTS),
             ("The exact supremum used to judge claimed bounds:", prove_supremum()),
         ),
         prove_regret_identity().evidence,
