@@ -22,7 +22,7 @@ from hypothesis.errors import NoSuchExample
 from hw2check.expressions import FUNCTIONS
 from hw2check.ledger import Outcome, Verdict, proved, undecided
 from hw2check.numbers import read_number
-from hw2check.sheet import Graph
+from hw2check.sheet import Graph, load_seed
 from hw2check.topics import Settings
 from proofs import autodiff
 from proofs.autodiff import (
@@ -517,3 +517,103 @@ def test_graphs_draw_the_references_and_random_graphs_of_1_to_6_nodes() -> None:
 def test_points_draw_both_coordinates_from_the_tenths() -> None:
     point = first(properties.points(), lambda p: p[0] < 0 < p[1])
     assert point == (Fraction(-1, 10), Fraction(1, 10))  # shrunk towards 0
+
+
+# --- graph claims: the other branches -------------------------------------------------------
+
+
+def test_a_graph_equal_only_after_simplification_is_proved() -> None:
+    graph = graph_of([("a", "cos(w1)*cos(w2)"), ("d", "exp(w2)/(1 + exp(w2))"), ("f", "a + d")])
+    assert autodiff.decide_graph(graph, "f1") == proved(
+        "SymPy: the composed graph equals the function",
+        "composing the nodes gives cos(w1)*cos(w2) + exp(w2)/(exp(w2) + 1); minus "
+        "cos(w1)*cos(w2) + sigmoid(w2) it simplifies to 0",
+    )
+
+
+def test_a_graph_defined_nowhere_is_undecided() -> None:
+    graph = graph_of([("a", "log(-w1**2 - 1)"), ("f", "a + w2")])
+    assert autodiff.decide_graph(graph, "f2") == undecided(
+        "SymPy", "no symbolic proof and no point of the domain where both are defined"
+    )
+
+
+def test_a_sheet_graph_undefined_at_the_point_is_replaced() -> None:
+    graph = graph_of([("a", "log(w1 - 1)"), ("f", "a + w2")])
+    assert autodiff.graph_for("f1", graph) == (
+        REFERENCE_GRAPHS["f1"],
+        "the reference graph (the sheet's is undefined at (1, 2))",
+    )
+
+
+# --- precision and the relative measure -----------------------------------------------------
+
+
+def test_mode_disagreement_is_relative_to_at_least_one() -> None:
+    """Off by 1 from a claimed -0.65 gives 1; from a claimed 10/3 it gives 3/10."""
+    for name, expected in (("f1", 1), ("f2", Fraction(3, 10))):
+        gradient = [autodiff.exact_derivative(name, 0) - 1, autodiff.exact_derivative(name, 1)]
+        found = autodiff.mode_disagreement(REFERENCE_GRAPHS[name], gradient, POINT, 35)
+        with mpmath.workdps(60):
+            assert abs(found - mpmath.mpf(expected.numerator) / expected.denominator) < 1e-40
+
+
+def test_finite_difference_keeps_the_digits_the_step_costs() -> None:
+    step = Fraction(1, 10**6)
+    function = REFERENCE_FUNCTIONS["f1"]
+    coarse = autodiff.finite_difference(function, POINT, 1, step, "central", 40)
+    fine = autodiff.finite_difference(function, POINT, 1, step, "central", 80)
+    assert abs(coarse - fine) < mpmath.mpf(10) ** -40
+
+
+# --- the property's predicates at their bounds ----------------------------------------------
+
+CASE = ((("mul", 0, 1),), (Fraction(3), Fraction(2)))  # n1 = w1·w2 = 6
+
+
+def test_violates_agreement_compares_strictly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(properties, "AGREEMENT", properties.disagreement(CASE))
+    assert not properties.violates_agreement(CASE)
+    monkeypatch.setattr(properties, "AGREEMENT", mpmath.mpf(-1))
+    assert properties.violates_agreement(CASE)
+
+
+def test_in_domain_bound_is_inclusive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(properties, "LARGEST", mpmath.mpf(6))
+    assert properties.in_domain(CASE)
+    monkeypatch.setattr(properties, "LARGEST", mpmath.mpf(5))
+    assert not properties.in_domain(CASE)
+
+
+# --- slip search: the pair bound and the edge note ------------------------------------------
+
+
+def seed_reverse_f1_w2() -> Any:
+    matrix = load_seed().q4.reverse_mode
+    assert matrix is not None
+    return matrix[0][1]
+
+
+def test_pairs_are_searched_up_to_the_bound_inclusive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed's reverse ∂f1/∂w2 needs two slips: found with exactly as many singles allowed."""
+    stated = seed_reverse_f1_w2()
+    graph = REFERENCE_GRAPHS["f1"]
+    found = autodiff.locate_slips(graph, "G", stated, "reverse", 1)
+    assert len(found.explanations[0][0]) == 2
+    singles = next(n for n in range(100) if 1 + n + n * (n - 1) // 2 == found.searched)
+    monkeypatch.setattr(autodiff, "MAX_PAIR_SLIPS", singles)
+    assert autodiff.locate_slips(graph, "G", stated, "reverse", 1) == found
+    monkeypatch.setattr(autodiff, "MAX_PAIR_SLIPS", singles - 1)
+    assert autodiff.locate_slips(graph, "G", stated, "reverse", 1).text() == (
+        f"no one or two slips of the catalogue on G reproduce it ({1 + singles} combinations tried)"
+    )
+
+
+def test_the_edge_count_reaches_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(autodiff, "EXTRA_FACTOR_EDGES", 3)
+    graph = REFERENCE_GRAPHS["f1"]
+    note = " (no extra-factor slips on a graph of 7 edges)"
+    explained = autodiff.locate_slips(graph, "G", seed_reverse_f1_w2(), "reverse", 1)
+    assert explained.text().endswith(note)
+    unexplained = autodiff.locate_slips(graph, "G", read_number("123.456"), "reverse", 1)
+    assert unexplained.text().endswith(note)
