@@ -617,3 +617,12 @@ def test_the_edge_count_reaches_the_text(monkeypatch: pytest.MonkeyPatch) -> Non
     assert explained.text().endswith(note)
     unexplained = autodiff.locate_slips(graph, "G", read_number("123.456"), "reverse", 1)
     assert unexplained.text().endswith(note)
+
+
+def test_slips_are_re_verified_to_30_digits() -> None:
+    """A slip value stated to 26 digits (tolerance 1e-26) is matched only by precise AD."""
+    with mpmath.workdps(60):
+        value = 1 / mpmath.log(3) + 4  # ∂b/∂a taken as 1/b on the reference f2 graph
+        stated = read_number(mpmath.nstr(value, 27))
+    found = autodiff.locate_slips(REFERENCE_GRAPHS["f2"], "G", stated, "forward", 0)
+    assert found.text().startswith("explained by one slip on G: ∂b/∂a taken as 1/b")
