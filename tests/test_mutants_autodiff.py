@@ -626,3 +626,13 @@ def test_slips_are_re_verified_to_30_digits() -> None:
         stated = read_number(mpmath.nstr(value, 27))
     found = autodiff.locate_slips(REFERENCE_GRAPHS["f2"], "G", stated, "forward", 0)
     assert found.text().startswith("explained by one slip on G: ∂b/∂a taken as 1/b")
+
+
+def test_candidates_left_unverified_are_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(autodiff, "VERIFIED_CANDIDATES", 0)
+    found = autodiff.locate_slips(REFERENCE_GRAPHS["f1"], "G", read_number(0), "forward", 0)
+    assert found.explanations == () and found.unchecked > 1
+    assert found.text() == (
+        f"no slip re-verified on G reproduces it ({found.searched} combinations screened; "
+        f"{found.unchecked} candidates not re-verified)"
+    )
