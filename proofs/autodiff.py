@@ -44,7 +44,7 @@ import mpmath
 import sympy
 
 from hw2check.equality import certified_sign, grid, is_symbolically_zero
-from hw2check.expressions import FUNCTIONS, format_rational, parse_expression
+from hw2check.expressions import format_rational, parse_expression
 from hw2check.ledger import (
     Check,
     Outcome,
@@ -421,8 +421,9 @@ def fitted_slope(steps: Sequence[Fraction], errors: Sequence[mpmath.mpf]) -> flo
     """Least-squares slope of log10(error) against log10(h)."""
     xs = [math.log10(step) for step in steps]
     ys = [float(mpmath.log10(error)) for error in errors]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    covariance = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    mean_x = sum(xs) / len(xs)
+    # Σ(x - x̄)(y - ȳ) = Σ(x - x̄)·y, since Σ(x - x̄) = 0: the mean of y is not needed
+    covariance = sum((x - mean_x) * y for x, y in zip(xs, ys, strict=True))
     return covariance / sum((x - mean_x) ** 2 for x in xs)
 
 
@@ -443,22 +444,13 @@ def fd_errors(
         ]
 
 
-def prove_fd_orders() -> Finding:
-    """Leading error coefficients certified nonzero, and measured slopes 1, 1, 2."""
-    notes = []
+def certify_taylor_coefficients(point: Sequence[Fraction] = POINT) -> Finding:
+    """f'' and f''' along each input, certified nonzero at ``point`` (the leading error terms)."""
     holds = True
-    for scheme, order in SLOPES.items():
-        slopes = []
-        for name in FUNCTION_TEXTS:
-            for j in range(len(INPUTS)):
-                slope = fitted_slope(STEPS, fd_errors(name, j, scheme))
-                holds &= abs(slope - order) <= SLOPE_TOLERANCE
-                slopes.append(f"{slope:.3f}")
-        notes.append(f"{scheme} {', '.join(slopes)}")
     coefficients = []
+    at = {w: sympy.Rational(v.numerator, v.denominator) for w, v in zip(INPUTS, point, strict=True)}
     for name in FUNCTION_TEXTS:
         for j, w in enumerate(INPUTS):
-            at = {W1: sympy.Integer(POINT[0]), W2: sympy.Integer(POINT[1])}
             second = sympy.diff(REFERENCE_FUNCTIONS[name], w, 2).xreplace(at)
             third = sympy.diff(REFERENCE_FUNCTIONS[name], w, 3).xreplace(at)
             nonzero = all(certified_sign(c).sign not in (None, 0) for c in (second, third))
@@ -466,23 +458,45 @@ def prove_fd_orders() -> Finding:
             coefficients.append(
                 f"{name}_{INPUT_NAMES[j]}: f''={sympy.N(second, 6)}, f'''={sympy.N(third, 6)}"
             )
+    return Finding(holds, "; ".join(coefficients))
+
+
+def prove_fd_orders(
+    orders: Mapping[str, int] = SLOPES, tolerance: float = SLOPE_TOLERANCE
+) -> Finding:
+    """Leading error coefficients certified nonzero, and measured slopes ``orders`` (1, 1, 2)."""
+    notes = []
+    holds = True
+    for scheme, order in orders.items():
+        slopes = []
+        for name in FUNCTION_TEXTS:
+            for j in range(len(INPUTS)):
+                slope = fitted_slope(STEPS, fd_errors(name, j, scheme))
+                holds &= abs(slope - order) <= tolerance
+                slopes.append(f"{slope:.3f}")
+        notes.append(f"{scheme} {', '.join(slopes)}")
+    coefficients = certify_taylor_coefficients()
     return Finding(
-        holds,
+        holds and coefficients.holds,
         "Taylor: the quotient errors are h·f''/2, -h·f''/2 (forward, backward) and h²·f'''/6 "
-        "(central) plus higher order, with certified nonzero coefficients ("
-        + "; ".join(coefficients)
-        + "); fitted log-log slopes of the errors over h = 1e-1..1e-6 (50 digits, order "
+        f"(central) plus higher order, with certified nonzero coefficients ({coefficients.text})"
+        "; fitted log-log slopes of the errors over h = 1e-1..1e-6 (50 digits, order "
         "f1_w1, f1_w2, f2_w1, f2_w2): " + "; ".join(notes),
     )
 
 
-def prove_autodiff_agreement(examples: int, seed: int) -> Outcome:
-    """Theorem row: forward = reverse = exact at (1, 2); FD errors O(h) and O(h²)."""
-    from properties.autodiff import search_agreement
+def prove_autodiff_agreement(
+    examples: int, seed: int, graphs: Mapping[str, Graph] | None = None
+) -> Outcome:
+    """Theorem row: forward = reverse = exact at (1, 2); FD errors O(h) and O(h²).
+
+    ``graphs`` (default: the reference graphs) are the graphs claimed to compute f1 and f2.
+    """
+    from properties import autodiff as properties
 
     parts = []
     holds = True
-    for name, graph in REFERENCE_GRAPHS.items():
+    for name, graph in (REFERENCE_GRAPHS if graphs is None else graphs).items():
         symbolic = prove_modes_are_chain_rule(graph, REFERENCE_FUNCTIONS[name])
         gradient = [exact_derivative(name, j) for j in range(len(INPUTS))]
         worst = mode_disagreement(graph, gradient, POINT, THEOREM_DIGITS)
@@ -495,7 +509,7 @@ def prove_autodiff_agreement(examples: int, seed: int) -> Outcome:
     parts.append(orders.text)
     if not holds or not orders.holds:
         return undecided("SymPy and mpmath", "a step did not hold: " + " | ".join(parts))
-    result = search_agreement(examples=examples, seed=seed)
+    result = properties.search_agreement(examples=examples, seed=seed)
     if result.found:
         return undecided(
             "hypothesis search",
@@ -519,9 +533,8 @@ WITNESS_POINTS = 60
 
 def _exact_at(expr: sympy.Expr, point: Mapping[sympy.Symbol, sympy.Rational]) -> sympy.Expr | None:
     value = expr.xreplace(point)
-    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or value.is_extended_real is not True:
-        return None
-    return value
+    # SymPy's is_real means a finite real number: zoo, nan, ±oo and complex values are not
+    return value if value.is_real is True else None
 
 
 def _decimal(value: sympy.Expr) -> str:
@@ -661,8 +674,8 @@ def _sigmoid_argument(expr: sympy.Expr) -> sympy.Expr | None:
     (rest,) = (term for term in terms if term != 1)
     if not isinstance(rest, sympy.exp):
         return None
-    argument = -rest.args[0]
-    return argument if FUNCTIONS["sigmoid"](argument) == expr else None
+    # 1/(1 + exp(y)) is σ(-y): SymPy's -(-y) is y again, so no further check is needed
+    return -rest.args[0]
 
 
 def _wrong_partials(run: Trace, edge: Edge, truth: mpmath.mpf) -> Iterator[tuple[str, Any]]:

@@ -74,12 +74,17 @@ def _node(code: int) -> tuple[str, int, int]:
 _NAMES = sorted(OPERATIONS)
 
 
+def node_choices() -> tuple[tuple[str, int, int], ...]:
+    """Every node a graph can draw: each operation with operands 0..MAX_BACK back."""
+    return tuple(_node(code) for code in range(len(OPERATIONS) * (MAX_BACK + 1) ** 2))
+
+
 def graphs(max_nodes: int = MAX_NODES) -> st.SearchStrategy[Spec]:
     """The reference graphs, or random graphs of 1..max_nodes nodes.
 
-    A node is one integer draw (operation, i, j packed), which keeps generation cheap.
+    A node is one draw from ``node_choices()``, which keeps generation cheap.
     """
-    node = st.integers(0, len(OPERATIONS) * (MAX_BACK + 1) ** 2 - 1).map(_node)
+    node = st.sampled_from(node_choices())
     random = st.lists(node, min_size=1, max_size=max_nodes).map(tuple)
     return st.one_of(st.sampled_from(tuple(REFERENCE_SPECS.values())), random)
 
@@ -100,8 +105,13 @@ def graph_of_spec(spec: Spec) -> Graph:
     return Graph(tuple(nodes))
 
 
+def coordinates() -> tuple[Fraction, ...]:
+    """The tenths in [-3, 3], nearest 0 first (so a counterexample shrinks towards 0)."""
+    return tuple(Fraction(n, 10) for n in sorted(range(-30, 31), key=abs))
+
+
 def points() -> st.SearchStrategy[Point]:
-    coordinate = st.integers(-30, 30).map(lambda n: Fraction(n, 10))
+    coordinate = st.sampled_from(coordinates())
     return st.tuples(coordinate, coordinate)
 
 
