@@ -4,8 +4,16 @@ bars, and rows with unusual ids and questions."""
 
 from __future__ import annotations
 
+import math
+
+import pytest
+import sympy
+
+from hw2check import html as html_module
+from hw2check import plots
 from hw2check.ledger import Ledger, Row, Verdict
-from hw2check.report import _code, _columns, _prefix, markdown, table
+from hw2check.report import _code, _columns, _prefix, json_line, markdown, render, table
+from hw2check.sheet import SGD_ETA, SYMBOLS, parse_sheet
 
 
 def _row(
@@ -75,3 +83,152 @@ def test_markdown_keeps_the_bar_of_a_path_outside_the_table() -> None:
 def test_a_row_with_an_empty_question_still_gets_its_section() -> None:
     text = markdown(Ledger("p.toml", "t", (_row("a", question=""),)))
     assert "## Question " in text.splitlines()
+
+
+# --- the data behind the figures -------------------------------------------------------------
+
+
+def test_real_values_are_finite_real_floats_or_none() -> None:
+    assert plots._real(sympy.Rational(1, 3)) == 1 / 3
+    # 20 digits round to the nearest float; 15 (the default) would give the float below.
+    assert plots._real(sympy.sqrt(19)) == math.sqrt(19) == 4.358898943540674
+    assert plots._real(sympy.Rational(-5, 2)) == -2.5
+    assert plots._real(sympy.sqrt(-1)) is None
+    assert plots._real(sympy.oo) is None
+    assert plots._real(-sympy.oo) is None
+    assert plots._real(sympy.zoo) is None
+    assert plots._real(SGD_ETA) is None  # not a number at all
+
+
+def test_float_functions_give_nan_where_not_real_or_not_finite() -> None:
+    w = SYMBOLS["w"]
+    cube_root = plots._float_function(w ** sympy.Rational(1, 3), w)
+    assert cube_root(8.0) == 2.0
+    assert math.isnan(cube_root(-8.0))  # a complex float power
+    assert math.isnan(plots._float_function(sympy.log(w), w)(-1.0))  # ValueError
+    assert math.isnan(plots._float_function(1 / w, w)(0.0))  # ZeroDivisionError
+    assert math.isnan(plots._float_function(sympy.exp(w), w)(1000.0))  # OverflowError
+    assert math.isnan(plots._float_function(2 * w, w)(1.7e308))  # inf
+    assert plots._float_function(2 * w, w)(1.5) == 3.0
+
+
+def test_step_size_conditions_hold_exactly_where_they_say() -> None:
+    eta = SGD_ETA
+    points = [0.5, 1.0, 1.5]
+    assert [plots._holds(eta > 1)(x) for x in points] == [False, False, True]
+    assert [plots._holds(eta >= 1)(x) for x in points] == [False, True, True]
+    assert [plots._holds(eta < 1)(x) for x in points] == [True, False, False]
+    assert [plots._holds(eta <= 1)(x) for x in points] == [True, True, False]
+    assert [plots._holds(2 * eta <= 3)(x) for x in points] == [True, True, True]
+    assert [plots._holds(sympy.true)(x) for x in points] == [True, True, True]
+    assert [plots._holds(sympy.false)(x) for x in points] == [False, False, False]
+
+
+def test_the_eta_axis_reaches_twice_the_largest_positive_constant() -> None:
+    eta = SGD_ETA
+    assert plots._eta_range([eta < 3]) == 6.0
+    assert plots._eta_range([eta > sympy.Rational(1, 4)]) == 1.0  # at least 1
+    assert plots._eta_range([eta > -5, eta < 2]) == 4.0
+    assert plots._eta_range([eta < 0]) == 1.0
+    assert plots._eta_range([eta < 5000]) == 1000.0  # at most 1000
+    assert plots._eta_range([sympy.true]) == 1.0
+
+
+def test_the_eta_grid_excludes_zero_and_ends_at_the_top() -> None:
+    sheet = parse_sheet(
+        '[sheet]\ntitle = "t"\n[q6]\ncomponents = ["w**2", "(w - 1)**2"]\nstart = 1\n'
+        'picked = 1\nstep_sizes = "eta < 3"\n',
+        "g.toml",
+    )
+    data = plots.sgd_changes(sheet.q6, points=7)
+    assert data is not None
+    assert data.etas == (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
+    assert data.allowed == (True, True, False, False, False, False)
+    # F(w) = w^2 + (w-1)^2 from w = 1: the step with f1' goes to 1 - 2 eta.
+    assert data.changes[0] == tuple((1 - 2 * e) ** 2 + (2 * e) ** 2 - 1 for e in data.etas)
+    assert data.changes[1] == (0.0,) * 6  # f2'(1) = 0: no step
+    assert data.picked == 1
+
+
+def test_no_figure_for_an_unknown_key_and_none_without_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(ValueError, match=r"^no figure for 'x'$"):
+        plots._figure_of(parse_sheet('[sheet]\ntitle = "t"\n', "e.toml"), "x")
+    monkeypatch.setattr(plots, "matplotlib_available", lambda: False)
+    empty = parse_sheet('[sheet]\ntitle = "t"\n', "e.toml")
+    found = plots.plots(empty, ["6", "3.2"], "s1")  # no Q6 data: skipped, not the end
+    assert [(plot.key, plot.svg) for plot in found] == [("3.2", None)]
+    assert found[0].caption.startswith("Q3.2 on a sample run (exact arithmetic)")
+    assert not found[0].caption.endswith("at the same values.")
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+
+def test_element_ids_keep_only_safe_characters() -> None:
+    assert html_module._id("s1", "AZaz09_.-", "a b<c>é") == "s1-AZaz09_.--a_b_c__"
+
+
+def test_several_ledgers_get_a_contents_list_and_a_counted_title() -> None:
+    first = Ledger("a.toml", "A & B", (_row("x"),))
+    second = Ledger("c.toml", "C", (_row("y"),))
+    text = html_module.html([first, second])
+    assert (
+        '<nav><h1>hw2check report: 2 sheets</h1><ol><li><a href="#s1">A &amp; B</a> '
+        '<code>a.toml</code></li><li><a href="#s2">C</a> <code>c.toml</code></li></ol></nav>'
+    ) in text
+    assert "<title>hw2check: 2 sheets</title>" in text
+    single = html_module.html([second])
+    assert "<nav>" not in single and "<title>hw2check: C</title>" in single
+
+
+def test_sheets_that_do_not_pair_with_the_ledgers_are_not_used() -> None:
+    sheet = parse_sheet('[sheet]\ntitle = "t"\n[q3_2]\nbound = "wstar_sq/eta"\n', "b.toml")
+    ledger = Ledger("a.toml", "A", (_row("q3_2.bound", question="3.2"),))
+    paired = html_module.html([ledger], [sheet])
+    unpaired = html_module.html([ledger], [sheet, sheet])
+    assert "<math" in paired and "<figure" in paired
+    assert "<math" not in unpaired and "<figure" not in unpaired
+    assert unpaired == html_module.html([ledger])
+
+
+def test_without_matplotlib_the_page_says_so_once_and_in_each_figure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(html_module, "matplotlib_available", lambda: False)
+    monkeypatch.setattr(plots, "matplotlib_available", lambda: False)
+    sheet = parse_sheet('[sheet]\ntitle = "t"\n', "e.toml")
+    ledger = Ledger("a.toml", "A", (_row("q3_2.bound", question="3.2"),))
+    text = html_module.html([ledger], [sheet])
+    hint = "<code>pip install &#x27;hw2check[report]&#x27;</code>"
+    assert (
+        f'<body>\n<p class="note">The plots need matplotlib, an optional extra: {hint}. '
+        "Everything else is below.</p>\n"
+    ) in text
+    assert (
+        '<figure class="plot missing"><p class="note">This plot needs matplotlib: '
+        f"{hint}</p><figcaption>Q3.2 on a sample run"
+    ) in text
+    assert '<p class="note">The plots' not in html_module.html([ledger])  # nothing to draw
+
+
+# --- several ledgers in one output -----------------------------------------------------------
+
+
+def test_several_ledgers_are_joined_per_format() -> None:
+    first = Ledger("a.toml", "A", (_row("x"),))
+    second = Ledger("c.toml", "C", (_row("y"),))
+    both = [first, second]
+    assert render(both, "json") == json_line(first) + json_line(second)
+    assert render(both, "markdown") == markdown(first) + "\n" + markdown(second)
+    assert render(both, "table") == table(first) + "\n" + table(second)
+    assert render(both, "html") == html_module.html(both)
+
+
+def test_sheets_that_do_not_pair_are_ignored_in_markdown() -> None:
+    sheet = parse_sheet('[sheet]\ntitle = "t"\n[q3_2]\nbound = "wstar_sq/eta"\n', "b.toml")
+    ledger = Ledger("a.toml", "A", (_row("q3_2.bound", question="3.2"),))
+    paired = render([ledger], "markdown", [sheet])
+    assert "$" + r"\sum_{t=1}^{T}" in paired
+    assert render([ledger], "markdown", [sheet, sheet]) == markdown(ledger)
