@@ -163,7 +163,7 @@ class _Printer(MathMLPresentationPrinter):  # type: ignore[misc]
     """SymPy's presentation printer with escaped text and the display symbols above."""
 
     def __init__(self) -> None:
-        super().__init__({"mul_symbol_mathml_numbers": "&#xB7;"})
+        super().__init__()
         raw_text: Callable[[str], Any] = self.dom.createTextNode
         self.dom.createTextNode = lambda data: raw_text(_escaped(data))
 
@@ -433,6 +433,6 @@ def formulas_of(sheet: Sheet | None) -> dict[str, list[Formula]]:
     return found
 
 
-def math_element(formula: Formula, display: bool = True) -> str:
-    mode = "block" if display else "inline"
-    return f'<math xmlns="{MATHML_NAMESPACE}" display="{mode}"><mrow>{formula.mathml}</mrow></math>'
+def math_element(formula: Formula) -> str:
+    """The formula as a displayed (block) ``<math>`` element."""
+    return f'<math xmlns="{MATHML_NAMESPACE}" display="block"><mrow>{formula.mathml}</mrow></math>'

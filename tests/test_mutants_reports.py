@@ -12,6 +12,8 @@ import sympy
 from hw2check import html as html_module
 from hw2check import plots
 from hw2check.ledger import Ledger, Row, Verdict
+from hw2check.mathml import Formula, _escaped, expression, math_element, number
+from hw2check.numbers import read_number
 from hw2check.report import _code, _columns, _prefix, json_line, markdown, render, table
 from hw2check.sheet import SGD_ETA, SYMBOLS, parse_sheet
 
@@ -232,3 +234,47 @@ def test_sheets_that_do_not_pair_are_ignored_in_markdown() -> None:
     paired = render([ledger], "markdown", [sheet])
     assert "$" + r"\sum_{t=1}^{T}" in paired
     assert render([ledger], "markdown", [sheet, sheet]) == markdown(ledger)
+
+
+# --- formulas -------------------------------------------------------------------------------
+
+MINUS = "<mo>−</mo>"
+
+
+def _times_ten(power: str) -> str:
+    return f"<mo>×</mo><msup><mn>10</mn>{power}</msup>"
+
+
+@pytest.mark.parametrize(
+    ("raw", "latex", "mathml"),
+    [
+        ("+2.5", "2.5", "<mn>2.5</mn>"),
+        ("-7", "-7", f"{MINUS}<mn>7</mn>"),
+        ("1E5", r"1 \times 10^{5}", "<mn>1</mn>" + _times_ten("<mn>5</mn>")),
+        ("1e0", r"1 \times 10^{0}", "<mn>1</mn>" + _times_ten("<mn>0</mn>")),
+        (
+            "-2.5e-3",
+            r"-2.5 \times 10^{-3}",
+            f"{MINUS}<mn>2.5</mn>" + _times_ten(f"<mrow>{MINUS}<mn>3</mn></mrow>"),
+        ),
+        (1e300, r"1 \times 10^{300}", "<mn>1</mn>" + _times_ten("<mn>300</mn>")),
+        ("1_000", "1000", "<mn>1000</mn>"),  # not plain digits: shown by its value
+    ],
+)
+def test_stated_numbers_are_shown_as_written(raw: str | float, latex: str, mathml: str) -> None:
+    assert number(read_number(raw)) == Formula(latex, mathml)
+
+
+def test_entity_references_become_characters_and_text_is_escaped() -> None:
+    assert _escaped("a&InvisibleTimes;b&#955;&#x3bb;<c>&") == "a\u2062bλλ&lt;c&gt;&amp;"
+
+
+def test_e_is_an_italic_letter_and_formulas_join_with_a_space() -> None:
+    assert expression(sympy.E).mathml == "<mi>e</mi>"
+    assert Formula("a", "<mi>a</mi>") + Formula("b", "<mi>b</mi>") == Formula(
+        "a b", "<mi>a</mi><mi>b</mi>"
+    )
+    assert math_element(Formula("a", "<mi>a</mi>")) == (
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+        "<mrow><mi>a</mi></mrow></math>"
+    )
