@@ -12,7 +12,7 @@ import sympy
 from hw2check import html as html_module
 from hw2check import plots
 from hw2check.ledger import Ledger, Row, Verdict
-from hw2check.mathml import Formula, _escaped, expression, math_element, number
+from hw2check.mathml import Formula, _escaped, expression, formulas_of, math_element, number
 from hw2check.numbers import read_number
 from hw2check.report import _code, _columns, _prefix, json_line, markdown, render, table
 from hw2check.sheet import SGD_ETA, SYMBOLS, parse_sheet
@@ -277,4 +277,16 @@ def test_e_is_an_italic_letter_and_formulas_join_with_a_space() -> None:
     assert math_element(Formula("a", "<mi>a</mi>")) == (
         '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
         "<mrow><mi>a</mi></mrow></math>"
+    )
+
+
+def test_quotients_without_a_stated_step_show_the_default_h() -> None:
+    sheet = parse_sheet(
+        '[sheet]\ntitle = "t"\n[q4]\nfinite_difference = [[0.35, -0.39], [4.3, 1.3]]\n', "f.toml"
+    )
+    (formula,) = formulas_of(sheet)["q4.finite_difference.f2_w1"]
+    assert formula.latex == r"\frac{f_2(w + h e_1) - f_2(w)}{h} \approx 4.3 ,\quad h = 0.01"
+    assert formula.mathml.endswith(
+        '<mo>,</mo><mspace width="1em"/>'
+        "<mrow><mrow><mi>h</mi></mrow><mo>=</mo><mrow><mn>0.01</mn></mrow></mrow>"
     )
