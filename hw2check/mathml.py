@@ -84,18 +84,25 @@ REGRET = fixed(
     f"<mrow>{_SUM_T}{_pairing(_difference(_W_T, _W_STAR), '<msub><mi>v</mi><mi>t</mi></msub>')}"
     "</mrow>",
 )
-AVERAGE_GAP = fixed(
-    r"f(\bar{w}) - f(w^*)",
-    _difference(_call("<mi>f</mi>", _W_BAR), _call("<mi>f</mi>", _W_STAR)),
-)
-LOSS_INCREASES = fixed(
-    "F(w_{t+1}) > F(w_t)",
-    f"<mrow>{_call('<mi>F</mi>', _W_NEXT)}<mo>&gt;</mo>{_call('<mi>F</mi>', _W_T)}</mrow>",
-)
-LOSS_DECREASES = fixed(
-    "F(w_{t+1}) < F(w_t)",
-    f"<mrow>{_call('<mi>F</mi>', _W_NEXT)}<mo>&lt;</mo>{_call('<mi>F</mi>', _W_T)}</mrow>",
-)
+
+
+def _average_gap() -> Formula:
+    """f(w̄) − f(w*), built when asked (not at import), like every formula that uses _call."""
+    return fixed(
+        r"f(\bar{w}) - f(w^*)",
+        _difference(_call("<mi>f</mi>", _W_BAR), _call("<mi>f</mi>", _W_STAR)),
+    )
+
+
+def _loss_change(op: str) -> Formula:
+    """F(w_{t+1}) op F(w_t), for op "<" or ">"."""
+    latex, mathml = _RELATIONS[op]
+    return fixed(
+        f"F(w_{{t+1}}) {latex} F(w_t)",
+        f"<mrow>{_call('<mi>F</mi>', _W_NEXT)}<mo>{mathml}</mo>{_call('<mi>F</mi>', _W_T)}</mrow>",
+    )
+
+
 SHIFT_COMMUTES = fixed(
     "C S = S C", "<mrow><mi>C</mi><mi>S</mi><mo>=</mo><mi>S</mi><mi>C</mi></mrow>"
 )
@@ -156,7 +163,7 @@ class _Printer(MathMLPresentationPrinter):  # type: ignore[misc]
     """SymPy's presentation printer with escaped text and the display symbols above."""
 
     def __init__(self) -> None:
-        super().__init__({"mul_symbol_mathml_numbers": "&#xB7;"})
+        super().__init__()
         raw_text: Callable[[str], Any] = self.dom.createTextNode
         self.dom.createTextNode = lambda data: raw_text(_escaped(data))
 
@@ -351,12 +358,12 @@ def _sgd(sheet: Sheet) -> dict[str, list[Formula]]:
             )
         )
     if claims.components is not None:
-        found["q6.counterexample"] = [LOSS_INCREASES, *setting]
+        found["q6.counterexample"] = [_loss_change(">"), *setting]
         for key in ("real_roots", "nonreal_roots"):
             if getattr(claims, key) is not None:
                 found[f"q6.{key}"] = setting[:1]
     if claims.sgd_always_decreases is not None:
-        found["q6.sgd_always_decreases"] = [LOSS_DECREASES]
+        found["q6.sgd_always_decreases"] = [_loss_change("<")]
     if claims.next_iterate is not None:
         found["q6.next_iterate"] = [
             relation(W_NEXT, "=", expression(claims.next_iterate.expr)),
@@ -374,7 +381,7 @@ def _sgd(sheet: Sheet) -> dict[str, list[Formula]]:
 def sheet_formulas(sheet: Sheet) -> dict[str, list[Formula]]:
     """Claim id -> the formulas of the claim the sheet makes."""
     found = _proximal(sheet)
-    for table, left in (("q3_2", REGRET), ("q3_3", AVERAGE_GAP)):
+    for table, left in (("q3_2", REGRET), ("q3_3", _average_gap())):
         bound = getattr(sheet, table).bound
         if bound is not None:
             found[f"{table}.bound"] = [relation(left, "<=", expression(bound.expr))]
@@ -410,7 +417,9 @@ def theorem_formulas() -> dict[str, list[Formula]]:
                 ),
             )
         ],
-        "theorem.convex_average_gap": [relation(AVERAGE_GAP, "<=", expression(SYMBOLS["avg_gap"]))],
+        "theorem.convex_average_gap": [
+            relation(_average_gap(), "<=", expression(SYMBOLS["avg_gap"]))
+        ],
         "theorem.circulant_shift_commute": [SHIFT_COMMUTES],
         "theorem.shift_commutant_is_circulant": [COMMUTANT],
     }
@@ -424,6 +433,6 @@ def formulas_of(sheet: Sheet | None) -> dict[str, list[Formula]]:
     return found
 
 
-def math_element(formula: Formula, display: bool = True) -> str:
-    mode = "block" if display else "inline"
-    return f'<math xmlns="{MATHML_NAMESPACE}" display="{mode}"><mrow>{formula.mathml}</mrow></math>'
+def math_element(formula: Formula) -> str:
+    """The formula as a displayed (block) ``<math>`` element."""
+    return f'<math xmlns="{MATHML_NAMESPACE}" display="block"><mrow>{formula.mathml}</mrow></math>'
