@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from hw2check.ledger import Verdict
 from proofs import jensen
+from proofs.regret import SolverUnknown
 from properties import jensen as props
 from properties.jensen import (
     Affine,
@@ -68,7 +69,7 @@ def test_teeth_a_solver_that_cannot_tell_leaves_the_theorem_undecided(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def unknown(*constraints: Any, timeout_ms: int) -> bool:
-        raise jensen.SolverUnknown("timeout")
+        raise SolverUnknown("timeout")
 
     monkeypatch.setattr(jensen, "unsat", unknown)
     outcome = jensen.prove_convex_average_gap()
