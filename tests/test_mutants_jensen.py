@@ -260,6 +260,8 @@ def test_search_counts_cases_and_shrinks() -> None:
         none = search(st.integers(0, 1000), lambda x: False, examples=examples, seed=3)
         assert (none.counterexample, none.cases, none.found) == (None, cases, False)
         assert none.generator == "integers(min_value=0, max_value=1000)"
+    unshrunk = search(st.integers(0, 1000), lambda x: x >= 17, examples=50, seed=3, shrink=False)
+    assert (unshrunk.counterexample, unshrunk.cases) == (373, 3)
     impossible = search(st.integers().filter(lambda x: False), bool, examples=10, seed=3)
     assert (impossible.counterexample, impossible.cases) == (None, 0)
 
@@ -304,6 +306,35 @@ def test_a_bound_wrong_off_the_grid_is_found_by_the_scan_and_shrunk() -> None:
     }
 
 
+NARROW = "(exp(1/100) - exp((avg_gap - 1/5)**2))"
+WRONG_NEAR_ONE_FIFTH = f"avg_gap - ({NARROW} + Abs({NARROW}))/2"  # < avg_gap for |gap-1/5| < 1/10
+
+
+def test_a_violation_found_by_the_search_becomes_a_simple_affine_witness(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without the scan, the hypothesis search finds a violating instance (d = 4, T = 38); the
+    # tight affine instance at its (T, avg_gap) is shrunk to T = 1, avg_gap = 1/5.  (Shrinking
+    # with hypothesis took 40 s here.)
+    monkeypatch.setattr(jensen.GapJudge, "scan", lambda self: None)
+    assert jensen.decide_bound(claim(WRONG_NEAR_ONE_FIFTH, 40)).verdict is Verdict.CHECKED
+    outcome = jensen.decide_bound(claim(WRONG_NEAR_ONE_FIFTH, 100))
+    assert outcome.verdict is Verdict.REFUTED
+    witness = dict(outcome.witness or {})
+    assert (witness["f"], witness["T"], witness["wstar"], witness["avg_gap"]) == (
+        "w1",
+        "1",
+        '["-1/5"]',
+        "1/5",
+    )
+    assert witness["bound"] == "6/5 - exp(1/100) ~ 0.189949832915832"
+
+
+def test_scan_points_are_fixed_by_the_seed() -> None:
+    assert jensen.scan_points(4, 0) == SCAN_POINTS
+    assert jensen.GapJudge(claim("avg_gap").bound).scan() is None
+
+
 def test_other_outcomes_say_exactly_why() -> None:
     checked = jensen.decide_bound(claim("avg_gap + exp(1/T) - 1"))
     assert (checked.verdict, checked.method, checked.evidence) == (
@@ -338,6 +369,14 @@ def test_the_judge_on_given_points() -> None:
     assert not judge.violates(jensen.affine_instance(3, F(-1)))
     assert not jensen.GapJudge(claim("avg_gap").bound).violates(jensen.affine_instance(2, F(5)))
     assert judge.candidates([(0, F(1)), (jensen.MAX_T + 1, F(1))]) is None
+    overflow = judge.candidates([(1, F(10**400)), (2, F(3))])  # float(10**400) overflows
+    assert overflow is not None and (overflow.summary.T, overflow.summary.avg_gap) == (2, 3)
+    # exp(w) at w_1 = 0, w* = -1: f(w_bar) - f(w*) = 1 - 1/e > 1/2 = avg_gap/2, but in floats.
+    floats = GapInstance(ExpAffine(Affine((F(1),))), ((F(0),),), (F(-1),))
+    assert judge.verify(floats) is None and not judge.violates(floats)
+    undefined = jensen.GapJudge(claim("avg_gap + 1/(T-1)").bound)
+    assert not undefined.violates(jensen.affine_instance(1, F(1)))
+    assert undefined.candidates([(1, F(1))]) is None
     found = judge.candidates([(jensen.MAX_T, F(1))])
     assert found is not None and found.summary.T == jensen.MAX_T
     assert judge.from_model({}) is None and judge.from_model({"T": F(2)}) is None
@@ -422,3 +461,9 @@ MAIN_OUTPUT = (
     " - x>; summing the T first-order inequalities and combining with Jensen gives f(w_bar) -"
     " f(w*) <= (1/T) sum <w_t - w*, grad f(w_t)>; affine f attains it\n"
 )
+SCAN_POINTS = [
+    (4, Fraction(0, 1)),
+    (4, Fraction(260000000, 1)),
+    (4289, Fraction(3, 10000000)),
+    (10, Fraction(-383, 1000000)),
+]
