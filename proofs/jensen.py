@@ -241,15 +241,16 @@ def prove_chain(timeout_ms: int = SOLVER_MS) -> Derivation:
 
 def prove_tight_for_affine(dimension: int = 2, max_t: int = 4) -> Derivation:
     """Affine f: f(w_bar) - f(w*) = avg_gap, symbolic points and comparator."""
-    c = sympy.symbols(f"c1:{dimension + 1}", real=True)
-    wstar = sympy.symbols(f"u1:{dimension + 1}", real=True)
+    # A polynomial identity: no assumptions on the symbols needed.
+    c = sympy.symbols(f"c1:{dimension + 1}")
+    wstar = sympy.symbols(f"u1:{dimension + 1}")
 
     def f(w: Iterable[sympy.Expr]) -> sympy.Expr:
-        return sum((ci * wi for ci, wi in zip(c, w, strict=True)), _B0)
+        return sum((c[i] * wi for i, wi in enumerate(w)), _B0)
 
     steps = []
     for horizon in range(1, max_t + 1):
-        points = [sympy.symbols(f"w{t}_1:{dimension + 1}", real=True) for t in range(horizon)]
+        points = [sympy.symbols(f"w{t}_1:{dimension + 1}") for t in range(horizon)]
         average = [sum(p[i] for p in points) / horizon for i in range(dimension)]
         gap = sum(sum((p[i] - wstar[i]) * c[i] for i in range(dimension)) for p in points) / horizon
         steps.append(
@@ -300,7 +301,7 @@ def prove_families_convex(
     p = [sympy.exp(zi) / total for zi in zs]
     variance = sum(p[i] * p[j] * (us[i] - us[j]) ** 2 for i in range(3) for j in range(3)) / 2
     # z_i = log(E_i), E_i > 0, turns every exp(k z_i) into E_i**k, so that cancel applies.
-    logs = {zi: sympy.log(e) for zi, e in zip(zs, _ES, strict=True)}
+    logs = {zi: sympy.log(_ES[i]) for i, zi in enumerate(zs)}
     lse_ok = sympy.cancel((quad - variance).subs(logs)) == 0
     # Huber: C^1 with nondecreasing derivative clip(z, -delta, delta).
     delta = _DELTA
@@ -308,7 +309,7 @@ def prove_families_convex(
     theta = _THETA_Z
     # Max of affines: piece k has values alpha_k at x, beta_k at y, and (affine) the convex
     # combination of them at theta x + (1 - theta) y.
-    mixed = [theta * a + (1 - theta) * bb for a, bb in zip(_ALPHA, _BETA, strict=True)]
+    mixed = [theta * _ALPHA[i] + (1 - theta) * _BETA[i] for i in range(3)]
     k1, k2, f1m, f1x, f1y, f2m, f2x, f2y = _K1, _K2, _F1M, _F1X, _F1Y, _F2M, _F2X, _F2Y
     theta_s = _THETA
     at_mix = {w1: theta_s * u1 + (1 - theta_s) * w1, w2: theta_s * u2 + (1 - theta_s) * w2}
@@ -316,7 +317,7 @@ def prove_families_convex(
         (
             (
                 f"affine {z}: Hessian {sympy.hessian(z, (w1, w2)).tolist()}",
-                sympy.hessian(z, (w1, w2)) == sympy.zeros(2, 2),
+                bool(sympy.hessian(z, (w1, w2)).is_zero_matrix),
             ),
             zero_step(
                 f"the affine form {z} commutes with convex combinations (h(affine) stays convex)",

@@ -184,6 +184,15 @@ def test_positive_sum_and_negative_norm() -> None:
     assert NegativeSquaredNorm().gradient((F(1), F(-2))) == (-2, 4)
 
 
+def test_a_dimension_mismatch_is_an_error_not_a_truncation() -> None:
+    with pytest.raises(ValueError):
+        Affine((F(1),)).value((F(1), F(2)))
+    with pytest.raises(ValueError):
+        PositiveSum(((F(1), Affine((F(1),))),)).gradient((F(1), F(2)))
+    with pytest.raises(ValueError):
+        summarize_gap(GapInstance(NegativeSquaredNorm(), ((F(1), F(2)),), (F(0),)))
+
+
 # --- the summary of an instance and the properties ----------------------------------------------
 
 
