@@ -505,11 +505,13 @@ class GapJudge:
         if found is None:
             return None
         horizon, gap = found.summary.T, Fraction(found.summary.avg_gap)
-        for simpler in simpler_parameters(abs(gap)):
-            smaller = self.candidates([(horizon, simpler if gap >= 0 else -simpler)])
-            if smaller is not None:
-                found, gap = smaller, Fraction(smaller.summary.avg_gap)
-                break
+        if gap != 0:  # 0 is as simple as it gets
+            sign = gap / abs(gap)
+            for simpler in simpler_parameters(abs(gap)):
+                smaller = self.candidates([(horizon, sign * simpler)])
+                if smaller is not None:
+                    found, gap = smaller, Fraction(smaller.summary.avg_gap)
+                    break
         for simpler_t in simpler_parameters(horizon, integer=True):
             smaller = self.candidates([(int(simpler_t), gap)])
             if smaller is not None:
@@ -635,7 +637,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
             return checked(
                 result.generator,
                 f"no violation on {result.cases} instances nor on {len(GRID_T) * len(GRID_GAP)} "
-                f"tight affine instances; not proved: {'; '.join(notes) or 'no symbolic proof'}",
+                f"tight affine instances; not proved: {'; '.join(notes)}",
             )
     evidence, witness = _describe(found, text)
     return refuted("exact instance (Fractions; bound by certified evaluation)", evidence, witness)

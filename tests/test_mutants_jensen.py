@@ -340,8 +340,15 @@ def test_a_violation_found_by_the_search_becomes_a_simple_affine_witness(
 
 
 def test_scan_points_are_fixed_by_the_seed() -> None:
-    assert jensen.scan_points(4, 0) == SCAN_POINTS
+    assert jensen.scan_points(12, 0) == SCAN_POINTS
     assert jensen.GapJudge(claim("avg_gap").bound).scan() is None
+
+
+def test_a_witness_at_avg_gap_0_stays_there() -> None:
+    # Wrong only at T = 7 (off the grid; exp keeps z3 out): the scan finds T = 7, avg_gap = 0.
+    outcome = jensen.decide_bound(claim("avg_gap + (T-7)**2 - exp(-avg_gap**2)/10**9"))
+    witness = dict(outcome.witness or {})
+    assert (witness["T"], witness["avg_gap"], witness["bound"]) == ("7", "0", "-1/1000000000")
 
 
 def test_other_outcomes_say_exactly_why() -> None:
@@ -358,6 +365,12 @@ def test_other_outcomes_say_exactly_why() -> None:
         Verdict.UNDECIDED,
         "exact evaluation",
         "the bound is not a real number at T = 1, avg_gap = 0 (it is zoo): the claim says "
+        "nothing there",
+    )
+    at_three = jensen.decide_bound(claim("avg_gap + 1/(T-3)**2"))
+    assert (at_three.verdict, at_three.evidence) == (
+        Verdict.UNDECIDED,
+        "the bound is not a real number at T = 3, avg_gap = 0 (it is zoo): the claim says "
         "nothing there",
     )
     real = jensen.decide_bound(claim("Abs(avg_gap)"))
@@ -471,8 +484,16 @@ MAIN_OUTPUT = (
     " f(w*) <= (1/T) sum <w_t - w*, grad f(w_t)>; affine f attains it\n"
 )
 SCAN_POINTS = [
-    (4, Fraction(0, 1)),
-    (4, Fraction(260000000, 1)),
-    (4289, Fraction(3, 10000000)),
-    (10, Fraction(-383, 1000000)),
+    (4, F(0, 1)),
+    (4, F(260000000, 1)),
+    (4289, F(3, 10000000)),
+    (10, F(-383, 1000000)),
+    (2522, F(-23, 10000)),
+    (4487, F(93, 1000)),
+    (1660, F(-3, 62500000)),
+    (1, F(1, 40000)),
+    (1, F(-1, 50000)),
+    (4, F(0, 1)),
+    (4, F(5230, 1)),
+    (4886, F(51, 500)),
 ]
