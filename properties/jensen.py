@@ -76,9 +76,9 @@ def _linear_text(c: Sequence[Fraction], b: Fraction) -> str:
         terms.append((b, ""))
     text = ""
     for x, name in terms:
-        size = abs(x)
+        size, negative = abs(x), x < 0
         shown = str(size) if not name else (name if size == 1 else f"{size}*{name}")
-        sign = ("-" if x < 0 else "") if not text else (" - " if x < 0 else " + ")
+        sign = ("-" if negative else "") if not text else (" - " if negative else " + ")
         text += sign + shown
     return text
 
@@ -155,12 +155,12 @@ class Huber:
 
     def value(self, w: Point) -> Number:
         z = self.inner.value(w)
-        size = z if z >= 0 else -z
+        size = max(z, -z)
         return z * z / 2 if size <= self.delta else self.delta * (size - self.delta / 2)
 
     def gradient(self, w: Point) -> Point:
         z = self.inner.value(w)
-        clipped = self.delta if z > self.delta else (-self.delta if z < -self.delta else z)
+        clipped = max(-self.delta, min(self.delta, z))
         return _scaled(self.inner.c, clipped)
 
     def text(self) -> str:
