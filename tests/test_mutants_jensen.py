@@ -60,6 +60,19 @@ def test_z3_step_passes_its_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     assert seen == [123]
 
 
+def test_every_solver_step_gets_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+
+    def record(*constraints: Any, timeout_ms: int) -> bool:
+        seen.append(timeout_ms)
+        return True
+
+    monkeypatch.setattr(jensen, "unsat", record)
+    assert jensen.prove_convex_average_gap(777).verdict is Verdict.PROVED
+    assert jensen.prove_families_convex(777).holds
+    assert seen == [777] * 9  # 2 Jensen, 2 first-order, 2 chain, 3 families
+
+
 def test_teeth_a_wrong_but_positive_softplus_derivative_fails() -> None:
     e = jensen._E
     wrong = jensen.prove_families_convex(softplus_second=e / (1 + e) ** 3)
@@ -157,6 +170,11 @@ def test_softplus_and_sigmoid(z: float) -> None:
     assert props._sigmoid(z) + props._sigmoid(-z) == pytest.approx(1, rel=1e-15)
 
 
+def test_softplus_and_sigmoid_do_not_overflow() -> None:
+    assert (props._sigmoid(-800.0), props._sigmoid(800.0)) == (0.0, 1.0)
+    assert (props._softplus(-800.0), props._softplus(800.0)) == (0.0, 800.0)
+
+
 def test_log_sum_exp() -> None:
     lse = LogSumExp((Affine((F(1), F(0))), Affine((F(-1), F(2)), F(1))))
     assert lse.text() == "log(exp(w1) + exp(-w1 + 2*w2 + 1))"
@@ -170,6 +188,8 @@ def test_log_sum_exp() -> None:
     g = lse.gradient(w)
     assert g[0] == pytest.approx(p1 - p2, rel=1e-14)
     assert g[1] == pytest.approx(2 * p2, rel=1e-14)
+    single = LogSumExp((Affine((F(1), F(2))),))
+    assert (single.value(w), single.gradient(w)) == (-1.5, (1.0, 2.0))
     # Shifted by the maximum: no overflow far out.
     assert lse.value((F(800), F(0))) == pytest.approx(800, rel=1e-15)
 
