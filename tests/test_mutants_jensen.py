@@ -264,6 +264,8 @@ def test_exceeds_is_exact_for_exact_functions_and_tolerant_for_floats() -> None:
     assert props.exceeds(1 + 2e-6, 1.0, floaty)
     assert not props.exceeds(1 + 5e-7, 1.0, floaty)
     assert not props.exceeds(1.0, 1 + 2e-6, floaty)
+    tie = dataclasses.replace(s, exact=False, scale=1e9)  # tolerance 1e-9 * 1e9 == 1.0
+    assert not props.exceeds(2.0, 1.0, tie) and props.exceeds(2.5, 1.0, tie)
 
 
 def test_the_properties_on_a_concave_function() -> None:
