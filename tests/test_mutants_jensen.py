@@ -431,6 +431,16 @@ def test_other_outcomes_say_exactly_why() -> None:
         "the bound is not a real number at T = 3, avg_gap = 0 (it is zoo): the claim says "
         "nothing there",
     )
+    # exp keeps z3 out: the canonical points find where the bound is undefined.
+    for text, where in (
+        ("avg_gap + exp(1/(T-2)**2) - 1", "T = 2, avg_gap = 0"),
+        ("avg_gap + exp(1/(avg_gap-1)**2) - 1", "T = 1, avg_gap = 1"),
+        ("avg_gap + exp(1/(avg_gap+1)**2) - 1", "T = 1, avg_gap = -1"),
+    ):
+        outcome = jensen.decide_bound(claim(text))
+        assert outcome.evidence == (
+            f"the bound is not a real number at {where} (it is nan): the claim says nothing there"
+        )
     real = jensen.decide_bound(claim("Abs(avg_gap)"))
     assert (real.method, real.evidence) == (
         "z3 (negation unsat; theorem.convex_average_gap)",
