@@ -76,9 +76,9 @@ def _linear_text(c: Sequence[Fraction], b: Fraction) -> str:
         terms.append((b, ""))
     text = ""
     for x, name in terms:
-        size = abs(x)
+        size, negative = abs(x), x < 0
         shown = str(size) if not name else (name if size == 1 else f"{size}*{name}")
-        sign = ("-" if x < 0 else "") if not text else (" - " if x < 0 else " + ")
+        sign = ("-" if negative else "") if not text else (" - " if negative else " + ")
         text += sign + shown
     return text
 
@@ -115,7 +115,7 @@ class Quadratic:
     def gradient(self, w: Point) -> Point:
         bw = [_dot(row, w) for row in self.rows]
         return tuple(
-            sum((row[i] * y for row, y in zip(self.rows, bw, strict=True)), Fraction(0)) + self.c[i]
+            sum((row[i] * bw[k] for k, row in enumerate(self.rows)), Fraction(0)) + self.c[i]
             for i in range(len(self.c))
         )
 
@@ -155,12 +155,12 @@ class Huber:
 
     def value(self, w: Point) -> Number:
         z = self.inner.value(w)
-        size = z if z >= 0 else -z
+        size = max(z, -z)
         return z * z / 2 if size <= self.delta else self.delta * (size - self.delta / 2)
 
     def gradient(self, w: Point) -> Point:
         z = self.inner.value(w)
-        clipped = self.delta if z > self.delta else (-self.delta if z < -self.delta else z)
+        clipped = max(-self.delta, min(self.delta, z))
         return _scaled(self.inner.c, clipped)
 
     def text(self) -> str:
@@ -233,9 +233,7 @@ class LogSumExp:
         total = math.fsum(weights)
         d = len(self.pieces[0].c)
         return tuple(
-            math.fsum(
-                p / total * float(piece.c[i]) for p, piece in zip(weights, self.pieces, strict=True)
-            )
+            math.fsum(weights[k] / total * float(piece.c[i]) for k, piece in enumerate(self.pieces))
             for i in range(d)
         )
 
@@ -357,7 +355,7 @@ def summarize_gap(instance: GapInstance) -> GapSummary:
         value = f.value(p)
         terms = [(a - b) * g for a, b, g in zip(p, wstar, f.gradient(p), strict=True)]
         slope: Number = sum(terms, Fraction(0))
-        sums = [total + count * x for total, x in zip(sums, p, strict=True)]
+        sums = [total + count * p[i] for i, total in enumerate(sums)]
         value_sum += count * value
         slopes.append(slope)
         gaps.append(value - at_wstar)
@@ -393,7 +391,7 @@ def jensen_holds(instance: GapInstance) -> bool:
 
 def first_order_holds(instance: GapInstance) -> bool:
     s = summarize_gap(instance)
-    return not any(exceeds(g, k, s) for g, k in zip(s.gaps, s.slopes, strict=True))
+    return not any(exceeds(g, s.slopes[i], s) for i, g in enumerate(s.gaps))
 
 
 def average_gap_holds(instance: GapInstance) -> bool:

@@ -48,8 +48,10 @@ def search(
     examples: int,
     seed: int,
     generator: str = "",
+    shrink: bool = True,
 ) -> SearchResult[T]:
-    """Look for an example with ``violates(example)`` true; shrink it if found."""
+    """Look for an example with ``violates(example)`` true; shrink it if found (and
+    ``shrink``)."""
     cases = 0
 
     def condition(example: T) -> bool:
@@ -57,7 +59,8 @@ def search(
         cases += 1
         return violates(example)
 
-    budget = settings(QUIET, max_examples=max(1, examples))
+    phases = QUIET.phases if shrink else tuple(p for p in QUIET.phases if p != Phase.shrink)
+    budget = settings(QUIET, max_examples=max(1, examples), phases=phases)
     try:
         found = find(strategy, condition, settings=budget, random=random.Random(seed))
     except (NoSuchExample, Unsatisfiable):
