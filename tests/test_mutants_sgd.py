@@ -1,0 +1,234 @@
+"""Q6: exact texts and the teeth of the self-checks, where the other tests only look at verdicts."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+import z3
+
+from hw2check.ledger import Outcome, Verdict
+from hw2check.sheet import SGD_ETA, SYMBOLS
+from hw2check.topics import Settings
+from proofs import sgd
+from tests.test_sgd import SEED_COMPONENTS, setting
+
+ETA, W = SGD_ETA, SYMBOLS["w"]
+SETTINGS = Settings(examples=30)
+EXAMPLE = "F = (w - 2)**2/2 + (w + 1)**2/2"
+THEOREM = "theorem.sgd_step_can_increase_loss"
+
+
+# --- the theorem -------------------------------------------------------------------------------
+
+
+def test_the_theorem_with_a_wrong_threshold_fails_and_says_where() -> None:
+    outcome = sgd.prove_sgd_step_can_increase_loss(Settings(), sympy.Rational(1, 4))
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert outcome.method == "z3 nonlinear real arithmetic"
+    assert outcome.evidence == (
+        f"{EXAMPLE} = w**2 - w + 5/2, w_t = 0. "
+        "[ok] component 2: w_t+1 = -eta, F(w_t+1) - F(w_t) = eta**2 + eta > 0 for every "
+        "eta > 0: the negation is unsatisfiable. z3: exists eta: eta > 0 and eta**2 + eta <= 0?"
+        "  unsat; z3: exists eta: eta > 0?  sat "
+        "[FAILED] component 1: w_t+1 = 2*eta; eta > 1/4 implies F(w_t+1) - F(w_t) = "
+        "4*eta**2 - 2*eta > 0: fails at eta = 1/3 (z3: sat), where h = -2/9 "
+        "[ok] component 1: F(w_t+1) > F(w_t) implies eta > 1/4: the negation is "
+        "unsatisfiable. z3: exists eta: eta > 0 and 4*eta**2 - 2*eta > 0 and eta - 1/4 <= 0?"
+        "  unsat; z3: exists eta: eta > 0 and 4*eta**2 - 2*eta > 0?  sat"
+    )
+
+
+def test_the_theorem_with_the_true_threshold_is_proved_part_by_part() -> None:
+    evidence = sgd.prove_sgd_step_can_increase_loss_parts(Settings())
+    assert evidence.holds
+    assert [line[: line.index(":")] for line in evidence.lines] == [
+        "[ok] component 2",
+        "[ok] component 1",
+        "[ok] component 1",
+    ]
+    assert evidence.lines[0].startswith(
+        "[ok] component 2: w_t+1 = -eta, F(w_t+1) - F(w_t) = eta**2 + eta > 0 for every "
+        "eta > 0: the negation is unsatisfiable."
+    )
+
+
+def test_the_example_setting_is_every_positive_step() -> None:
+    example = sgd.example_setting(1)
+    assert (example.relations, example.step_text, example.region) == (
+        (),
+        "eta > 0",
+        "every eta > 0",
+    )
+    assert sympy.expand(example.loss_change) == 4 * ETA**2 - 2 * ETA
+
+
+# --- "every SGD step decreases F" ------------------------------------------------------------
+
+
+def test_always_decreases_refuted_by_the_verified_step() -> None:
+    outcome = sgd.decide_always_decreases(True, None)
+    reason = (
+        f"{EXAMPLE}, w_t = 0, component 2, eta = 1: w_t+1 = -1 and F(w_t+1) - F(w_t) = 2 > 0 "
+        f"({THEOREM}: every eta > 0 increases F)"
+    )
+    witness = {"components": "(w - 2)**2/2, (w + 1)**2/2", "start": "0", "picked": "2"}
+    assert outcome == Outcome(
+        Verdict.REFUTED, "exact counterexample", reason, {**witness, "eta": "1"}
+    )
+    assert sgd.decide_always_decreases(False, Verdict.PROVED) == Outcome(
+        Verdict.PROVED, f"rests on {THEOREM}", reason
+    )
+
+
+def test_always_decreases_with_a_small_increase_is_still_refuted() -> None:
+    # component 2, eta = 1/2: F rises by 3/4, less than 1 but more than 0
+    outcome = sgd.decide_always_decreases(True, None, 2, Fraction(1, 2))
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.witness is not None and outcome.witness["eta"] == "1/2"
+    assert "w_t+1 = -1/2 and F(w_t+1) - F(w_t) = 3/4 > 0" in outcome.evidence
+
+
+def test_always_decreases_is_not_refuted_by_a_step_that_does_not_increase_f() -> None:
+    not_verified = Outcome(
+        Verdict.UNDECIDED, "exact arithmetic", "the counterexample did not verify"
+    )
+    # component 1: F unchanged at eta = 1/2, F decreases at eta = 1/4
+    assert sgd.decide_always_decreases(True, None, 1, Fraction(1, 2)) == not_verified
+    assert sgd.decide_always_decreases(True, None, 1, Fraction(1, 4)) == not_verified
+
+
+def test_need_not_decrease_rests_on_the_theorem() -> None:
+    for theorem in (None, Verdict.UNDECIDED):
+        assert sgd.decide_always_decreases(False, theorem) == Outcome(
+            Verdict.UNDECIDED, "rests on a theorem", f"{THEOREM} is not proved in this run"
+        )
+
+
+# --- the z3 translation of real roots ----------------------------------------------------------
+
+
+def pinned(expr: sympy.Expr, power: int, value: sympy.Expr) -> tuple[str, list[str]]:
+    """Is z3's variable for expr pinned by the side conditions to expr**power = value?"""
+    builder = sgd._Z3Builder()
+    root = builder.build(expr)
+    answer = sgd.ask_z3(builder, [root**power != builder.build(value)], "q", 5000)
+    return answer.answer, builder.side_text
+
+
+def test_a_root_with_a_numerator_above_one_is_pinned() -> None:
+    assert pinned(sympy.Integer(3) ** sympy.Rational(2, 3), 3, sympy.Integer(9)) == (
+        "unsat",
+        ["r0 = 3**(2/3)"],
+    )
+
+
+def test_a_root_with_a_negative_exponent_is_pinned() -> None:
+    # (1 + sqrt(2))**(-2/3) cubed is 1/(1 + sqrt(2))**2 = 1/(3 + 2 sqrt(2))
+    value = 1 / (3 + 2 * sympy.sqrt(2))
+    answer, side = pinned((1 + sympy.sqrt(2)) ** sympy.Rational(-2, 3), 3, value)
+    assert (answer, side) == ("unsat", ["r0 = sqrt(2)", "r1 = (1 + sqrt(2))**(-2/3)"])
+
+
+def test_two_roots_keep_their_own_names_and_conditions() -> None:
+    builder = sgd._Z3Builder()
+    first, second = builder.build(sympy.sqrt(2)), builder.build(sympy.sqrt(3))
+    assert builder.side_text == ["r0 = sqrt(2)", "r1 = sqrt(3)"]
+    assert (str(first), str(second)) == ("r0", "r1")
+    assert sgd.ask_z3(builder, [first**2 != 2], "q", 5000).answer == "unsat"
+    assert sgd.ask_z3(builder, [second**2 != 3], "q", 5000).answer == "unsat"
+    assert sgd.ask_z3(builder, [z3.BoolVal(True)], "q", 5000).answer == "sat"
+
+
+def test_a_nested_root_below_one_is_satisfiable() -> None:
+    builder = sgd._Z3Builder()
+    root = builder.build(sympy.sqrt(sympy.sqrt(2) - 1))  # about 0.64
+    assert builder.side_text == ["r0 = sqrt(2)", "r1 = sqrt(-1 + sqrt(2))"]
+    assert sgd.ask_z3(builder, [root < 1], "q", 5000).answer == "sat"
+
+
+def test_a_false_claim_about_a_nested_root_is_refuted_not_vacuous() -> None:
+    # regression: the outer root took the name r0 before its base named sqrt(2) r0 too, so
+    # the side conditions contradicted each other and every claim was "vacuously" proved
+    made = setting('["w", "0*w"]', '"sqrt(sqrt(2) - 1)"', 1, "eta > 0")
+    outcome = sgd.decide_step(sgd.sign_claim("positive", made), made, SETTINGS)
+    assert outcome == Outcome(
+        Verdict.REFUTED,
+        "z3 nonlinear real arithmetic, exact re-verification of a step size",
+        "w_t+1 = -eta + sqrt(-1 + sqrt(2)) is positive for every eta > 0: fails at eta = 1 "
+        "(z3: sat), where w_t+1 = -1 + sqrt(-1 + sqrt(2))",
+        {"eta": "1"},
+    )
+
+
+def test_a_start_with_a_negative_power_of_a_radical_is_decided() -> None:
+    # regression: b**|p| was multiplied into z3 as a SymPy expression, and z3 raised
+    start = '"1/sqrt(1 + sqrt(2))"'  # about 0.64, right of the minimizer 1/2 of F
+    up = setting(SEED_COMPONENTS, start, 1, "eta > 0")
+    outcome = sgd.decide_step(sgd.counterexample_claim(up), up, SETTINGS)
+    assert outcome.verdict is Verdict.PROVED
+    assert "(with r0 = sqrt(2), r1 = 1/sqrt(1 + sqrt(2)))" in outcome.evidence
+    down = setting(SEED_COMPONENTS, start, 2, "eta > 0")
+    refuted = sgd.decide_step(sgd.counterexample_claim(down), down, SETTINGS)
+    assert refuted.witness == {"eta": "1/8"}
+
+
+# --- the sheet's step claims ------------------------------------------------------------------
+
+
+def test_a_wrong_next_iterate_is_shown_as_claim_minus_truth() -> None:
+    made = setting(SEED_COMPONENTS, "0", 2, "eta > 0")
+    outcome = sgd.decide_step(sgd.next_iterate_claim(ETA, made), made, SETTINGS)
+    assert outcome == Outcome(
+        Verdict.REFUTED,
+        "z3 nonlinear real arithmetic, exact re-verification of a step size",
+        "the claim - the true w_t+1 (-eta) = 2*eta vanishes for every eta > 0: fails at "
+        "eta = 1 (z3: sat), where the claim - the truth = 2",
+        {"eta": "1"},
+    )
+
+
+# --- roots of F ------------------------------------------------------------------------------
+
+COUNT = "SymPy: squarefree part and Sturm root count"
+
+
+def test_root_count_without_components_is_undecided() -> None:
+    assert sgd.decide_root_count(1, False, None) == Outcome(
+        Verdict.UNDECIDED, "none", "the sheet gives no components, so F is unknown"
+    )
+
+
+def test_root_count_of_irrational_coefficients_is_undecided() -> None:
+    assert sgd.decide_root_count(1, False, (sympy.sqrt(2) * W,)) == Outcome(
+        Verdict.UNDECIDED, "SymPy", "F = sqrt(2)*w has coefficients outside the rationals (EX)"
+    )
+
+
+def test_root_count_of_the_zero_loss() -> None:
+    assert sgd.decide_root_count(1, False, (W, -W)) == Outcome(
+        Verdict.REFUTED,
+        COUNT,
+        "real roots: infinitely many, not 1. F = 0: every number is a root",
+        {"true_count": "infinitely many"},
+    )
+
+
+def test_root_count_evidence_lists_roots_up_to_degree_four() -> None:
+    def evidence(*components: sympy.Expr) -> str:
+        return sgd.decide_root_count(0, True, components).evidence
+
+    assert evidence(W * 0 + 3) == (
+        "F = 3: squarefree part of degree-0 F has 0 distinct real and 0 distinct non-real roots"
+    )
+    assert evidence(W - 1) == (
+        "F = w - 1: squarefree part of degree-1 F has 1 distinct real and 0 distinct non-real "
+        "roots (1)"
+    )
+    assert evidence(W**4, W * 0 - 1).endswith(
+        "degree-4 F has 2 distinct real and 2 distinct non-real roots (-1, 1, -I, I)"
+    )
+    assert evidence(W**5, -W - 1).endswith(
+        "F = w**5 - w - 1: squarefree part of degree-5 F has 1 distinct real and 4 distinct "
+        "non-real roots"
+    )
