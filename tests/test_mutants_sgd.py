@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 import sympy
 import z3
 
@@ -14,7 +15,7 @@ from proofs import sgd
 from tests.test_sgd import SEED_COMPONENTS, setting
 
 ETA, W = SGD_ETA, SYMBOLS["w"]
-SETTINGS = Settings(examples=30)
+SETTINGS = Settings(examples=40)
 EXAMPLE = "F = (w - 2)**2/2 + (w + 1)**2/2"
 THEOREM = "theorem.sgd_step_can_increase_loss"
 
@@ -232,3 +233,337 @@ def test_root_count_evidence_lists_roots_up_to_degree_four() -> None:
         "F = w**5 - w - 1: squarefree part of degree-5 F has 1 distinct real and 4 distinct "
         "non-real roots"
     )
+
+
+# --- every way decide_for_every_step ends, in full ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("components", "start", "picked", "steps", "claim", "expected"),
+    [
+        pytest.param(
+            SEED_COMPONENTS,
+            "0",
+            1,
+            "eta < 0",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.PROVED,
+                method="z3 nonlinear real arithmetic",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = 4*eta**2 - 2*eta > 0 for every eta > 0 with eta < 0: "
+                    "vacuously true: no eta satisfies eta > 0 and eta < 0. z3: exists eta: eta > 0 "
+                    "and eta < 0 and 4*eta**2 - 2*eta <= 0?  unsat; "
+                    "z3: exists eta: eta > 0 and eta "
+                    "< 0?  unsat"
+                ),
+                witness=None,
+            ),
+            id="vacuous",
+        ),
+        pytest.param(
+            '["exp(w)", "exp(-w)"]',
+            "0",
+            1,
+            "eta > 0",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.PROVED,
+                method="SymPy",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = exp(eta) - 2 + exp(-eta) > 0 for every eta > 0: with "
+                    "h(eta) = exp(eta) - 2 + exp(-eta): h^(0)(0) = 0 >= 0, h^(1)(0) = 0 >= 0, and "
+                    "h^(2)(t) > 0 for every t > 0 (SymPy assumptions), so h increases"
+                ),
+                witness=None,
+            ),
+            id="monotone",
+        ),
+        pytest.param(
+            '["exp(w)", "-2*w"]',
+            "0",
+            2,
+            "eta >= 1",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.PROVED,
+                method="SymPy",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = -4*eta + exp(2*eta) - 1 > 0 for every eta > 0 with eta >= "
+                    "1: R starts at eta = 1; with h(eta) = -4*eta + "
+                    "exp(2*eta) - 1 and eta = 1 + t: "
+                    "h^(0)(0) = -5 + exp(2) >= 0, h^(1)(0) = -4 + 2*exp(2) >= 0, and h^(2)(t) > 0 "
+                    "for every t > 0 (SymPy assumptions), so h increases, so h > 0 for every eta > "
+                    "1; h(1) = -5 + exp(2) > 0 (certified)"
+                ),
+                witness=None,
+            ),
+            id="lower_closed",
+        ),
+        pytest.param(
+            '["exp(w)", "-2*w"]',
+            "0",
+            2,
+            "eta > 1",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.PROVED,
+                method="SymPy",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = -4*eta + exp(2*eta) - 1 > 0 for every eta > 0 with eta > "
+                    "1: R starts at eta = 1; with h(eta) = -4*eta + "
+                    "exp(2*eta) - 1 and eta = 1 + t: "
+                    "h^(0)(0) = -5 + exp(2) >= 0, h^(1)(0) = -4 + 2*exp(2) >= 0, and h^(2)(t) > 0 "
+                    "for every t > 0 (SymPy assumptions), so h "
+                    "increases, so h > 0 for every eta > 1"
+                ),
+                witness=None,
+            ),
+            id="lower_open",
+        ),
+        pytest.param(
+            '["exp(w)", "exp(-3*w)"]',
+            "0",
+            2,
+            "eta > 0",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.REFUTED,
+                method="exact re-verification of a step size",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = exp(3*eta) - 2 + exp(-9*eta) > 0 for every eta > 0: fails "
+                    "at eta = 1/10, where F(w_t+1) - F(w_t) = -2 + exp(-9/10) + exp(3/10)"
+                ),
+                witness={"eta": "1/10"},
+            ),
+            id="no_z3_refuted",
+        ),
+        pytest.param(
+            '["log(w + 5)", "(w - 3)**2"]',
+            "0",
+            1,
+            "eta > 0",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.REFUTED,
+                method="exact re-verification of a step size",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = eta**2/25 + 6*eta/5 + log(5 - eta/5) - log(5) > 0 for "
+                    "every eta > 0: fails at eta = 25, where F(w_t+1) - F(w_t) = zoo, not a real "
+                    "number (the step leaves the domain)"
+                ),
+                witness={"eta": "25"},
+            ),
+            id="not_real",
+        ),
+        pytest.param(
+            '["sin(w)**2", "cos(w)**2"]',
+            "1",
+            2,
+            "eta > 0",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.REFUTED,
+                method="exact re-verification of a step size",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = sin(2*eta*sin(1)*cos(1) + 1)**2 + cos(2*eta*sin(1)*cos(1) "
+                    "+ 1)**2 - sin(1)**2 - cos(1)**2 > 0 for every "
+                    "eta > 0: fails at eta = 1, where "
+                    "F(w_t+1) - F(w_t) = -sin(1)**2 - cos(1)**2 + cos(2*sin(1)*cos(1) + 1)**2 + "
+                    "sin(2*sin(1)*cos(1) + 1)**2 = 0 (SymPy simplification)"
+                ),
+                witness={"eta": "1"},
+            ),
+            id="uncertified_zero",
+        ),
+        pytest.param(
+            SEED_COMPONENTS,
+            "0",
+            1,
+            "eta >= 1/2",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.REFUTED,
+                method="z3 nonlinear real arithmetic, exact re-verification of a step size",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = 4*eta**2 - 2*eta > 0 for every eta > 0 with eta >= 1/2: "
+                    "fails at eta = 1/2 (z3: sat), where F(w_t+1) - F(w_t) = 0"
+                ),
+                witness={"eta": "1/2"},
+            ),
+            id="boundary",
+        ),
+        pytest.param(
+            SEED_COMPONENTS,
+            "0",
+            1,
+            "eta**2 >= 2 and eta**2 <= 2",
+            "zero",
+            Outcome(
+                verdict=Verdict.UNDECIDED,
+                method="z3 nonlinear real arithmetic",
+                evidence=(
+                    "w_t+1 = 2*eta is zero for every eta > 0 with eta**2 >= 2 and eta**2 <= 2: z3 "
+                    "finds it false near eta = "
+                    "112045541949572279837463876455/79228162514264337593543950336, but no rational "
+                    "step size breaks it (every cell of the roots was tried: it fails only at "
+                    "irrational eta, and the ledger's witness is a rational)"
+                ),
+                witness=None,
+            ),
+            id="irrational",
+        ),
+        pytest.param(
+            '["exp(w)", "sigmoid(w) + exp(-3*w)"]',
+            "0",
+            2,
+            "eta > 1",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.CHECKED,
+                method="search over eta (Fraction(p, q), 1 <= p, q <= 1000), exact re-verification",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = exp(11*eta/4) - 5/2 + exp(-33*eta/4) + 1/(1 + "
+                    "exp(-11*eta/4)) > 0 for every eta > 0 with eta > "
+                    "1: holds at 10 of the 10 step "
+                    "sizes in the region among 40 searched, and no step size of the grid 1/100, "
+                    "1/10, 1/4, 1/3, 1/2, 1, 2, 3, 10 breaks it; z3 "
+                    "translation does not cover 1/(1 "
+                    "+ exp(-11*eta/4)); no SymPy proof"
+                ),
+                witness=None,
+            ),
+            id="checked",
+        ),
+        pytest.param(
+            '["Abs(w)", "w**2"]',
+            "0",
+            1,
+            "eta > 0",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.UNDECIDED,
+                method="SymPy",
+                evidence="f_1 is not differentiable at w_t = 0",
+                witness=None,
+            ),
+            id="kink",
+        ),
+        pytest.param(
+            '["exp(w)", "sigmoid(w) + exp(-3*w)"]',
+            "0",
+            2,
+            "eta > 2000",
+            "counterexample",
+            Outcome(
+                verdict=Verdict.UNDECIDED,
+                method="search over eta",
+                evidence=(
+                    "F(w_t+1) - F(w_t) = exp(11*eta/4) - 5/2 + exp(-33*eta/4) + 1/(1 + "
+                    "exp(-11*eta/4)) > 0 for every eta > 0 with eta > "
+                    "2000: z3 translation does not "
+                    "cover 1/(1 + exp(-11*eta/4)); no SymPy proof; no step size of the grid or of "
+                    "the 40 searched satisfies step_sizes"
+                ),
+                witness=None,
+            ),
+            id="empty_search",
+        ),
+        pytest.param(
+            SEED_COMPONENTS,
+            '"sqrt(3)"',
+            1,
+            "eta**2 >= 2 and eta**2 <= 2",
+            "zero",
+            Outcome(
+                verdict=Verdict.UNDECIDED,
+                method="z3 nonlinear real arithmetic",
+                evidence=(
+                    "w_t+1 = -eta*(-2 + sqrt(3)) + sqrt(3) is zero "
+                    "for every eta > 0 with eta**2 >= "
+                    "2 and eta**2 <= 2: z3 finds it false near eta = "
+                    "112045541949572279837463876455/79228162514264337593543950336, but no rational "
+                    "step size tried breaks it exactly; a search over eta found no counterexample "
+                    "in 40 cases"
+                ),
+                witness=None,
+            ),
+            id="sat_not_exhaustive",
+        ),
+    ],
+)
+def test_each_ending_of_the_decision_in_full(
+    components: str, start: str, picked: int, steps: str, claim: str, expected: Outcome
+) -> None:
+    made = setting(components, start, picked, steps)
+    stated = sgd.counterexample_claim(made) if claim == "counterexample" else None
+    assert sgd.decide_step(stated or sgd.sign_claim(claim, made), made, SETTINGS) == expected
+
+
+def test_z3_unknown_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unknown(builder: object, constraints: object, text: str, ms: int) -> sgd.Z3Answer:
+        return sgd.Z3Answer("unknown", "timeout", (), text)
+
+    monkeypatch.setattr(sgd, "ask_z3", unknown)
+    made = setting(SEED_COMPONENTS, "0", 1, "eta > 1/2")
+    assert sgd.decide_step(sgd.counterexample_claim(made), made, SETTINGS) == Outcome(
+        Verdict.UNDECIDED,
+        "z3 nonlinear real arithmetic",
+        "F(w_t+1) - F(w_t) = 4*eta**2 - 2*eta > 0 for every eta > 0 with eta > 1/2: z3 answered "
+        "unknown (timeout); no SymPy proof; a search over eta found no counterexample in 40 "
+        "cases",
+    )
+
+
+MAIN_OUTPUT = [
+    "Q6 — theorem: an SGD step can increase the full loss",
+    (
+        "  [ok] component 2: w_t+1 = -eta, F(w_t+1) - F(w_t) = eta**2 + eta > 0 for every eta > 0: "
+        "the negation is unsatisfiable. z3: exists eta: eta > 0 and eta**2 + eta <= 0?  unsat; z3: "
+        "exists eta: eta > 0?  sat"
+    ),
+    (
+        "  [ok] component 1: w_t+1 = 2*eta; eta > 1/2 implies F(w_t+1) - F(w_t) = 4*eta**2 - 2*eta "
+        "> 0: the negation is unsatisfiable. z3: exists eta: eta > 0 and eta > 1/2 and 4*eta**2 - "
+        "2*eta <= 0?  unsat; z3: exists eta: eta > 0 and eta > 1/2?  sat"
+    ),
+    (
+        "  [ok] component 1: F(w_t+1) > F(w_t) implies eta > 1/2: the negation is unsatisfiable. "
+        "z3: exists eta: eta > 0 and 4*eta**2 - 2*eta > 0 and eta - 1/2 <= 0?  unsat; z3: exists "
+        "eta: eta > 0 and 4*eta**2 - 2*eta > 0?  sat"
+    ),
+    "",
+    "The seed sheet: F = w**2 - w + 5/2, w_t = 0, component 2, eta > 0",
+    "  q6.counterexample: F(w_t+1) - F(w_t) = eta**2 + eta > 0 for every eta > 0",
+    "    z3: exists eta: eta > 0 and eta**2 + eta <= 0?  unsat",
+    "    z3: exists eta: eta > 0?  sat",
+    (
+        "    -> proved: F(w_t+1) - F(w_t) = eta**2 + eta > 0 for every eta > 0: the negation is "
+        "unsatisfiable. z3: exists eta: eta > 0 and eta**2 + eta <= 0?  unsat; z3: exists eta: eta "
+        "> 0?  sat"
+    ),
+    "  q6.next_iterate: the claim - the true w_t+1 (-eta) = 0 vanishes for every eta > 0",
+    (
+        "    -> proved: the claim - the true w_t+1 (-eta) = 0 vanishes for every eta > 0: it "
+        "expands to 0 identically"
+    ),
+    "  q6.next_iterate_sign: w_t+1 = -eta is positive for every eta > 0",
+    "    z3: exists eta: eta > 0 and -eta <= 0?  sat",
+    (
+        "    -> refuted: w_t+1 = -eta is positive for every eta > 0: fails at eta = 1 (z3: sat), "
+        "where w_t+1 = -1"
+    ),
+    (
+        "  q6.real_roots: refuted: real roots: 0, not 2. F = w**2 - w + 5/2: squarefree part of "
+        "degree-2 F has 0 distinct real and 2 distinct non-real roots (1/2 - 3*I/2, 1/2 + 3*I/2)"
+    ),
+    (
+        "  q6.nonreal_roots: proved: F = w**2 - w + 5/2: squarefree part of degree-2 F has 0 "
+        "distinct real and 2 distinct non-real roots (1/2 - 3*I/2, 1/2 + 3*I/2)"
+    ),
+]
+
+
+def test_main_prints_the_theorem_and_the_seed_sheet(capsys: pytest.CaptureFixture[str]) -> None:
+    sgd.main()
+    assert capsys.readouterr().out.split("\n") == [*MAIN_OUTPUT, ""]
