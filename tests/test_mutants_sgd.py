@@ -8,10 +8,12 @@ import pytest
 import sympy
 import z3
 
-from hw2check.ledger import Outcome, Verdict
-from hw2check.sheet import SGD_ETA, SYMBOLS
+from hw2check.ledger import Outcome, Row, Verdict
+from hw2check.sheet import SGD_ETA, SYMBOLS, parse_sheet
 from hw2check.topics import Settings
 from proofs import sgd
+from properties import sgd as properties
+from properties.sgd import POSITIVE, ZERO
 from tests.test_sgd import SEED_COMPONENTS, setting
 
 ETA, W = SGD_ETA, SYMBOLS["w"]
@@ -229,6 +231,8 @@ def test_root_count_evidence_lists_roots_up_to_degree_four() -> None:
     assert evidence(W**4, W * 0 - 1).endswith(
         "degree-4 F has 2 distinct real and 2 distinct non-real roots (-1, 1, -I, I)"
     )
+    quintic = sgd.count_distinct_roots((W**5, -W - 1))
+    assert isinstance(quintic, sgd.RootCount) and quintic.roots == ""
     assert evidence(W**5, -W - 1).endswith(
         "F = w**5 - w - 1: squarefree part of degree-5 F has 1 distinct real and 4 distinct "
         "non-real roots"
@@ -567,3 +571,242 @@ MAIN_OUTPUT = [
 def test_main_prints_the_theorem_and_the_seed_sheet(capsys: pytest.CaptureFixture[str]) -> None:
     sgd.main()
     assert capsys.readouterr().out.split("\n") == [*MAIN_OUTPUT, ""]
+
+
+# --- the rows a sheet's [q6] makes -----------------------------------------------------------
+
+FULL_Q6 = """[sheet]
+title = "t"
+[q6]
+sgd_always_decreases = false
+components = ["w**2", "(w - 1)**2", "exp(w)"]
+start = "1/2"
+picked = 1
+step_sizes = "0 < eta <= 2 and eta < 3"
+next_iterate = "1/2 - eta"
+next_iterate_sign = "zero"
+real_roots = 0
+nonreal_roots = 3
+"""
+
+
+def test_claim_checks_of_a_full_section() -> None:
+    sheet = parse_sheet(FULL_Q6, "t.toml")
+    theorem = Row(THEOREM, "6", "s", Verdict.PROVED, "m", "e", None, 0.0)
+    settings = Settings(examples=7)
+    checks = sgd.claim_checks(sheet, settings, {THEOREM: theorem})
+    made = sgd.setting_of(sheet.q6)
+    assert made is not None
+    components = made.components
+    setup = "(F = w**2 + (w - 1)**2 + exp(w), w_t = 1/2, component 1)"
+    region = "for every eta > 0 with 0 < eta <= 2 and eta < 3"
+    step = sgd.decide_sheet_step
+    assert [(c.id, c.question, c.statement, c.decide, c.args) for c in checks] == [
+        (
+            "q6.sgd_always_decreases",
+            "6",
+            "every SGD step need not decrease the full loss F",
+            sgd.decide_always_decreases,
+            (False, Verdict.PROVED),
+        ),
+        (
+            "q6.counterexample",
+            "6",
+            f"F(w_t+1) > F(w_t) {region} {setup}",
+            step,
+            ("q6.counterexample", None, made, settings),
+        ),
+        (
+            "q6.next_iterate",
+            "6",
+            f"w_t+1 = 1/2 - eta {region} {setup}",
+            step,
+            ("q6.next_iterate", sympy.Rational(1, 2) - ETA, made, settings),
+        ),
+        (
+            "q6.next_iterate_sign",
+            "6",
+            f"w_t+1 is zero {region} {setup}",
+            step,
+            ("q6.next_iterate_sign", "zero", made, settings),
+        ),
+        (
+            "q6.real_roots",
+            "6",
+            "F has 0 distinct real roots",
+            sgd.decide_root_count,
+            (0, False, components),
+        ),
+        (
+            "q6.nonreal_roots",
+            "6",
+            "F has 3 distinct non-real roots",
+            sgd.decide_root_count,
+            (3, True, components),
+        ),
+    ]
+
+
+def test_claim_checks_without_a_step() -> None:
+    text = '[sheet]\ntitle = "t"\n[q6]\nsgd_always_decreases = true\nreal_roots = 1\n'
+    checks = sgd.claim_checks(parse_sheet(text, "t.toml"), Settings(), {})
+    assert [(c.id, c.statement, c.args) for c in checks] == [
+        ("q6.sgd_always_decreases", "every SGD step decreases the full loss F", (True, None)),
+        ("q6.real_roots", "F has 1 distinct real roots", (1, False, None)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("components", "start", "picked", "why"),
+    [
+        ('["sqrt(w)", "w"]', '"-1"', 1, "f_1'(w_t) = -I/2 is not a certified real number"),
+        ('["log(w)", "w**2"]', '"-1"', 2, "F(w_t) = 1 + I*pi is not a certified real number"),
+        ('["w**2", "Abs(w - 1)"]', '"1"', 2, "f_2 is not differentiable at w_t = 1"),
+    ],
+)
+def test_an_undefined_step_is_undecided_and_says_why(
+    components: str, start: str, picked: int, why: str
+) -> None:
+    made = setting(components, start, picked, "eta > 0")
+    assert sgd.step_undefined(made) == why
+    claim = sgd.counterexample_claim(made)
+    assert sgd.decide_step(claim, made, SETTINGS) == Outcome(Verdict.UNDECIDED, "SymPy", why)
+
+
+def test_a_kink_away_from_the_start_leaves_the_step_defined() -> None:
+    made = setting('["Abs(w - 1)", "w**2"]', '"2"', 1, "eta > 0")
+    assert sgd.step_undefined(made) is None
+    assert sgd.decide_step(sgd.counterexample_claim(made), made, SETTINGS) == Outcome(
+        Verdict.REFUTED,
+        "exact re-verification of a step size",
+        "F(w_t+1) - F(w_t) = eta**2 - 4*eta + Abs(eta - 1) - 1 > 0 for every eta > 0: fails at "
+        "eta = 1, where F(w_t+1) - F(w_t) = -4",
+        {"eta": "1"},
+    )
+
+
+# --- properties.sgd at one step size -----------------------------------------------------------
+
+UNCERTAIN_ZERO = sympy.sin(1) ** 2 + sympy.cos(1) ** 2 - 1  # 0, but evaluation cannot tell
+
+
+def test_relations_hold_exactly_or_are_not_shown() -> None:
+    one = Fraction(1)
+    assert [
+        properties.relation_holds(relation, one)
+        for relation in (sympy.true, sympy.false, ETA >= 1, ETA <= 1, ETA < 1, ETA > 1)
+    ] == [True, False, True, True, False, False]
+    for unknown in (sympy.Eq(ETA, 1), sympy.Ne(ETA, 2), ETA + UNCERTAIN_ZERO > 1):
+        assert properties.relation_holds(unknown, one) is None
+    assert properties.in_region((ETA > 0, ETA < 2), one)
+    assert not properties.in_region((ETA + UNCERTAIN_ZERO > 1,), Fraction(1))
+    assert properties.as_rational(Fraction(-3, 4)) == sympy.Rational(-3, 4)
+
+
+def test_exact_sign_of_values_that_are_not_real_numbers() -> None:
+    not_real = properties.NOT_REAL
+    for value in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.log(-1), sympy.sqrt(-2)):
+        assert properties.exact_sign(value) == not_real
+    assert properties.exact_sign(sympy.Integer(-3)) == -1
+    assert properties.exact_sign(UNCERTAIN_ZERO) is None
+    assert properties.exact_sign(UNCERTAIN_ZERO, prove_zero=True) == 0
+
+
+def test_claim_sign_and_failure_at_one_step_size() -> None:
+    one = Fraction(1)
+    assert properties.claim_sign(UNCERTAIN_ZERO * ETA, one) is None
+    assert properties.claim_sign(UNCERTAIN_ZERO * ETA, one, prove_zero=True) == 0
+    assert properties.claim_sign(ETA - 3, Fraction(2)) == -1
+    assert properties.failure_sign(ETA - 1, ZERO, (), Fraction(3)) == 1
+    assert properties.failure_sign(ETA - 1, ZERO, (), one) is None
+    assert properties.failure_sign(UNCERTAIN_ZERO * ETA, ZERO, (), one, True) is None
+    assert properties.failure_sign(UNCERTAIN_ZERO * ETA, POSITIVE, (), one, True) == 0
+    assert properties.failure_sign(ETA - 3, POSITIVE, (ETA > 2,), one) is None
+
+
+def test_which_signs_break_which_claims() -> None:
+    signs = (-1, 0, 1, properties.NOT_REAL, None)
+    assert [properties.breaks(POSITIVE, s) for s in signs] == [True, True, False, True, False]
+    assert [properties.breaks(ZERO, s) for s in signs] == [True, False, True, True, False]
+
+
+def test_search_failure_counts_its_cases() -> None:
+    found = properties.search_failure(
+        ETA - sympy.Rational(1, 2), POSITIVE, (ETA < 3,), examples=20, seed=0
+    )
+    assert found == properties.StepSearch(Fraction(1, 2), 14, 11, properties.STEP_SIZES, 2)
+    held = properties.search_failure(ETA + UNCERTAIN_ZERO, POSITIVE, (), examples=20, seed=0)
+    assert held == properties.StepSearch(None, 20, 20, properties.STEP_SIZES, 20)
+    assert properties.STEP_SIZES == "Fraction(p, q), 1 <= p, q <= 1000"
+
+
+def test_step_sizes_range_over_the_stated_fractions() -> None:
+    assert repr(properties.step_sizes()) == (
+        "builds(Fraction, integers(min_value=1, max_value=1000), "
+        "integers(min_value=1, max_value=1000))"
+    )
+
+
+# --- z3: translation, answers and models -------------------------------------------------------
+
+
+def test_what_the_z3_translation_does_not_cover() -> None:
+    builder = sgd._Z3Builder()
+    uncovered = (
+        1 / (ETA + 1),
+        sympy.sqrt(ETA),
+        sympy.I,
+        sympy.pi,
+        (1 - sympy.sqrt(2)) ** sympy.Rational(1, 3),
+        sympy.sin(ETA),
+    )
+    for expr in uncovered:
+        with pytest.raises(sgd.Untranslatable) as error:
+            builder.build(expr)
+        assert str(error.value) == str(expr)
+    for relation in (sympy.Eq(ETA, 1), sympy.Ne(ETA, 1), sympy.And(ETA > 1, ETA < 2)):
+        with pytest.raises(sgd.Untranslatable) as error:
+            builder.relation(relation)
+        assert str(error.value) == str(relation)
+
+
+def test_relations_in_z3() -> None:
+    builder = sgd._Z3Builder()
+    relations = (sympy.true, sympy.false, ETA >= 1, ETA <= 1, ETA < 1, ETA > 1)
+    assert [str(builder.relation(r)) for r in relations] == [
+        "True",
+        "False",
+        "1 <= eta",
+        "1 >= eta",
+        "1 > eta",
+        "1 < eta",
+    ]
+    inverse = builder.build((1 + sympy.sqrt(2)) ** -2)
+    assert (str(inverse), builder.side_text) == ("1/(1 + r0)**2", ["r0 = sqrt(2)"])
+
+
+def test_an_irrational_model_gives_rational_approximations() -> None:
+    builder = sgd._Z3Builder()
+    eta = builder.eta
+    answer = sgd.ask_z3(builder, [eta * eta == 2, eta > 0], "eta**2 = 2", 5000)
+    assert answer == sgd.Z3Answer(
+        "sat",
+        "",
+        (
+            Fraction(5793, 4096),
+            Fraction(47453133, 33554432),
+            Fraction(398065729532861, 281474976710656),
+            Fraction(112045541949572279837463876455, 79228162514264337593543950336),
+        ),
+        "eta**2 = 2",
+    )
+    assert answer.line() == "z3: exists eta: eta**2 = 2?  sat"
+    rational = sgd.ask_z3(builder, [eta * 3 == 2], "3 eta = 2", 5000)
+    assert rational.model_eta == (Fraction(2, 3),)
+
+
+def test_z3_answer_lines() -> None:
+    assert sgd.Z3Answer("unknown", "timeout", (), "q").line() == (
+        "z3: exists eta: q?  unknown (timeout)"
+    )
+    assert sgd.Z3Answer("unsat", "", (), "q").line() == "z3: exists eta: q?  unsat"
