@@ -288,24 +288,23 @@ def rational_poly(expr: sympy.Expr) -> sympy.Poly | None:
 
 
 def cell_candidates(polys: Sequence[sympy.Poly]) -> list[Fraction]:
-    """A rational point of every cell on which all polys keep their signs, where one exists.
+    """A rational point of every cell right of 0 on which all polys keep their signs.
 
-    The cells are the real roots of the product and the open intervals between them; the
-    rational roots are taken exactly, and each open interval gets its simplest rational.
+    The cells are the real roots of eta times the polys and the open intervals between them;
+    the rational roots are taken exactly, each open interval gets its simplest rational, and
+    the cell beyond the largest root an integer.  (Points left of 0 are never step sizes.)
     """
-    product = sympy.Poly(1, ETA, domain=sympy.QQ)
+    product = sympy.Poly(ETA)
     for poly in polys:
         product *= poly
     if product.is_zero:
         return [Fraction(1)]
-    roots = sympy.real_roots(product.sqf_part())
+    roots = sympy.real_roots(product.sqf_part())  # 0 among them
     points = [Fraction(int(r.p), int(r.q)) for r in roots if r.is_Rational]
     # 30 digits separate the distinct roots of any polynomial a sheet can state; every point
     # is re-verified exactly, so a poor separation can only lose a candidate, never mislead.
     approx = [Fraction(str(r.evalf(30))) for r in roots]
-    if not approx:
-        return [Fraction(1)]
-    points += [Fraction(math.floor(approx[0]) - 1), Fraction(math.floor(approx[-1]) + 1)]
+    points.append(Fraction(math.floor(approx[-1]) + 1))
     for left, right in itertools.pairwise(approx):
         quarter = (right - left) / 4
         if quarter > 0:
@@ -441,7 +440,7 @@ def decide_for_every_step(
     polys = [rational_poly(h), *(_relation_poly(r) for r in relations)]
     exhaustive = answer is not None and answer.answer == "sat" and None not in polys
     if exhaustive:
-        candidates += cell_candidates([p for p in polys if p is not None] + [sympy.Poly(ETA)])
+        candidates += cell_candidates([p for p in polys if p is not None])
     witness = find_witness(h, kind, relations, candidates)
     found: StepSearch | None = None
     if witness is None and not exhaustive:

@@ -140,7 +140,9 @@ def test_two_roots_keep_their_own_names_and_conditions() -> None:
     assert (str(first), str(second)) == ("r0", "r1")
     assert sgd.ask_z3(builder, [first**2 != 2], "q", 5000).answer == "unsat"
     assert sgd.ask_z3(builder, [second**2 != 3], "q", 5000).answer == "unsat"
-    assert sgd.ask_z3(builder, [z3.BoolVal(True)], "q", 5000).answer == "sat"
+    # eta is in no constraint: the model still gives it a value (0)
+    unconstrained = sgd.ask_z3(builder, [z3.BoolVal(True)], "q", 5000)
+    assert (unconstrained.answer, unconstrained.model_eta) == ("sat", (Fraction(0),))
 
 
 def test_a_nested_root_below_one_is_satisfiable() -> None:
@@ -810,3 +812,64 @@ def test_z3_answer_lines() -> None:
         "z3: exists eta: q?  unknown (timeout)"
     )
     assert sgd.Z3Answer("unsat", "", (), "q").line() == "z3: exists eta: q?  unsat"
+
+
+# --- exact witnesses -------------------------------------------------------------------------
+
+
+def test_cell_candidates_in_full() -> None:
+    def cells(*polys: sympy.Expr) -> list[Fraction]:
+        return sgd.cell_candidates([sympy.Poly(p, ETA) for p in polys])
+
+    # roots 0 and 1/2: both, the simplest in (1/8, 3/8), and 1 beyond
+    assert cells(4 * ETA**2 - 2 * ETA) == [Fraction(0), Fraction(1, 2), Fraction(1), Fraction(1, 3)]
+    # roots -sqrt(2), 0, sqrt(2), 3
+    assert cells(ETA**2 - 2, ETA - 3) == [Fraction(v) for v in (0, 3, 4, -1, 1, 2)]
+    assert cells(ETA * 0) == [Fraction(1)]
+    assert cells() == [Fraction(0), Fraction(1)]
+
+
+def test_simplest_between_examples() -> None:
+    cases = [
+        ((Fraction(1, 8), Fraction(3, 8)), Fraction(1, 3)),
+        ((Fraction(-3, 2), Fraction(-1, 2)), Fraction(-1)),
+        ((Fraction(-5, 2), Fraction(-2)), Fraction(-7, 3)),
+        ((Fraction(-1, 2), Fraction(1, 2)), Fraction(0)),
+        ((Fraction(0), Fraction(1)), Fraction(1, 2)),
+        ((Fraction(3, 2), Fraction(7, 2)), Fraction(2)),
+        ((Fraction(2), Fraction(5, 2)), Fraction(7, 3)),
+    ]
+    assert [sgd.simplest_between(*bounds) for bounds, _ in cases] == [x for _, x in cases]
+
+
+class _FakeSolver:
+    """A z3 solver that fails in the ways z3 can: an exception, or unknown without a reason."""
+
+    def __init__(self, raises: bool) -> None:
+        self.raises = raises
+
+    def set(self, key: str, value: int) -> None:
+        assert (key, value) == ("timeout", 7)
+
+    def add(self, *constraints: object) -> None:
+        pass
+
+    def check(self) -> object:
+        if self.raises:
+            raise z3.Z3Exception("boom")
+        return z3.unknown
+
+    def reason_unknown(self) -> str:
+        return ""
+
+
+@pytest.mark.parametrize(
+    ("raises", "reason"),
+    [(True, f"z3 error: {z3.Z3Exception('boom')}"), (False, "no reason given")],
+)
+def test_z3_failures_are_unknown_answers(
+    monkeypatch: pytest.MonkeyPatch, raises: bool, reason: str
+) -> None:
+    monkeypatch.setattr(z3, "Solver", lambda: _FakeSolver(raises))
+    answer = sgd.ask_z3(sgd._Z3Builder(), [], "q", 7)
+    assert answer == sgd.Z3Answer("unknown", reason, (), "q")
