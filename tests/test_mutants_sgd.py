@@ -823,8 +823,14 @@ def test_cell_candidates_in_full() -> None:
 
     # roots 0 and 1/2: both, the simplest in (1/8, 3/8), and 1 beyond
     assert cells(4 * ETA**2 - 2 * ETA) == [Fraction(0), Fraction(1, 2), Fraction(1), Fraction(1, 3)]
+    # roots 0 and 1/3: the simplest in (1/12, 1/4) is 1/5 (1/4 is the end, not inside)
+    assert cells(3 * ETA**2 - ETA) == [Fraction(0), Fraction(1, 3), Fraction(1), Fraction(1, 5)]
     # roots -sqrt(2), 0, sqrt(2), 3
     assert cells(ETA**2 - 2, ETA - 3) == [Fraction(v) for v in (0, 3, 4, -1, 1, 2)]
+    # roots 1 and 1 + 10**-40 agree to 30 digits: the cell between them gets no point
+    tiny = Fraction(1, 10**40)
+    near = cells((ETA - 1) * (ETA - 1 - sympy.Rational(1, 10**40)))
+    assert near == [Fraction(0), Fraction(1), 1 + tiny, Fraction(2), Fraction(1, 2)]
     assert cells(ETA * 0) == [Fraction(1)]
     assert cells() == [Fraction(0), Fraction(1)]
 
@@ -835,6 +841,8 @@ def test_simplest_between_examples() -> None:
         ((Fraction(-3, 2), Fraction(-1, 2)), Fraction(-1)),
         ((Fraction(-5, 2), Fraction(-2)), Fraction(-7, 3)),
         ((Fraction(-1, 2), Fraction(1, 2)), Fraction(0)),
+        ((Fraction(-7, 2), Fraction(-3, 2)), Fraction(-2)),  # of -3 and -2, the one nearer 0
+        ((Fraction(-5, 2), Fraction(0)), Fraction(-1)),
         ((Fraction(0), Fraction(1)), Fraction(1, 2)),
         ((Fraction(3, 2), Fraction(7, 2)), Fraction(2)),
         ((Fraction(2), Fraction(5, 2)), Fraction(7, 3)),
