@@ -709,6 +709,15 @@ def test_exact_sign_of_values_that_are_not_real_numbers() -> None:
     not_real = properties.NOT_REAL
     for value in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.log(-1), sympy.sqrt(-2)):
         assert properties.exact_sign(value) == not_real
+    # no sign certified, but known not real: zoo inside, or a certified imaginary part
+    third = sympy.Rational(1, 3)
+    for value in (
+        sympy.zoo * UNCERTAIN_ZERO,
+        (-1) ** (UNCERTAIN_ZERO - third),
+        (-1) ** (UNCERTAIN_ZERO + third),
+    ):
+        assert value.is_extended_real is None
+        assert properties.exact_sign(value) == not_real
     assert properties.exact_sign(sympy.Integer(-3)) == -1
     assert properties.exact_sign(UNCERTAIN_ZERO) is None
     assert properties.exact_sign(UNCERTAIN_ZERO, prove_zero=True) == 0
