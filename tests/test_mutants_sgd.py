@@ -890,3 +890,14 @@ def test_z3_failures_are_unknown_answers(
     monkeypatch.setattr(z3, "Solver", lambda: _FakeSolver(raises))
     answer = sgd.ask_z3(sgd._Z3Builder(), [], "q", 7)
     assert answer == sgd.Z3Answer("unknown", reason, (), "q")
+
+
+def test_a_next_iterate_right_only_on_the_region_is_proved_by_z3() -> None:
+    made = setting(SEED_COMPONENTS, "0", 2, "eta >= 1 and eta <= 1")
+    outcome = sgd.decide_step(sgd.next_iterate_claim(sympy.Integer(-1), made), made, SETTINGS)
+    assert outcome.evidence == (
+        "the claim - the true w_t+1 (-eta) = eta - 1 vanishes for every eta > 0 with eta >= 1 "
+        "and eta <= 1: the negation is unsatisfiable. z3: exists eta: eta > 0 and eta >= 1 and "
+        "eta <= 1 and eta - 1 != 0?  unsat; z3: exists eta: eta > 0 and eta >= 1 and eta <= 1?  "
+        "sat"
+    )
