@@ -197,12 +197,14 @@ class _Z3Builder:
     def _root(self, base: sympy.Expr, exponent: sympy.Rational) -> z3.ArithRef:
         key = base**exponent
         if key not in self._roots:
-            root = z3.Real(f"r{len(self._roots)}")
-            power = base ** abs(int(exponent.p))
-            pinned = root ** int(exponent.q) * (power if exponent < 0 else 1)
-            target = 1 if exponent < 0 else power
-            self.side += [root > 0, pinned == self.build(sympy.sympify(target))]
-            self.side_text.append(f"r{len(self._roots)} = {key}")
+            # the base first: a nested root in it takes its own name before this one
+            power = self.build(base ** abs(int(exponent.p)))
+            name = f"r{len(self._roots)}"
+            root = z3.Real(name)
+            # r**q = b**p, or r**q * b**|p| = 1 for a negative exponent
+            pinned = root ** int(exponent.q) * power if exponent < 0 else root ** int(exponent.q)
+            self.side += [root > 0, pinned == (1 if exponent < 0 else power)]
+            self.side_text.append(f"{name} = {key}")
             self._roots[key] = root
         return self._roots[key]
 
@@ -286,24 +288,23 @@ def rational_poly(expr: sympy.Expr) -> sympy.Poly | None:
 
 
 def cell_candidates(polys: Sequence[sympy.Poly]) -> list[Fraction]:
-    """A rational point of every cell on which all polys keep their signs, where one exists.
+    """A rational point of every cell right of 0 on which all polys keep their signs.
 
-    The cells are the real roots of the product and the open intervals between them; the
-    rational roots are taken exactly, and each open interval gets its simplest rational.
+    The cells are the real roots of eta times the polys and the open intervals between them;
+    the rational roots are taken exactly, each open interval gets its simplest rational, and
+    the cell beyond the largest root an integer.  (Points left of 0 are never step sizes.)
     """
-    product = sympy.Poly(1, ETA, domain=sympy.QQ)
+    product = sympy.Poly(ETA)
     for poly in polys:
         product *= poly
     if product.is_zero:
         return [Fraction(1)]
-    roots = sympy.real_roots(product.sqf_part())
+    roots = sympy.real_roots(product.sqf_part())  # 0 among them
     points = [Fraction(int(r.p), int(r.q)) for r in roots if r.is_Rational]
     # 30 digits separate the distinct roots of any polynomial a sheet can state; every point
     # is re-verified exactly, so a poor separation can only lose a candidate, never mislead.
     approx = [Fraction(str(r.evalf(30))) for r in roots]
-    if not approx:
-        return [Fraction(1)]
-    points += [Fraction(math.floor(approx[0]) - 1), Fraction(math.floor(approx[-1]) + 1)]
+    points.append(Fraction(math.floor(approx[-1]) + 1))
     for left, right in itertools.pairwise(approx):
         quarter = (right - left) / 4
         if quarter > 0:
@@ -439,7 +440,7 @@ def decide_for_every_step(
     polys = [rational_poly(h), *(_relation_poly(r) for r in relations)]
     exhaustive = answer is not None and answer.answer == "sat" and None not in polys
     if exhaustive:
-        candidates += cell_candidates([p for p in polys if p is not None] + [sympy.Poly(ETA)])
+        candidates += cell_candidates([p for p in polys if p is not None])
     witness = find_witness(h, kind, relations, candidates)
     found: StepSearch | None = None
     if witness is None and not exhaustive:
@@ -592,10 +593,15 @@ def _refuted(
 # --- the theorem ------------------------------------------------------------------------------
 
 
+EXAMPLE_COMPONENTS = ((W - 2) ** 2 / 2, (W + 1) ** 2 / 2)
+EXAMPLE_TEXT = "F = (w - 2)**2/2 + (w + 1)**2/2"
+# component 1 of the example increases F exactly when eta > THRESHOLD
+THRESHOLD = sympy.Rational(1, 2)
+
+
 def example_setting(picked: int) -> SgdSetting:
     """F = (w - 2)**2/2 + (w + 1)**2/2 from w_t = 0, every eta > 0."""
-    components = ((W - 2) ** 2 / 2, (W + 1) ** 2 / 2)
-    return SgdSetting(components, sympy.Integer(0), picked, (), "eta > 0")
+    return SgdSetting(EXAMPLE_COMPONENTS, sympy.Integer(0), picked, (), "eta > 0")
 
 
 @dataclass(frozen=True)
@@ -604,54 +610,52 @@ class TheoremEvidence:
     lines: tuple[str, ...]
 
 
-def prove_sgd_step_can_increase_loss_parts(settings: Settings) -> TheoremEvidence:
-    """Three z3 proofs for F = (w - 2)**2/2 + (w + 1)**2/2 from w_t = 0."""
-    half = sympy.Rational(1, 2)
+def prove_sgd_step_can_increase_loss_parts(
+    settings: Settings, threshold: sympy.Rational = THRESHOLD
+) -> TheoremEvidence:
+    """Three z3 proofs for F = (w - 2)**2/2 + (w + 1)**2/2 from w_t = 0: component 2
+    increases F for every eta > 0, component 1 exactly when eta > ``threshold`` (1/2; a
+    wrong threshold makes a part fail)."""
     second = example_setting(2)
     first = example_setting(1)
+    first_change = sympy.expand(first.loss_change)
     parts = (
         (
             f"component 2: w_t+1 = {second.next_iterate}, F(w_t+1) - F(w_t) = "
-            f"{sympy.expand(second.loss_change)} > 0 for every eta > 0",
-            decide_for_every_step(
-                sympy.expand(second.loss_change), POSITIVE, (), settings, "component 2"
-            ),
+            f"{sympy.expand(second.loss_change)} > 0 for {second.region}",
+            sympy.expand(second.loss_change),
+            second.relations,
         ),
         (
-            f"component 1: w_t+1 = {first.next_iterate}; eta > 1/2 implies "
-            f"F(w_t+1) - F(w_t) = {sympy.expand(first.loss_change)} > 0",
-            decide_for_every_step(
-                sympy.expand(first.loss_change),
-                POSITIVE,
-                (sympy.Gt(ETA, half),),
-                settings,
-                "component 1",
-            ),
+            f"component 1: w_t+1 = {first.next_iterate}; eta > {threshold} implies "
+            f"F(w_t+1) - F(w_t) = {first_change} > 0",
+            first_change,
+            (*first.relations, sympy.Gt(ETA, threshold)),
         ),
         (
-            "component 1: F(w_t+1) > F(w_t) implies eta > 1/2",
-            decide_for_every_step(
-                ETA - half,
-                POSITIVE,
-                (sympy.expand(first.loss_change) > 0,),
-                settings,
-                "component 1",
-            ),
+            f"component 1: F(w_t+1) > F(w_t) implies eta > {threshold}",
+            ETA - threshold,
+            (*first.relations, first_change > 0),
         ),
     )
+    decisions = [
+        decide_for_every_step(h, POSITIVE, relations, settings, text)
+        for text, h, relations in parts
+    ]
     lines = tuple(
-        f"[{'ok' if d.outcome.verdict is Verdict.PROVED else 'FAILED'}] {text}: "
-        + "; ".join(d.queries)
-        for text, d in parts
+        f"[{'ok' if d.outcome.verdict is Verdict.PROVED else 'FAILED'}] {d.outcome.evidence}"
+        for d in decisions
     )
-    holds = all(d.outcome.verdict is Verdict.PROVED for _, d in parts)
+    holds = all(d.outcome.verdict is Verdict.PROVED for d in decisions)
     return TheoremEvidence(holds, lines)
 
 
-def prove_sgd_step_can_increase_loss(settings: Settings) -> Outcome:
-    evidence = prove_sgd_step_can_increase_loss_parts(settings)
-    loss = sympy.expand(example_setting(2).loss)
-    text = f"F = (w - 2)**2/2 + (w + 1)**2/2 = {loss}, w_t = 0. " + " ".join(evidence.lines)
+def prove_sgd_step_can_increase_loss(
+    settings: Settings, threshold: sympy.Rational = THRESHOLD
+) -> Outcome:
+    evidence = prove_sgd_step_can_increase_loss_parts(settings, threshold)
+    loss = sympy.expand(sympy.Add(*EXAMPLE_COMPONENTS))
+    text = f"{EXAMPLE_TEXT} = {loss}, w_t = 0. " + " ".join(evidence.lines)
     if not evidence.holds:
         return undecided("z3 nonlinear real arithmetic", text)
     return proved("z3 nonlinear real arithmetic (negations unsatisfiable)", text)
@@ -674,23 +678,31 @@ def theorem_checks(settings: Settings) -> list[Check]:
 # --- the sheet's claims --------------------------------------------------------------------------
 
 
-def decide_always_decreases(claimed: bool, theorem: Verdict | None) -> Outcome:
-    example = example_setting(2)
-    change = sympy.expand(example.loss_change.subs(ETA, 1))
+def decide_always_decreases(
+    claimed: bool, theorem: Verdict | None, picked: int = 2, eta: Fraction = Fraction(1)
+) -> Outcome:
+    """ "Every SGD step decreases F": the step with component ``picked`` (2) and ``eta`` (1)
+    from w_t = 0 on the theorem's F is the counterexample, re-verified exactly."""
+    example = example_setting(picked)
+    step = as_rational(eta)
+    change = sympy.expand(example.loss_change.subs(ETA, step))
     verified = change.is_Rational and change > 0
+    shown = format_rational(eta)
     reason = (
-        f"F = (w - 2)**2/2 + (w + 1)**2/2, w_t = 0, component 2, eta = 1: w_t+1 = "
-        f"{example.next_iterate.subs(ETA, 1)} and F(w_t+1) - F(w_t) = {change} > 0 "
+        f"{EXAMPLE_TEXT}, w_t = 0, component {picked}, eta = {shown}: w_t+1 = "
+        f"{example.next_iterate.subs(ETA, step)} and F(w_t+1) - F(w_t) = {change} > 0 "
         f"({THEOREM_ID}: every eta > 0 increases F)"
     )
     if claimed:
         if not verified:
             return undecided("exact arithmetic", "the counterexample did not verify")
-        return refuted(
-            "exact counterexample",
-            reason,
-            {"components": "(w - 2)**2/2, (w + 1)**2/2", "start": "0", "picked": "2", "eta": "1"},
-        )
+        witness = {
+            "components": "(w - 2)**2/2, (w + 1)**2/2",
+            "start": "0",
+            "picked": str(picked),
+            "eta": shown,
+        }
+        return refuted("exact counterexample", reason, witness)
     if theorem is not Verdict.PROVED:
         return undecided("rests on a theorem", f"{THEOREM_ID} is not proved in this run")
     return proved(f"rests on {THEOREM_ID}", reason)
@@ -784,7 +796,7 @@ def count_distinct_roots(components: Sequence[sympy.Expr]) -> RootCount | str:
     nonreal = free.degree() - real
     shown = ""
     if 0 < free.degree() <= 4:
-        shown = ", ".join(str(r) for r in sympy.Poly(free, W).all_roots())
+        shown = ", ".join(str(r) for r in free.all_roots())
     return RootCount(real, nonreal, loss, shown)
 
 
