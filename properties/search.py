@@ -8,8 +8,9 @@ database is off: the command writes nothing into the user's folder.
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -62,7 +63,42 @@ def search(
     phases = QUIET.phases if shrink else tuple(p for p in QUIET.phases if p != Phase.shrink)
     budget = settings(QUIET, max_examples=max(1, examples), phases=phases)
     try:
-        found = find(strategy, condition, settings=budget, random=random.Random(seed))
+        with _same_constants():
+            found = find(strategy, condition, settings=budget, random=random.Random(seed))
     except (NoSuchExample, Unsatisfiable):
         return SearchResult(None, cases, generator or repr(strategy))
     return SearchResult(found, cases, generator or repr(strategy))
+
+
+@contextlib.contextmanager
+def _same_constants() -> Iterator[None]:
+    """Keep a search from depending on which other modules happen to be loaded.
+
+    Hypothesis now and then draws a constant harvested from the source of every loaded
+    module of the project, and caches that pool, so the same search with the same seed could
+    try other examples, and write other evidence, after an unrelated import.  During a search
+    the pool is empty and the cache is a fresh one.  These are hypothesis internals: where
+    they are missing (another release), the search runs as it is.
+    """
+    try:
+        from hypothesis.internal.cache import LRUCache
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+        from hypothesis.internal.floats import float_to_int
+        from sortedcontainers import SortedSet
+    except ImportError:  # another hypothesis layout
+        yield
+        return
+    saved = (providers._get_local_constants, providers.CONSTANTS_CACHE)
+    empty = Constants(
+        integers=SortedSet(),
+        floats=SortedSet(key=float_to_int),
+        bytes=SortedSet(),
+        strings=SortedSet(),
+    )
+    providers._get_local_constants = lambda: empty
+    providers.CONSTANTS_CACHE = LRUCache(1024)
+    try:
+        yield
+    finally:
+        providers._get_local_constants, providers.CONSTANTS_CACHE = saved
