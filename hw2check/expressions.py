@@ -217,7 +217,7 @@ def _check_text(text: str) -> None:
             f"the expression has {len(text)} characters",
             f"at most {MAX_LENGTH} characters",
         )
-    depth = deepest = 0
+    depth = 0
     for position, ch in enumerate(text):
         if ch == "#":
             # No string literal is allowed, so a # can only start a comment.
@@ -230,19 +230,23 @@ def _check_text(text: str) -> None:
                     f"nesting depth at most {MAX_DEPTH}",
                     offset=position,
                 )
-            deepest = max(deepest, depth)
         elif ch == ")":
             depth -= 1
 
 
+_NESTING = (ast.UnaryOp, ast.BinOp, ast.Call, ast.Compare, ast.BoolOp)
+
+
 def _tree_depth(root: ast.AST) -> int:
-    """Nesting depth of the tree, counted without recursion (the tree may be very deep)."""
+    """Nesting depth of the operations in the tree (unary operators, calls, powers, and a
+    binary operator inside one of another precedence level), counted without recursion."""
     deepest = 0
     stack: list[tuple[ast.AST, int, int | None]] = [(root, 0, None)]
     while stack:
         node, depth, parent_level = stack.pop()
         level = _LEVEL.get(type(node.op)) if isinstance(node, ast.BinOp) else None
-        own = depth if level is not None and level == parent_level else depth + 1
+        same_level = level is not None and level == parent_level
+        own = depth + 1 if isinstance(node, _NESTING) and not same_level else depth
         deepest = max(deepest, own)
         if deepest > MAX_DEPTH:
             return deepest
