@@ -70,3 +70,30 @@ def test_derivation_holds_only_when_every_step_does() -> None:
     bad = Derivation((("a", True), ("b", False)))
     assert good.holds and not bad.holds
     assert bad.text() == "  [ok] a\n  [FAILED] b"
+
+
+def test_every_evidence_rule_has_its_own_message() -> None:
+    from hw2check.ledger import Outcome, Verdict, checked, undecided
+
+    with pytest.raises(ValueError) as needs:
+        refuted("m", "e", {})
+    assert str(needs.value) == "a refuted outcome needs a witness"
+    with pytest.raises(ValueError) as none:
+        Outcome(Verdict.PROVED, "m", "e", {"x": "1"})
+    assert str(none.value) == "a proved outcome has no witness (only refuted rows do)"
+    with pytest.raises(ValueError) as strings:
+        Outcome(Verdict.REFUTED, "m", "e", {"x": 1})  # type: ignore[dict-item]
+    assert str(strings.value) == "witness keys and values are strings"
+    with pytest.raises(ValueError) as question:
+        Check("x", "9", "s", proved)
+    assert str(question.value) == "unknown question '9'"
+    assert checked("m", "e") == Outcome(Verdict.CHECKED, "m", "e", None)
+    assert undecided("m", "e") == Outcome(Verdict.UNDECIDED, "m", "e", None)
+    assert refuted("m", "e", {"x": "1"}).witness == {"x": "1"}
+
+
+def test_questions_are_selected_by_prefix() -> None:
+    from hw2check.ledger import selected
+
+    assert selected("4a", None) and selected("4a", ["4"]) and selected("3.2", ["3.2", "7"])
+    assert not selected("4a", ["3"]) and not selected("3.1", ["3.2"]) and not selected("7", [])
