@@ -185,3 +185,27 @@ def test_output_problems_are_found_in_order(tmp_path: Path) -> None:
     assert cli._output_problem(tmp_path) == "is a directory"
     assert cli._output_problem(tmp_path / "x" / "y") == f"no such directory '{tmp_path / 'x'}'"
     assert cli._output_problem(tmp_path / "new.txt") is None
+
+
+def test_the_console_script_exits_with_the_status(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.argv", ["hw2check", "--examples", "0"])
+    with pytest.raises(SystemExit) as leaving:
+        cli.run()
+    assert leaving.value.code == 2
+    assert capsys.readouterr().err == USAGE.format("--examples", "'0' must be at least 1")
+    monkeypatch.setattr("sys.argv", ["hw2check", "--only", "5a", "--jobs", "1"])
+    with pytest.raises(SystemExit) as done:
+        cli.run()
+    assert done.value.code == 0
+
+
+def test_help_is_the_recorded_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    recorded = (snapshot.HERE / "help.txt").read_text("utf-8")
+    assert cli.parser().format_help() == recorded
+    assert cli.parser().parse_args([]).jobs == 2
+    monkeypatch.setattr("os.cpu_count", lambda: None)
+    assert cli.parser().parse_args([]).jobs == 1
