@@ -570,7 +570,9 @@ MAIN_OUTPUT = [
 ]
 
 
-def test_main_prints_the_theorem_and_the_seed_sheet(capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_prints_the_theorem_and_the_seed_sheet(
+    recorded_tools: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     sgd.main()
     assert capsys.readouterr().out.split("\n") == [*MAIN_OUTPUT, ""]
 

@@ -39,7 +39,9 @@ from tests.test_jensen import claim
 F = Fraction
 
 
-def test_main_prints_every_derivation_exactly(capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_prints_every_derivation_exactly(
+    recorded_tools: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     jensen.main()
     assert capsys.readouterr().out == MAIN_OUTPUT
 

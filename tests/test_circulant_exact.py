@@ -119,6 +119,7 @@ Explicit verification:
 
 
 def test_main_prints_every_argument_the_explicit_checks_and_5c(
+    recorded_tools: None,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     q5.main()

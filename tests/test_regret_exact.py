@@ -151,7 +151,9 @@ def test_proved_against_the_supremum(text: str, integer: str) -> None:
     )
 
 
-def test_main_prints_every_section(capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_prints_every_section(
+    recorded_tools: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     regret.main()
     lines = capsys.readouterr().out.splitlines()
     expected = ["Q3.2 — online gradient descent, w_1 = 0, w_(t+1) = w_t - eta v_t"]

@@ -162,7 +162,9 @@ def test_a_slowly_diverging_witness_is_used() -> None:
     assert refuted.witness == {"f": "2*w**2", "lam": "8/5", "w_0": "1", "w_k": "(-3/2)**k"}
 
 
-def test_the_module_prints_its_derivation_exactly(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_module_prints_its_derivation_exactly(
+    recorded_tools: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     q31.main()
     assert capsys.readouterr().out == "\n".join(
         [

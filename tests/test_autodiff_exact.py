@@ -180,7 +180,7 @@ CATALOGUE = """\
 
 
 def test_main_prints_the_traces_the_jacobian_and_the_fd_table(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    recorded_tools: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[int, int]] = []
 
