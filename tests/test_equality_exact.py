@@ -1,0 +1,169 @@
+"""The building blocks of ``decide_equal``, value by value: grid, cost estimate, definedness,
+certified signs and how evidence shows long values."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from hw2check.equality import (
+    _digits,
+    affordable,
+    agrees_numerically,
+    candidates,
+    certified_nonzero,
+    certified_sign,
+    expanded_terms,
+    grid,
+    is_symbolically_zero,
+    show,
+    surely_defined,
+)
+
+T = sympy.Symbol("T", integer=True, positive=True)
+LAM = sympy.Symbol("lam", positive=True)
+X = sympy.Symbol("x", nonnegative=True)
+W = sympy.Symbol("w", real=True)
+A, B = sympy.symbols("a b")
+R = sympy.Rational
+HUGE = sympy.exp(sympy.exp(sympy.exp(10000)))
+
+
+def test_each_domain_has_its_candidates_small_first() -> None:
+    assert list(candidates(T)) == [1, 2, 3, 5, 10]
+    assert list(candidates(LAM)) == [1, 2, R(1, 2), 3, R(1, 3), 5, R(1, 5), R(7, 2)]
+    assert list(candidates(X)) == [0, *candidates(LAM)]
+    assert list(candidates(W)) == [0, 1, -1, 2, -2, R(1, 2), R(-1, 2), 3, -3, R(1, 3), 5]
+
+
+def test_the_grid_takes_small_values_first_and_stops_at_its_limit() -> None:
+    assert [list(p.values()) for p in grid([W, LAM], limit=7)] == [
+        [0, 1], [0, 2], [1, 1], [1, 2], [0, R(1, 2)], [1, R(1, 2)], [-1, 1]
+    ]  # fmt: skip
+    assert (len(list(grid([W, LAM]))), len(list(grid([T]))), list(grid([]))) == (88, 5, [{}])
+    assert len(list(grid([W, LAM, X, T], limit=30))) == 30
+
+
+@pytest.mark.parametrize(
+    ("expression", "terms"),
+    [
+        (W, 1),
+        (W + 1, 2),
+        ((W + 1) ** 2, 3),
+        ((W + LAM + 1) ** 3, 10),
+        ((W + 1) ** -2, 3),
+        ((W + 1) ** 50, 51),
+        (W**2000, 1),
+        (W**LAM, 2),
+        (2**W, 2),
+        ((W + 1) * (LAM + 1) * (T + 1), 8),
+        (sympy.exp(W + 1), 2),
+        ((A + B) ** 10000, 10001),
+        ((A + B) ** 10001, 10**10),
+        ((A + B + W) ** 27, 406),
+    ],
+)
+def test_the_expansion_estimate(expression: sympy.Expr, terms: int) -> None:
+    assert expanded_terms(expression) == terms
+
+
+def test_affordable_is_at_most_400_terms() -> None:
+    assert affordable((A + B) ** 399) and not affordable((A + B) ** 400)
+    assert affordable((A + B + W) ** 26) and not affordable((A + B + W) ** 27)
+    assert affordable((A + B) ** 59, 60) and not affordable((A + B) ** 60, 60)
+
+
+@pytest.mark.parametrize(
+    ("expression", "defined"),
+    [
+        (1 / W, False),
+        (1 / LAM, True),
+        (sympy.sqrt(W), False),
+        (sympy.sqrt(X), True),
+        (1 / sympy.sqrt(X), False),
+        (1 / sympy.sqrt(LAM), True),
+        (W ** R(1, 3), False),
+        (sympy.log(W), False),
+        (sympy.log(LAM), True),
+        (sympy.tan(W), False),
+        (sympy.tan(sympy.Integer(1)), True),
+        (W**LAM, False),
+        (LAM**W, True),
+        (X**W, False),
+        (LAM**sympy.I, False),
+        (sympy.exp(W) + sympy.sin(W) + sympy.cos(W) + sympy.Abs(W), True),
+        (sympy.sign(W), False),
+        (sympy.zoo, False),
+        (1 / (1 + W**2), True),
+    ],
+)
+def test_surely_defined(expression: sympy.Expr, defined: bool) -> None:
+    assert surely_defined(expression) is defined
+
+
+def test_long_values_are_shown_by_their_leading_digits_or_their_two_ends() -> None:
+    assert show(R(10) ** 70) == "1.00000000000000E+70 (a rational of about 71 digits)"
+    assert show(R(1, 3) ** 200) == "3.76486194959903E-96 (a rational of about 96 digits)"
+    assert show(sympy.Integer(2) ** 199) == "8.03469022129495E+59 (a rational of about 61 digits)"
+    assert show(sympy.Integer(2) ** 190) == str(2**190)
+    assert show(sympy.sqrt(2) ** 401) == str(sympy.sqrt(2) ** 401)
+    long = sum(W**k for k in range(80))
+    text = show(long)
+    assert text.startswith("w**79 + w**78 + ") and text.endswith("w**2 + w + 1 (621 characters)")
+    assert len(text) == 100 + 5 + 100 + len(" (621 characters)")
+    number = sympy.sqrt(2) ** 1401  # 211 digits times sqrt(2): 219 characters
+    assert show(number) == f"{sympy.N(number, 15)} (exact form of {len(str(number))} characters)"
+    assert show(W, lambda v: "described") == "described"
+    assert (_digits(R(10) ** 70), _digits(R(1, 7))) == (71, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "sign"),
+    [
+        (sympy.Float(0.5), 1),
+        (R(-2, 3), -1),
+        (sympy.Integer(0), 0),
+        (sympy.sqrt(2) - 1, 1),
+        (1 - sympy.sqrt(2), -1),
+        (sympy.pi - 3, 1),
+        (sympy.zoo, None),
+        (sympy.I, None),
+        (sympy.sin(1) ** 2 + sympy.cos(1) ** 2 - 1, None),
+        (HUGE, None),
+    ],
+)
+def test_certified_signs(value: sympy.Expr, sign: int | None) -> None:
+    assert certified_sign(value).sign == sign
+
+
+@pytest.mark.parametrize(
+    ("value", "nonzero"),
+    [
+        (R(0), False),
+        (R(1, 3), True),
+        (sympy.sqrt(2) - 1, True),
+        (sympy.I, True),
+        (sympy.sqrt(2) - sympy.sqrt(2) * sympy.I, True),
+        (sympy.sin(1) ** 2 + sympy.cos(1) ** 2 - 1, None),
+        (W, None),
+        (sympy.zoo, None),
+        (HUGE, None),
+    ],
+)
+def test_certified_nonzero(value: sympy.Expr, nonzero: bool | None) -> None:
+    assert certified_nonzero(value) is nonzero
+
+
+def test_numerical_agreement_is_below_ten_to_the_minus_forty() -> None:
+    assert agrees_numerically(sympy.Integer(10) ** -41)
+    assert not agrees_numerically(sympy.Integer(10) ** -39)
+    assert not agrees_numerically(sympy.zoo) and not agrees_numerically(W)
+
+
+def test_symbolic_zero_uses_simplify_only_when_asked_and_affordable() -> None:
+    trig = sympy.sin(W) ** 2 + sympy.cos(W) ** 2 - 1
+    assert is_symbolically_zero(trig) and not is_symbolically_zero(trig, slow=False)
+    assert is_symbolically_zero((W + 1) ** 2 - W**2 - 2 * W - 1, slow=False)
+    assert is_symbolically_zero(sympy.Integer(0))
+    assert not is_symbolically_zero((A + B) ** 1000 - (A + B) ** 1000 + 1)
+    assert not is_symbolically_zero(W)
