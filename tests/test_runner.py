@@ -217,3 +217,32 @@ def test_a_worker_whose_parent_is_gone_ends_at_once() -> None:
         os._exit(3)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_check_that_cannot_be_sent_is_an_undecided_row() -> None:
+    local = Check("l", "3.1", "unpicklable argument", fast, (lambda: 1,))
+    with runner.Pool(jobs=1, timeout=30) as pool:
+        first = pool.submit(local)
+        second = pool.submit(Check("f", "3.1", "fine", fast, (4,)))
+        assert not pool.done(first)
+        row = pool.result(first)
+        assert pool.done(first)
+        assert row.verdict is Verdict.UNDECIDED and row.method == "none"
+        assert row.evidence.startswith("internal error: check not sendable (")
+        assert pool.result(second).evidence == "4 + 4 = 8"
+
+
+def test_rows_are_a_mapping_decided_on_access() -> None:
+    with runner.Pool(jobs=1, timeout=30) as pool:
+        tickets = {f"c{n}": pool.submit(check) for n, check in enumerate(checks()[:3])}
+        rows = runner.Rows(pool, tickets)
+        assert len(rows) == 3 and list(rows) == ["c0", "c1", "c2"]
+        assert rows["c2"].evidence == "2 + 2 = 4" and rows["c2"].id == "c2"
+
+
+def test_work_that_cannot_be_pickled_is_never_shared() -> None:
+    local = Check("l", "3.1", "s", fast, (lambda: 1,))
+    assert runner._same_work(local) != runner._same_work(local)
+    same = Check("a", "3.1", "s", fast, (1,)), Check("b", "3.2", "t", fast, (1,))
+    assert runner._same_work(same[0]) == runner._same_work(same[1])
+    assert runner._context().get_start_method() == "fork"
