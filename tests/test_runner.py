@@ -172,7 +172,7 @@ def test_a_worker_answers_each_check_and_stops_when_told(
     runner._serve(there, os.getppid())
     assert here.recv()[:2] == (4, fast(3))
     index, outcome, _ = here.recv()
-    assert index == 7 and outcome.verdict is Verdict.UNDECIDED
+    assert index == 7 and outcome.verdict is Verdict.UNDECIDED and outcome.method == "none"
     assert outcome.evidence.startswith("internal error: result not sendable (")
     assert not here.poll(0.1)
 
@@ -246,3 +246,39 @@ def test_work_that_cannot_be_pickled_is_never_shared() -> None:
     same = Check("a", "3.1", "s", fast, (1,)), Check("b", "3.2", "t", fast, (1,))
     assert runner._same_work(same[0]) == runner._same_work(same[1])
     assert runner._context().get_start_method() == "fork"
+
+
+def deeper() -> Outcome:
+    return broken()
+
+
+# A check defined in code without a file path (as from a notebook or exec).
+_NO_PATH: dict[str, object] = {"Outcome": Outcome}
+exec(compile("def pathless():\n    raise ValueError('no path')\n", "<string>", "exec"), _NO_PATH)
+
+
+def test_the_row_names_the_innermost_frame_of_a_defect() -> None:
+    outcome, _ = runner.decide(Check("d", "3.1", "deeper", deeper))
+    line = broken.__code__.co_firstlineno + 1
+    assert outcome.evidence == (
+        f"internal error ZeroDivisionError: a defect in a check (test_runner.py:{line})"
+    )
+    pathless = _NO_PATH["pathless"]
+    assert callable(pathless)
+    outcome, _ = runner.decide(Check("p", "3.1", "pathless", pathless))
+    assert outcome.evidence == "internal error ValueError: no path (<string>:2)"
+
+
+def test_a_finite_hard_memory_limit_is_kept() -> None:
+    pid = os.fork()
+    if pid == 0:  # lower the hard limit in a child only: it cannot be raised again
+        code = 1
+        try:
+            hard = 5 * 2**30
+            resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+            runner._limit_memory()
+            code = 0 if resource.getrlimit(resource.RLIMIT_AS) == (hard, hard) else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
