@@ -9,12 +9,19 @@ caught.  Skipped mutants are left out of the total.  The goal is at least 90%.
 ``--survivors PATH`` writes every survivor with its diff and the reason it is not killed, read
 from the files ``mutation/equivalent-*.txt`` (a reason is matched by function and diff, so it
 survives renumbering); a survivor nobody has examined is listed as ``not killed yet``.
+
+A full run takes hours on 2 cores.  ``--sample N`` writes a uniform random sample of N mutant
+names (``--seed``) to ``mutation/sample.txt``; run just those (``mutmut run $(cat
+mutation/sample.txt)``) and score them with ``--names mutation/sample.txt``: the score of the
+sample estimates the whole tree's, and its 95% interval is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import random
 import re
 import sys
 from collections import Counter, defaultdict
@@ -24,6 +31,7 @@ from pathlib import Path
 GOAL = 0.90
 CAUGHT = ("killed", "timeout", "segfault", "caught by type check")
 REASONS = Path("mutation")
+SAMPLE = REASONS / "sample.txt"
 _NUMBER = re.compile(r"__mutmut_\d+$")
 
 
@@ -42,8 +50,13 @@ def statuses() -> dict[str, str]:
     return found
 
 
+_MUTANT = re.compile(r"^(?P<module>.*)\.x[_ǁ][^.]*$")
+
+
 def module_of(name: str) -> str:
-    return name.split(".x", 1)[0]
+    """The module of a mutant name (``module.x_function__mutmut_N`` or ``module.xǁClassǁ...``)."""
+    found = _MUTANT.match(name)
+    return found.group("module") if found else name
 
 
 def score(found: dict[str, str]) -> tuple[int, int]:
@@ -107,14 +120,37 @@ def write_survivors(found: dict[str, str], target: Path) -> Counter[str]:
     return kinds
 
 
+def wilson(caught: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson interval of a proportion observed as caught/total."""
+    if total == 0:
+        return 0.0, 1.0
+    p = caught / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    return centre - half, centre + half
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.mutation_score")
     parser.add_argument("--survivors", type=Path, help="write the survivors file here")
+    parser.add_argument("--sample", type=int, help="write a random sample of N mutant names")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
+    parser.add_argument("--names", type=Path, help="score only the mutants named in this file")
     args = parser.parse_args(argv)
     if not Path("mutants").is_dir():
         sys.exit("no mutants/ folder: run `mutmut run` first (README)")
     sys.path.insert(0, os.getcwd())
     found = statuses()
+    if args.sample is not None:
+        chosen = sorted(random.Random(args.seed).sample(sorted(found), args.sample))
+        SAMPLE.parent.mkdir(parents=True, exist_ok=True)
+        SAMPLE.write_text("".join(f"{name}\n" for name in chosen), "utf-8")
+        print(f"wrote {len(chosen)} of {len(found)} mutant names to {SAMPLE}")
+        return
+    if args.names is not None:
+        wanted = set(args.names.read_text("utf-8").split())
+        print(f"scoring the {len(wanted)} mutants named in {args.names} of {len(found)}")
+        found = {name: status for name, status in found.items() if name in wanted}
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     for name, status in found.items():
         by_module[module_of(name)][status] += 1
@@ -136,6 +172,9 @@ def main(argv: list[str] | None = None) -> None:
     caught, considered = score(found)
     fraction = caught / considered if considered else 0.0
     print(f"mutation score: {caught}/{considered} = {fraction:.1%} (goal {GOAL:.0%})")
+    if args.names is not None:
+        low, high = wilson(caught, considered)
+        print(f"95% interval for the whole tree: {low:.1%} to {high:.1%}")
     if args.survivors is not None:
         kinds = write_survivors(found, args.survivors)
         print(f"wrote {args.survivors}: " + ", ".join(f"{k} {n}" for k, n in kinds.items()))
