@@ -53,6 +53,19 @@ def statuses() -> dict[str, str]:
 _MUTANT = re.compile(r"^(?P<module>.*)\.x[_ǁ][^.]*$")
 
 
+def all_mutant_names(roots: Iterable[str] = ("hw2check", "proofs", "properties")) -> list[str]:
+    """Every mutant mutmut makes of the current source, computed without running anything."""
+    from mutmut.mutation.file_mutation import mutate_file_contents
+    from mutmut.utils.format_utils import get_mutant_name
+
+    names = []
+    for root in roots:
+        for path in sorted(Path(root).rglob("*.py")):
+            mutated = mutate_file_contents(str(path), path.read_text("utf-8"))
+            names += [get_mutant_name(path, name) for name in mutated.mutant_names]
+    return sorted(names)
+
+
 def module_of(name: str) -> str:
     """The module of a mutant name (``module.x_function__mutmut_N`` or ``module.xǁClassǁ...``)."""
     found = _MUTANT.match(name)
@@ -137,16 +150,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     parser.add_argument("--names", type=Path, help="score only the mutants named in this file")
     args = parser.parse_args(argv)
-    if not Path("mutants").is_dir():
-        sys.exit("no mutants/ folder: run `mutmut run` first (README)")
     sys.path.insert(0, os.getcwd())
-    found = statuses()
     if args.sample is not None:
-        chosen = sorted(random.Random(args.seed).sample(sorted(found), args.sample))
+        every = all_mutant_names()
+        chosen = sorted(random.Random(args.seed).sample(every, args.sample))
         SAMPLE.parent.mkdir(parents=True, exist_ok=True)
         SAMPLE.write_text("".join(f"{name}\n" for name in chosen), "utf-8")
-        print(f"wrote {len(chosen)} of {len(found)} mutant names to {SAMPLE}")
+        print(f"wrote {len(chosen)} of {len(every)} mutant names to {SAMPLE}")
         return
+    if not Path("mutants").is_dir():
+        sys.exit("no mutants/ folder: run `mutmut run` first (README)")
+    found = statuses()
     if args.names is not None:
         wanted = set(args.names.read_text("utf-8").split())
         print(f"scoring the {len(wanted)} mutants named in {args.names} of {len(found)}")
