@@ -335,3 +335,85 @@ def test_small_matrix_cases_are_every_zero_one_case_small_first() -> None:
     assert {v for m, x in cases for v in [*x, *(e for row in m for e in row)]} == {0, 1}
     assert len(set(cases)) == len(cases)
     assert len(list(eq.small_matrix_cases(1))) == 4
+
+
+# --- exact statements, joins and shapes
+
+
+def test_theorem_statements_exactly() -> None:
+    checks = q5.theorem_checks(Settings(examples=7, seed=3))
+    assert [(c.statement, c.decide, c.args) for c in checks] == [
+        (
+            "every circulant C_ij = c_{(j-i) mod n} commutes with the cyclic shift S, every n >= 1",
+            q5.decide_circulant_shift_commute,
+            (Settings().solver_timeout_ms,),
+        ),
+        (
+            "every n x n matrix B with BS = SB is circulant, every n >= 1",
+            q5.decide_shift_commutant_is_circulant,
+            (Settings().solver_timeout_ms,),
+        ),
+        (
+            "circular convolution commutes with the cyclic shift (1-D and 2-D); "
+            "zero-padded convolution and a generic matrix do not",
+            q5.decide_conv_shift_equivariance,
+            (7, 3, Settings().solver_timeout_ms),
+        ),
+    ]
+
+
+def test_every_failed_step_is_named() -> None:
+    failed = q5.Argument("T", (q5.ask(WRONG, MS), q5.ask(WRONG, MS)), "C")
+    outcome = q5._unproved((failed, q5.prove_shift_product_rule(MS)), "m")
+    assert outcome is not None
+    assert outcome.evidence == "a z3 step was not proved: wrong: sat; wrong: sat"
+    assert q5._unproved((q5.prove_shift_product_rule(MS),), "m") is None
+
+
+def test_products_reject_mismatched_shapes() -> None:
+    assert q5.int_product([[1, 2]], [[3], [4]]) == [[11]]
+    with pytest.raises(ValueError):
+        q5.int_product([[1, 2]], [[1]])
+    with pytest.raises(ValueError):
+        q5.int_product([[1]], [[1, 2], [3]])
+
+
+def test_inverse_permutation() -> None:
+    assert q5.inverse((2, 0, 1)) == (1, 2, 0)
+    assert q5.shift_permutation(4) == (1, 2, 3, 0)
+    assert q5.shift_permutation(4, 3) == (3, 0, 1, 2)
+
+
+def test_instances_at_other_sizes() -> None:
+    """At n = 1 the unit matrix E00 is circulant and commutes: no instance of 5b there."""
+    one = q5.commutant_instance(1)
+    assert not one.holds and one.fields["noncirculant_E00_commutes"] == "True"
+    four = q5.commutant_instance(4)
+    assert four.holds and four.fields == {
+        "n": "4",
+        "S": "[[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [1, 0, 0, 0]]",
+        "commutant_dimension": "4",
+        "commutant": "B = [[a, b, c, d], [d, a, b, c], [c, d, a, b], [b, c, d, a]]",
+        "noncirculant_E00_commutes": "False",
+    }
+    pair = q5.shift_instance((5, 7))
+    assert pair.holds and pair.fields == {
+        "n": "2",
+        "S": "[[0, 1], [1, 0]]",
+        "C": "[[5, 7], [7, 5]]",
+        "CS": "[[7, 5], [5, 7]]",
+        "SC": "[[7, 5], [5, 7]]",
+    }
+
+
+def test_the_searches_report_their_budget_and_generators() -> None:
+    found = q5.run_equivariance_searches(3, 0)
+    results = (found.circular_1d, found.circular_2d, found.same, found.matrix)
+    assert [r.generator for r in results] == [
+        eq.GENERATORS["1-D"],
+        eq.GENERATORS["2-D"],
+        eq.GENERATORS["1-D"],
+        eq.GENERATORS["matrix"],
+    ]
+    assert [r.cases for r in results[:2]] == [3, 3]
+    assert found.circular_1d.counterexample is None and found.circular_2d.counterexample is None

@@ -135,3 +135,101 @@ def test_conv_theorem_row_is_reproducible() -> None:
     first = q5.decide_conv_shift_equivariance(50, 7, 5000)
     again = q5.decide_conv_shift_equivariance(50, 7, 5000)
     assert first == again
+
+
+# --- exact values of the operations, the case decoding and the strategies
+
+
+def test_cyclic_shifts_move_entries_towards_the_front() -> None:
+    """(S^s x)_i = x_{i+s}: a reversed direction would still be equivariant, so pin it."""
+    assert eq.cyclic_shift((1, 2, 3)) == (2, 3, 1)
+    assert eq.cyclic_shift((1, 2, 3), 2) == (3, 1, 2)
+    assert eq.cyclic_shift_2d(((1, 2, 3), (4, 5, 6)), (1, 2)) == ((6, 4, 5), (3, 1, 2))
+
+
+def test_circular_convolution_2d_of_unit_impulses() -> None:
+    """An impulse at (0, 0) reproduces the kernel; at (2, 2) the kernel wraps round both axes."""
+    kernel = ((1, 2), (3, 4))
+    at_origin = ((1, 0, 0), (0, 0, 0), (0, 0, 0))
+    at_corner = ((0, 0, 0), (0, 0, 0), (0, 0, 1))
+    assert eq.circular_convolution_2d(kernel, at_origin) == ((1, 2, 0), (3, 4, 0), (0, 0, 0))
+    assert eq.circular_convolution_2d(kernel, at_corner) == ((4, 0, 3), (0, 0, 0), (2, 0, 1))
+
+
+def test_border_positions_exactly() -> None:
+    # length 3 (r = 1): the first window meets the left padding, the last two the right one
+    assert eq.border_positions(8, 3) == frozenset({0, 6, 7})
+    assert eq.border_positions(5, 1) == frozenset({4})  # only the wrap-around position
+    assert eq.border_positions(6, 4) == frozenset({0, 1, 4, 5})
+    assert eq.border_positions(3, 3) == frozenset({0, 1, 2})
+
+
+def test_zero_padding_mismatch_positions_depend_on_the_shift() -> None:
+    """The border property looks at shift 1 whatever the case's shift: at shift 2 the
+    mismatch of this case is interior (position 2, border {0, 3, 4})."""
+    shifted_twice = ((1, 0, 0), (1, 0, 0, 0, 0), 2)
+    assert eq.same_mismatch_positions(shifted_twice) == frozenset({2})
+    assert eq.same_mismatch_positions(((1, 0, 0), (1, 0, 0, 0, 0), 1)) == frozenset({3})
+    assert not eq.same_mismatch_off_border(shifted_twice)
+    assert eq.same_equivariance_fails(shifted_twice)
+
+
+def test_either_failure_fails_the_combined_property(monkeypatch: pytest.MonkeyPatch) -> None:
+    case = ((1, 0, 0), (1, 0, 0), 1)
+    assert not eq.circular_or_border_fails(case)
+    monkeypatch.setattr(eq, "circular_convolution", eq.same_convolution)
+    assert eq.circular_equivariance_fails(case) and not eq.same_mismatch_off_border(case)
+    assert eq.circular_or_border_fails(case)
+    monkeypatch.undo()
+    monkeypatch.setattr(eq, "border_positions", lambda n, length: frozenset())
+    assert not eq.circular_equivariance_fails(case) and eq.same_mismatch_off_border(case)
+    assert eq.circular_or_border_fails(case)
+
+
+def test_matrix_times_rejects_a_signal_of_the_wrong_length() -> None:
+    assert eq.matrix_times(((1, 2), (3, 4)), (1, 1)) == (3, 7)
+    with pytest.raises(ValueError):
+        eq.matrix_times(((1, 2),), (1,))
+
+
+def digits(*values: int) -> int:
+    return sum(d * eq.BASE**i for i, d in enumerate(values))
+
+
+def test_decode_maps_digits_to_alternating_signs() -> None:
+    assert eq.decode(digits(*range(eq.BASE)), eq.BASE) == (
+        0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8, 9, -9,
+    )  # fmt: skip
+
+
+def test_drawn_tuples_are_reduced_to_fit() -> None:
+    """Kernels no larger than the signal, shifts mod the size, entries read from the codes."""
+    assert eq._signal_case((3, digits(1, 2), 5, digits(2), 7)) == ((-1, 0, 0), (1, -1, 0), 1)
+    assert eq._grid_case((2, 3, digits(1, 2, 3, 4, 5, 6), 5, 1, digits(3, 4), 3, 5)) == (
+        ((2,), (-2,)),
+        ((1, -1, 2), (-2, 3, -3)),
+        (1, 2),
+    )
+    assert eq._matrix_case((2, digits(1, 2, 3, 4), digits(5, 6))) == (((1, -1), (2, -2)), (3, -3))
+
+
+def test_strategies_draw_from_the_documented_ranges() -> None:
+    signal_codes = f"integers(min_value=0, max_value={19**8 - 1:_})"
+    grid_codes = f"integers(min_value=0, max_value={19**16 - 1:_})"
+    assert repr(eq._codes(2)) == "integers(min_value=0, max_value=360)"
+    assert repr(eq._sizes(3)) == "integers(min_value=1, max_value=3)"
+    assert repr(eq.signal_cases()) == (
+        f"tuples(integers(min_value=1, max_value=8), {signal_codes}, "
+        f"integers(min_value=1, max_value=8), {signal_codes}, "
+        "integers(min_value=0, max_value=7)).map(_signal_case)"
+    )
+    assert repr(eq.grid_cases()) == (
+        f"tuples(integers(min_value=1, max_value=4), integers(min_value=1, max_value=4), "
+        f"{grid_codes}, integers(min_value=1, max_value=4), integers(min_value=1, max_value=4), "
+        f"{grid_codes}, integers(min_value=0, max_value=3), "
+        "integers(min_value=0, max_value=3)).map(_grid_case)"
+    )
+    assert repr(eq.matrix_cases()) == (
+        f"tuples(integers(min_value=1, max_value=4), {grid_codes}, "
+        "integers(min_value=0, max_value=130320)).map(_matrix_case)"
+    )
