@@ -1,6 +1,4 @@
-"""Q3.2: exact tests of the claim machinery that the verdict tests reach only indirectly: the
-float ranking of a bound, the order in which candidates are verified, the z3 queries against R
-and against the supremum S, and the judge's realization of solver points (mutation testing)."""
+"""Q3.2 claims: the float bound, candidate order, z3 queries against R and S, the judge."""
 
 from __future__ import annotations
 
