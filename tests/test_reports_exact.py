@@ -5,14 +5,24 @@ bars, and rows with unusual ids and questions."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
+import mpmath
 import pytest
 import sympy
 
 from hw2check import html as html_module
 from hw2check import plots
 from hw2check.ledger import Ledger, Row, Verdict
-from hw2check.mathml import Formula, _escaped, expression, formulas_of, math_element, number
+from hw2check.mathml import (
+    Formula,
+    _call,
+    _escaped,
+    expression,
+    formulas_of,
+    math_element,
+    number,
+)
 from hw2check.numbers import read_number
 from hw2check.report import _code, _columns, _prefix, json_line, markdown, render, table
 from hw2check.sheet import SGD_ETA, SYMBOLS, parse_sheet
@@ -100,6 +110,30 @@ def test_real_values_are_finite_real_floats_or_none() -> None:
     assert plots._real(-sympy.oo) is None
     assert plots._real(sympy.zoo) is None
     assert plots._real(SGD_ETA) is None  # not a number at all
+
+
+def test_vector_helpers_are_exact_and_need_equal_lengths() -> None:
+    assert type(plots._dot((), ())) is Fraction  # an empty sum is still exact
+    assert plots._dot((Fraction(1, 2), Fraction(3)), (Fraction(4), Fraction(-1))) == -1
+    with pytest.raises(ValueError, match="zip"):
+        plots._dot((Fraction(1),), (Fraction(1), Fraction(2)))
+    with pytest.raises(ValueError, match="zip"):
+        plots._minus((Fraction(1), Fraction(2)), (Fraction(1),))
+    with pytest.raises(ValueError, match="zip"):
+        plots._error([mpmath.mpf(1)], [mpmath.mpf(1), mpmath.mpf(2)])
+
+
+def test_a_start_beyond_floats_gives_no_loss_changes() -> None:
+    # 10**400 is real but no float: F(start) is unknown, so every change is nan, even for a
+    # constant F (whose compiled function would ignore its argument).
+    sheet = parse_sheet(
+        '[sheet]\ntitle = "t"\n[q6]\ncomponents = ["1", "2"]\nstart = "10**400"\n'
+        'picked = 1\nstep_sizes = "eta > 0"\n',
+        "s.toml",
+    )
+    data = plots.sgd_changes(sheet.q6, points=3)
+    assert data is not None and data.etas == (0.5, 1.0)
+    assert all(math.isnan(change) for curve in data.changes for change in curve)
 
 
 def test_float_functions_give_nan_where_not_real_or_not_finite() -> None:
@@ -267,6 +301,13 @@ def test_stated_numbers_are_shown_as_written(raw: str | float, latex: str, mathm
 
 def test_entity_references_become_characters_and_text_is_escaped() -> None:
     assert _escaped("a&InvisibleTimes;b&#955;&#x3bb;<c>&") == "a\u2062bλλ&lt;c&gt;&amp;"
+    assert _escaped("\"'") == "\"'"  # text, not an attribute: quotes stay as they are
+
+
+def test_a_call_separates_its_arguments_with_commas() -> None:
+    assert _call("<mi>f</mi>", "<mi>a</mi>", "<mi>b</mi>") == (
+        "<mrow><mi>f</mi><mo>(</mo><mi>a</mi><mo>,</mo><mi>b</mi><mo>)</mo></mrow>"
+    )
 
 
 def test_e_is_an_italic_letter_and_formulas_join_with_a_space() -> None:
