@@ -45,3 +45,50 @@ def test_an_uncertain_value_is_not_simplified_once_a_failure_is_found() -> None:
     # at 1: exactly 0 (boundary failure); at 2: UNCERTAIN_ZERO, not simplified
     h = (ETA - 1) * (ETA - 2) + UNCERTAIN_ZERO * (ETA - 1)
     assert sgd.find_witness(h, POSITIVE, (), [TWO, ONE]) == sgd.Witness(ONE, False)
+
+
+INCREASES = "(SymPy assumptions), so h increases"
+
+
+def test_monotonicity_arguments_of_each_order() -> None:
+    prove = sgd.prove_positive_by_monotonicity
+    assert prove(ETA) == "h^(0)(t) > 0 for every t > 0 (SymPy assumptions)"
+    assert prove(sympy.exp(ETA) - 1) == (
+        f"h^(0)(0) = 0 >= 0, and h^(1)(t) > 0 for every t > 0 {INCREASES}"
+    )
+    assert prove(sympy.exp(ETA) - ETA) == (
+        f"h^(0)(0) = 1 >= 0, h^(1)(0) = 0 >= 0, and h^(2)(t) > 0 for every t > 0 {INCREASES}"
+    )
+    assert prove(sympy.exp(ETA) - 1 - ETA) == (
+        f"h^(0)(0) = 0 >= 0, h^(1)(0) = 0 >= 0, and h^(2)(t) > 0 for every t > 0 {INCREASES}"
+    )
+    # the third derivative exp(t) > 0 would do, but the argument stops at the second
+    assert prove(sympy.exp(ETA) - 1 - ETA - ETA**2 / 2) is None
+    assert prove(sympy.exp(ETA) - 2) is None  # h(0) = -1
+
+
+def test_arguments_from_the_lower_end_of_the_region() -> None:
+    prove = sgd.prove_positive_from_lower_end
+    h = sympy.exp(ETA) - 2
+    assert prove(h, (ETA >= 1,)) == (
+        "R starts at eta = 1; with h(eta) = exp(eta) - 2 and eta = 1 + t: h^(0)(0) = -2 + E >= 0, "
+        f"and h^(1)(t) > 0 for every t > 0 {INCREASES}, so h > 0 for every eta > 1; "
+        "h(1) = -2 + E > 0 (certified)"
+    )
+    at_e = sympy.exp(ETA) - sympy.E  # 0 at the region's closed end: not positive on R
+    assert prove(at_e, (ETA >= 1,)) is None
+    assert prove(at_e, (ETA > 1,)) == (
+        "R starts at eta = 1; with h(eta) = exp(eta) - E and eta = 1 + t: h^(0)(0) = 0 >= 0, "
+        f"and h^(1)(t) > 0 for every t > 0 {INCREASES}, so h > 0 for every eta > 1"
+    )
+    assert prove(h, (ETA <= 1,)) is None  # R starts at 0
+    assert prove(h, (sympy.Or(ETA < 1, ETA > 2),)) is None  # R is not one interval
+    assert prove(sympy.exp(ETA) - sympy.exp(2), (ETA >= 1,)) is None
+
+
+def test_a_step_at_the_jump_of_a_step_function_is_undefined() -> None:
+    w = sgd.W
+    at_jump = sgd.SgdSetting((sympy.Heaviside(w), w), sympy.Integer(0), 1, (), "eta > 0")
+    assert sgd.step_undefined(at_jump) == "f_1 is not differentiable at w_t = 0"
+    away = sgd.SgdSetting((w, sympy.Heaviside(w - 1)), sympy.Integer(0), 2, (), "eta > 0")
+    assert sgd.step_undefined(away) is None
