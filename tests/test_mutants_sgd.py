@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import sympy
 
-from hw2check.sheet import SGD_ETA
+from hw2check.ledger import Outcome, refuted
+from hw2check.sheet import SGD_ETA, parse_sheet
 from proofs import sgd
 from properties.sgd import POSITIVE, ZERO
 
@@ -92,3 +94,43 @@ def test_a_step_at_the_jump_of_a_step_function_is_undefined() -> None:
     assert sgd.step_undefined(at_jump) == "f_1 is not differentiable at w_t = 0"
     away = sgd.SgdSetting((w, sympy.Heaviside(w - 1)), sympy.Integer(0), 2, (), "eta > 0")
     assert sgd.step_undefined(away) is None
+
+
+def test_refutation_texts_say_how_the_witness_was_verified() -> None:
+    def evidence(h: sympy.Expr, witness: sgd.Witness, answer: sgd.Z3Answer | None) -> Outcome:
+        return sgd._refuted(("h", h), witness, "C", answer)
+
+    exact = "exact re-verification of a step size"
+    by_z3 = f"z3 nonlinear real arithmetic, {exact}"
+    assert evidence(UNCERTAIN_ZERO * ETA, sgd.Witness(ONE, False), None) == refuted(
+        exact,
+        "C: fails at eta = 1, where h = -1 + cos(1)**2 + sin(1)**2 = 0 (SymPy simplification)",
+        {"eta": "1"},
+    )
+    not_real = sgd.Witness(ONE, True, real=False)
+    assert evidence(sympy.sqrt(1 - 2 * ETA), not_real, None) == refuted(
+        exact,
+        "C: fails at eta = 1, where h = I, not a real number (the step leaves the domain)",
+        {"eta": "1"},
+    )
+    sat = sgd.Z3Answer("sat", "", (), "q")
+    assert evidence(ETA - 1, sgd.Witness(ONE, False), sat) == refuted(
+        by_z3, "C: fails at eta = 1 (z3: sat), where h = 0", {"eta": "1"}
+    )
+    unknown = sgd.Z3Answer("unknown", "r", (), "q")
+    assert evidence(ETA - 1, sgd.Witness(HALF, True), unknown) == refuted(
+        by_z3, "C: fails at eta = 1/2 (z3: unknown), where h = -1/2", {"eta": "1/2"}
+    )
+
+
+def test_a_setting_needs_all_four_fields() -> None:
+    text = (
+        '[sheet]\ntitle = "t"\n[q6]\ncomponents = ["w**2", "w"]\nstart = "1"\npicked = 2\n'
+        'step_sizes = "eta < 1"\n'
+    )
+    claims = parse_sheet(text, "t.toml").q6
+    assert sgd.setting_of(claims) == sgd.SgdSetting(
+        (sgd.W**2, sgd.W), sympy.Integer(1), 2, (ETA < 1,), "eta < 1"
+    )
+    for field in ("components", "start", "picked", "step_sizes"):
+        assert sgd.setting_of(dataclasses.replace(claims, **{field: None})) is None, field
