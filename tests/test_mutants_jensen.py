@@ -1,0 +1,41 @@
+"""Exact tests aimed at behaviour the other Q3.3 tests leave open: the generator named by a
+search that finds something, how a solver's point is realized, and the scan's draws of T."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import strategies as st
+
+from proofs import jensen
+from properties.search import search
+from tests.test_jensen import claim
+
+F = Fraction
+
+
+def test_a_search_that_finds_a_counterexample_names_its_strategy() -> None:
+    found = search(st.integers(0, 1000), lambda x: x >= 17, examples=50, seed=3)
+    assert (found.counterexample, found.generator) == (
+        17,
+        "integers(min_value=0, max_value=1000)",
+    )
+
+
+def test_a_solver_point_below_1_is_realized_at_t_1_only() -> None:
+    # Wrong only at T = 2: z3's T = 1/2 rounds to T = 1 (both ways), where the bound holds.
+    only_two = jensen.GapJudge(claim("avg_gap + (T-2)**2 - 1/10").bound)
+    assert only_two.from_model({"T": F(1, 2), "avg_gap": F(1)}) is None
+    found = only_two.from_model({"T": F(3, 2), "avg_gap": F(1)})
+    assert found is not None and (found.summary.T, found.summary.avg_gap) == (2, 1)
+
+
+def test_a_solver_point_is_tried_at_a_nearby_rational_with_denominator_up_to_a_million() -> None:
+    judge = jensen.GapJudge(claim("avg_gap/2").bound)
+    found = judge.from_model({"T": F(1, 2), "avg_gap": F(1234567, 10**9)})
+    assert found is not None and (found.summary.T, found.summary.avg_gap) == (1, F(1234, 999541))
+
+
+def test_the_scan_draws_t_1_from_both_of_its_ranges() -> None:
+    points = jensen.scan_points(1500, 0)
+    assert (len(points), sum(t == 1 for t, _ in points), len(set(points))) == (1500, 192, 1406)
