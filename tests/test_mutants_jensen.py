@@ -39,3 +39,22 @@ def test_a_solver_point_is_tried_at_a_nearby_rational_with_denominator_up_to_a_m
 def test_the_scan_draws_t_1_from_both_of_its_ranges() -> None:
     points = jensen.scan_points(1500, 0)
     assert (len(points), sum(t == 1 for t, _ in points), len(set(points))) == (1500, 192, 1406)
+
+
+def test_the_canonical_points_include_t_3() -> None:
+    # exp keeps z3 out; the bound is undefined only at T = 3.
+    outcome = jensen.decide_bound(claim("avg_gap + exp(1/(T-3)**2) - 1"))
+    assert outcome.evidence == (
+        "the bound is not a real number at T = 3, avg_gap = 0 (it is nan): the claim says "
+        "nothing there"
+    )
+
+
+def test_shrink_moves_a_witness_to_a_simpler_avg_gap_of_the_same_sign() -> None:
+    below_one = jensen.GapJudge(claim("avg_gap - 1").bound)  # wrong everywhere
+    found = below_one.shrink(below_one.candidates([(1, F(1))]))
+    assert found is not None and (found.summary.T, found.summary.avg_gap) == (1, 0)
+    negative = jensen.GapJudge(claim("2*avg_gap").bound)  # wrong exactly where avg_gap < 0
+    found = negative.shrink(negative.candidates([(7, F(-2))]))
+    assert found is not None and (found.summary.T, found.summary.avg_gap) == (1, -1)
+    assert negative.shrink(None) is None
