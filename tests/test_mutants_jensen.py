@@ -58,3 +58,19 @@ def test_shrink_moves_a_witness_to_a_simpler_avg_gap_of_the_same_sign() -> None:
     found = negative.shrink(negative.candidates([(7, F(-2))]))
     assert found is not None and (found.summary.T, found.summary.avg_gap) == (1, -1)
     assert negative.shrink(None) is None
+
+
+def test_candidates_skip_a_horizon_out_of_range_and_go_on() -> None:
+    judge = jensen.GapJudge(claim("avg_gap/2").bound)
+    found = judge.candidates([(0, F(1)), (jensen.MAX_T + 1, F(1)), (3, F(1))])
+    assert found is not None and (found.summary.T, found.summary.avg_gap) == (3, 1)
+
+
+def test_an_integer_solver_point_is_realized_when_the_real_one_is_not() -> None:
+    # Wrong near T = 3/2 (no integer there) and at T = 7, only for avg_gap near 1/3: the real
+    # query's point T = 3/2 rounds to T = 1 and 2, where the bound holds; the integer query's
+    # point T = 7 is the witness.
+    text = "avg_gap + (T-7)**2*((2*T-3)**2 - 1/10**4) + (3*avg_gap-1)**2 - 1/10**6"
+    outcome = jensen.decide_bound(claim(text))
+    witness = dict(outcome.witness or {})
+    assert (witness["T"], witness["avg_gap"], witness["bound"]) == ("7", "1/3", "999997/3000000")
