@@ -8,6 +8,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from proofs import jensen
+from properties.jensen import Quadratic
 from properties.search import search
 from tests.test_jensen import claim
 
@@ -74,3 +75,8 @@ def test_an_integer_solver_point_is_realized_when_the_real_one_is_not() -> None:
     outcome = jensen.decide_bound(claim(text))
     witness = dict(outcome.witness or {})
     assert (witness["T"], witness["avg_gap"], witness["bound"]) == ("7", "1/3", "999997/3000000")
+
+
+def test_a_quadratic_without_rows_is_computed_exactly() -> None:
+    value = Quadratic((), (F(1), F(-1, 2))).value((F(2), F(1)))
+    assert (value, type(value)) == (F(3, 2), Fraction)
