@@ -80,3 +80,9 @@ def test_an_integer_solver_point_is_realized_when_the_real_one_is_not() -> None:
 def test_a_quadratic_without_rows_is_computed_exactly() -> None:
     value = Quadratic((), (F(1), F(-1, 2))).value((F(2), F(1)))
     assert (value, type(value)) == (F(3, 2), Fraction)
+
+
+def test_the_judge_evaluates_a_bound_in_t_at_the_instance_horizon() -> None:
+    judge = jensen.GapJudge(claim("avg_gap + 1/T - 1/2").bound)  # wrong exactly for T > 2
+    assert judge.violates(jensen.affine_instance(3, F(1)))
+    assert not judge.violates(jensen.affine_instance(2, F(1)))
