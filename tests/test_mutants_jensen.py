@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import strategies as st
 
 from proofs import jensen
@@ -86,3 +87,16 @@ def test_the_judge_evaluates_a_bound_in_t_at_the_instance_horizon() -> None:
     judge = jensen.GapJudge(claim("avg_gap + 1/T - 1/2").bound)  # wrong exactly for T > 2
     assert judge.violates(jensen.affine_instance(3, F(1)))
     assert not judge.violates(jensen.affine_instance(2, F(1)))
+
+
+def test_the_scan_draws_1500_points_with_seed_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[int, int]] = []
+
+    def record(count: int, seed: int) -> list[tuple[int, Fraction]]:
+        asked.append((count, seed))
+        return [(2, F(1))]
+
+    monkeypatch.setattr(jensen, "scan_points", record)
+    found = jensen.GapJudge(claim("avg_gap/2").bound).scan()
+    assert asked == [(1500, 0)]
+    assert found is not None and (found.summary.T, found.summary.avg_gap) == (1, 1)
