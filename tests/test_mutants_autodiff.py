@@ -65,3 +65,25 @@ def test_the_cross_term_of_a_pair_uses_the_adjoint() -> None:
     assert found.text().startswith("explained by two slips on G: ")
     assert "∂a/∂w1 taken as the value of a = 3" in found.text()
     assert "∂b/∂a taken as 1/b" in found.text()
+
+
+@pytest.mark.parametrize(("stated", "unchecked"), [("0.5", 2), ("4", 3)])
+def test_the_screen_margin_scales_with_the_stated_number(
+    monkeypatch: pytest.MonkeyPatch, stated: str, unchecked: int
+) -> None:
+    """Margin 1: the width is the tolerance + max(1, |stated|); AD 2, slips 1, -2 and 0."""
+    monkeypatch.setattr(autodiff, "VERIFIED_CANDIDATES", 0)
+    monkeypatch.setattr(autodiff, "SCREEN_MARGIN", 1.0)
+    found = autodiff.locate_slips(PRODUCT, "G", read_number(stated), "forward", 0)
+    assert found.unchecked == unchecked
+
+
+def test_a_rejected_candidate_is_not_counted_as_unchecked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The no-slip 2 is re-verified against the stated 3 (exactly on the boundary) and left."""
+    monkeypatch.setattr(autodiff, "SCREEN_MARGIN", 0.0)
+    found = autodiff.locate_slips(PRODUCT, "G", read_number("3"), "forward", 0)
+    assert found.unchecked == 0
+    assert (
+        found.text()
+        == "no one or two slips of the catalogue on G reproduce it (7 combinations tried)"
+    )
