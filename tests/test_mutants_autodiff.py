@@ -10,6 +10,7 @@ from __future__ import annotations
 import mpmath
 import pytest
 
+from hw2check.ledger import undecided
 from hw2check.numbers import read_number
 from hw2check.sheet import Graph
 from proofs import autodiff
@@ -86,4 +87,10 @@ def test_a_rejected_candidate_is_not_counted_as_unchecked(monkeypatch: pytest.Mo
     assert (
         found.text()
         == "no one or two slips of the catalogue on G reproduce it (7 combinations tried)"
+    )
+
+
+def test_an_undecidable_match_is_undecided() -> None:
+    assert autodiff._number_outcome(read_number("3"), None, "m", "extra") == undecided(
+        "m", "the true value lies too close to the tolerance boundary to decide"
     )
