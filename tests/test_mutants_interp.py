@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 import pytest
 import sympy
 import z3
 
+from hw2check.sheet import SYMBOLS, parse_sheet
 from hw2check.topics import Settings
 from proofs import interpolation
 from proofs import proximal_step as q31
+from proofs.interpolation import (
+    NotLowerTriangularError,
+    distinct_projection_direction,
+    solve_lower_triangular,
+)
 from proofs.proximal_step import W
 from properties import interpolation as q7_properties
 from properties.interpolation import COMMAND_DATASETS, Dataset, Sizes
@@ -226,4 +233,107 @@ def test_the_gd_step_differentiates_in_w_even_with_a_symbolic_constant() -> None
     step = q31.gd_step(W**2 + c, sympy.Rational(1, 2))
     assert step == q31.Divergence(
         W**2 + c, sympy.Rational(1, 2), -3 * W, sympy.Integer(-3), sympy.Integer(1)
+    )
+
+
+def test_the_search_is_asked_with_its_budget_seed_and_generator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    nothing: SearchResult[Dataset] = SearchResult(None, 4, "data sets")
+
+    def spy(strategy: Any, violates: Any, **options: Any) -> SearchResult[Dataset]:
+        calls.append((violates, options))
+        return nothing
+
+    monkeypatch.setattr(q7_properties, "search", spy)
+    flagged = Dataset(((F(0),),), (F(1),))
+    clean = Dataset(((F(1),),), (F(1),))
+
+    def violation(case: Dataset) -> str | None:
+        return "flagged" if case == flagged else None
+
+    assert q7_properties.search_datasets(violation, COMMAND_DATASETS, 4, 11) is nothing
+    ((violates, options),) = calls
+    assert options == {"examples": 4, "seed": 11, "generator": COMMAND_DATASETS.describe()}
+    assert (violates(flagged), violates(clean)) == (True, False)
+
+
+def test_the_direction_starts_at_t_1_and_uses_powers_of_t() -> None:
+    assert distinct_projection_direction([(F(0), F(0), F(0)), (F(1), F(0), F(0))]) == (
+        F(1),
+        F(1),
+        F(1),
+    )
+    # t = 1 makes (0, 0, 0) and (1, -1, 0) collide; t = 2 gives a = (1, 2, 4)
+    assert distinct_projection_direction([(F(0), F(0), F(0)), (F(1), F(-1), F(0))]) == (
+        F(1),
+        F(2),
+        F(4),
+    )
+
+
+def test_an_entry_just_above_the_diagonal_is_caught() -> None:
+    with pytest.raises(NotLowerTriangularError) as above:
+        solve_lower_triangular([[F(1), F(3)], [F(0), F(1)]], [F(1), F(1)])
+    assert str(above.value) == "A[0][1] = 3 above the diagonal"
+
+
+def test_the_q3_1_claims_state_what_the_sheet_says() -> None:
+    sheet = parse_sheet(
+        '[sheet]\ntitle = "t"\n[q3_1]\nminimizer = "w_t - g/lam"\nstep_size = "1/lam"\n'
+        'proximity_gradient = "lam*(w - w_t)"\ngd_converges_for_strictly_convex = false\n',
+        "t.toml",
+    )
+    checks = q31.claim_checks(sheet, Settings(), {})
+    assert [(c.id, c.question, c.statement) for c in checks] == [
+        ("q3_1.minimizer", "3.1", "the argmin of the proximal objective is w_t - g/lam"),
+        ("q3_1.step_size", "3.1", "the proximal step is a gradient step with eta = 1/lam"),
+        ("q3_1.proximity_gradient", "3.1", "d/dw (lam/2)(w - w_t)**2 = lam*(w - w_t)"),
+        (
+            "q3_1.gd_converges_for_strictly_convex",
+            "3.1",
+            "GD with step 1/lam need not reach the minimum of every strictly convex f, "
+            "for every lam > 0",
+        ),
+    ]
+    assert [c.decide for c in checks] == [q31.decide_expression] * 3 + [q31.decide_gd_claim]
+    assert checks[3].args == (False,)
+    lam, w, w_t, g = (SYMBOLS[name] for name in ("lam", "w", "w_t", "g"))
+    assert [c.args[1:] for c in checks[:3]] == [
+        (w_t - g / lam, ("w_t", "g", "lam")),
+        (1 / lam, ("lam",)),
+        (q31.PROXIMITY_GRADIENT, ("w", "w_t", "lam")),
+    ]
+    assert sympy.expand(q31.PROXIMITY_GRADIENT - lam * (w - w_t)) == 0
+    says = q31.claim_checks(
+        parse_sheet(
+            '[sheet]\ntitle = "t"\n[q3_1]\ngd_converges_for_strictly_convex = true\n', "t.toml"
+        ),
+        Settings(),
+        {},
+    )
+    assert [c.statement for c in says] == [
+        "GD with step 1/lam reaches the minimum of every strictly convex f, for every lam > 0"
+    ]
+
+
+def test_the_theorem_rows_are_named_and_stated() -> None:
+    (q31_check,) = q31.theorem_checks(Settings())
+    assert (q31_check.id, q31_check.question, q31_check.decide, q31_check.args) == (
+        "theorem.proximal_step",
+        "3.1",
+        q31.prove_proximal_step,
+        (),
+    )
+    assert q31_check.statement == (
+        "in every dimension the proximal objective has the unique minimizer "
+        "w_t - grad f(w_t)/lam (Hessian lam*I > 0): a gradient step with eta = 1/lam"
+    )
+    settings = Settings(examples=3)
+    (q7_check,) = interpolation.theorem_checks(settings)
+    assert (q7_check.decide, q7_check.args) == (interpolation.prove_relu_interpolation, (settings,))
+    assert q7_check.statement == (
+        "(Zhang et al. 2017, Theorem 1) a two-layer ReLU network with 2n + d weights fits "
+        "any labels on any n distinct points in R^d"
     )
