@@ -296,18 +296,30 @@ class _Builder:
         if isinstance(node, ast.BinOp):
             if isinstance(node.op, ast.Pow):
                 return self._power(node)
-            combine = _BINARY.get(type(node.op))
-            if combine is not None:
-                left, right = self.build(node.left), self.build(node.right)
-                expected = _singular_bases(left) | _singular_bases(right)
-                if isinstance(node.op, ast.Div):
-                    expected |= _singular_bases(1 / right)
-                return _faithful(combine(left, right), expected)
+            if type(node.op) in _BINARY:
+                return self._chain(node)
         if isinstance(node, ast.Call):
             return self._call(node)
         raise ForbiddenSyntax(
             f"{_describe(node)} is not allowed", ALLOWED_SYNTAX, offset=self.source.offset(node)
         )
+
+    def _chain(self, node: ast.BinOp) -> sympy.Expr:
+        """A left-nested run of + - * / (``w + w + ... + w``), folded from its first operand
+        without recursing along its length: only nesting recurses, and nesting is limited."""
+        spine: list[ast.BinOp] = []
+        current: ast.expr = node
+        while isinstance(current, ast.BinOp) and type(current.op) in _BINARY:
+            spine.append(current)
+            current = current.left
+        value = self.build(current)
+        for link in reversed(spine):
+            right = self.build(link.right)
+            expected = _singular_bases(value) | _singular_bases(right)
+            if isinstance(link.op, ast.Div):
+                expected |= _singular_bases(1 / right)
+            value = _faithful(_BINARY[type(link.op)](value, right), expected)
+        return value
 
     def _number(self, node: ast.Constant) -> sympy.Expr:
         value = node.value

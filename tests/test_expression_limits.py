@@ -117,3 +117,19 @@ def test_untrusted_text_is_clipped_to_forty_characters() -> None:
     assert shown("x" * 40) == repr("x" * 40)
     assert shown("x" * 41) == repr("x" * 37 + "...")
     assert shown("a\nb") == "'a\\nb'"
+
+
+def test_a_long_flat_sum_is_built_without_deep_recursion() -> None:
+    import sys
+
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    limit = sys.getrecursionlimit()
+    # 300 frames to spare: a tracer or debugger adds frames, so length must not recurse
+    # (building a sum by recursion took two frames a term).
+    sys.setrecursionlimit(depth + 300)
+    try:
+        assert parse_expression("+".join(["w"] * 499), W) == 499 * W["w"]
+    finally:
+        sys.setrecursionlimit(limit)
