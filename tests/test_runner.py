@@ -201,6 +201,12 @@ def test_workers_limit_their_memory() -> None:
 def test_a_worker_asks_to_die_with_its_parent() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     asked = ctypes.c_int(-1)
+    # Here too (its parent is alive, so it returns), then the request is withdrawn.
+    runner._die_with(os.getppid())
+    libc.prctl(2, ctypes.byref(asked))  # PR_GET_PDEATHSIG
+    libc.prctl(runner.PR_SET_PDEATHSIG, 0)
+    assert asked.value == signal.SIGKILL
+    asked = ctypes.c_int(-1)
     pid = os.fork()
     if pid == 0:  # the child reports the signal it asked for in its exit status
         runner._die_with(os.getppid())
