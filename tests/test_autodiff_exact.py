@@ -636,3 +636,35 @@ def test_candidates_left_unverified_are_reported(monkeypatch: pytest.MonkeyPatch
         f"no slip re-verified on G reproduces it ({found.searched} combinations screened; "
         f"{found.unchecked} candidates not re-verified)"
     )
+
+
+def test_a_power_partial_is_not_split_into_factors() -> None:
+    """∂(w1**2*w2)/∂w2 = w1**2 is a power, not a product: no "factor left out" slips."""
+    with mpmath.workdps(30):
+        slips = autodiff.catalogue(autodiff.trace(graph_of([("a", "w1**2*w2"), ("f", "a")]), POINT))
+    shown = [
+        f"{slip.what} = {mpmath.nstr(slip.value, 12)}"
+        for slip in slips
+        if slip.label == "∂a/∂w2" and "extra factor" not in slip.what
+    ]
+    assert shown == [
+        "the value of w2 = 2.0",
+        "its negative (sign flipped) = -1.0",
+        "0 (the term left out) = 0.0",
+    ]
+
+
+def test_undefined_powers_say_which() -> None:
+    x, y = sympy.symbols("x y")
+    with pytest.raises(autodiff.Undefined) as raised:
+        autodiff.mp_value(1 / x, {x: mpmath.mpf(0)})
+    assert str(raised.value) == "division by zero"
+    third = mpmath.mpf(1) / 3
+    with pytest.raises(autodiff.Undefined) as raised:
+        autodiff.mp_value(x**y, {x: -third, y: third})
+    assert str(raised.value) == "-0.333333 to the power 0.333333"
+
+
+def test_a_constant_is_evaluated_to_the_working_digits() -> None:
+    with mpmath.workdps(30):
+        assert autodiff.mp_value(sympy.pi, {}) == mpmath.pi
