@@ -313,6 +313,12 @@ def test_the_direction_scan_reaches_its_bound() -> None:
     assert distinct_projection_direction([(F(0), F(0)), (F(1), F(-1))]) == (F(1), F(2))
 
 
+def test_the_direction_scan_refuses_repeated_points() -> None:
+    with pytest.raises(AssertionError) as raised:
+        distinct_projection_direction([(F(1),), (F(1),)])
+    assert str(raised.value) == "unreachable for distinct points: some t <= bound separates them"
+
+
 @pytest.mark.parametrize(
     ("points", "labels", "message"),
     [
@@ -393,3 +399,15 @@ def test_violations_are_reported_exactly() -> None:
         "biases (-1, 0) do not interleave (0, 2)"
     )
     assert network_violation(Network(one, (F(-1), F(1)), (F(1), F(2))), case) is None
+
+
+def test_violations_refuse_mismatched_lengths() -> None:
+    one = (F(1),)
+    case = Dataset(((F(0),), (F(2),)), (F(1), F(5)))
+    # 2n + d weights, but three biases for two points: not cut to the first two
+    with pytest.raises(ValueError, match=r"^zip\(\) argument 2 is shorter than argument 1$"):
+        network_violation(Network(one, (F(5), F(0), F(0)), (F(1),)), case)
+    # a third label without its point: not dropped
+    extra = Dataset(case.points, (F(1), F(5), F(7)))
+    with pytest.raises(ValueError, match=r"^zip\(\) argument 2 is longer than argument 1$"):
+        network_violation(Network(one, (F(-1), F(1)), (F(1), F(2))), extra)

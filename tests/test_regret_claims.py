@@ -73,6 +73,28 @@ def test_float_bound_beyond_floats() -> None:
     assert below is not None and below < 1e300
 
 
+def test_float_bound_beyond_floats_complex_with_zero_imaginary_part() -> None:
+    # sqrt(-1)*sqrt(-1) is the mpmath complex -1 + 0j: its real part -10**1000, so -inf
+    value = float_bound("eta**1000*sqrt(wstar_sq - 1)*sqrt(sum_v_sq - 1)")(10.0, 1, 0.0, 0.0)
+    assert value == -math.inf
+
+
+# --- scan: parameters over many scales, then a simpler witness ------------------------------
+
+
+def test_scan_draws_positive_wstar_sq_and_simplifies_each_parameter() -> None:
+    # wrong only where wstar_sq > 0: the scan must draw such points and keep wstar_sq
+    found = regret.RegretJudge(bound("eta/2*sum_v_sq")).scan(count=20)
+    assert found is not None
+    s = found.summary
+    assert (s.eta, s.T, s.wstar_sq, s.sum_v_sq) == (
+        Fraction(1),
+        1,
+        Fraction(81829211402499136, 818292114025),
+        Fraction(1, 10000),
+    )
+
+
 # --- first_verified: clear violations simplest first, then margins near zero -----------------
 
 
