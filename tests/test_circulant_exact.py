@@ -10,7 +10,7 @@ import pytest
 import z3
 
 from hw2check.ledger import Verdict
-from hw2check.sheet import load_seed
+from hw2check.sheet import load_seed, parse_sheet
 from hw2check.topics import Settings
 from proofs import circulant as q5
 from properties import equivariance as eq
@@ -279,6 +279,20 @@ def test_claim_without_its_theorem_row_is_undecided() -> None:
             "rests on theorem.shift_commutant_is_circulant",
             "theorem.shift_commutant_is_circulant is absent: not run",
         ),
+    ]
+
+
+def test_a_claim_left_out_skips_only_itself() -> None:
+    sheet = parse_sheet(
+        '[sheet]\ntitle = "t"\n[q5]\nonly_circulants_commute_with_shift = true\n', "t.toml"
+    )
+    checks = q5.claim_checks(sheet, Settings(), {})
+    assert [(c.id, c.question, c.statement) for c in checks] == [
+        (
+            "q5.only_circulants_commute_with_shift",
+            "5b",
+            "every matrix B with BS = SB is circulant",
+        )
     ]
 
 

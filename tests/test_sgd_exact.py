@@ -521,6 +521,77 @@ def test_z3_unknown_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def test_z3_unknown_still_tries_the_sympy_proof(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unknown(builder: object, constraints: object, text: str, ms: int) -> sgd.Z3Answer:
+        return sgd.Z3Answer("unknown", "timeout", (), text)
+
+    monkeypatch.setattr(sgd, "ask_z3", unknown)
+    decision = sgd.decide_for_every_step(ETA**2 + ETA, POSITIVE, (), SETTINGS, "C")
+    assert decision == sgd.StepDecision(
+        Outcome(
+            Verdict.PROVED,
+            "SymPy",
+            "C: with h(eta) = eta**2 + eta: h^(0)(t) > 0 for every t > 0 (SymPy assumptions)",
+        ),
+        ("z3: exists eta: eta > 0 and eta**2 + eta <= 0?  unknown (timeout)",),
+    )
+
+
+def refuted_at(eta: str, h: str) -> Outcome:
+    return Outcome(
+        Verdict.REFUTED,
+        "z3 nonlinear real arithmetic, exact re-verification of a step size",
+        f"C: fails at eta = {eta} (z3: sat), where h = {h}",
+        {"eta": eta},
+    )
+
+
+def test_the_grid_stays_among_the_candidates_of_the_cells() -> None:
+    # the cells of eta*(eta - 5) alone give 2 as the simplest failing step; the grid's 1 is simpler
+    decision = sgd.decide_for_every_step(ETA - 5, POSITIVE, (), SETTINGS, "C")
+    assert decision.outcome == refuted_at("1", "-4")
+    assert sgd.cell_candidates([sympy.Poly(ETA - 5, ETA)]) == [0, 5, 6, 2]
+
+
+def test_a_relation_that_is_true_or_false_is_the_polynomial_one() -> None:
+    assert sgd._relation_poly(sympy.true) == sympy.Poly(1, ETA)
+    assert sgd._relation_poly(sympy.false) == sympy.Poly(1, ETA)
+    decision = sgd.decide_for_every_step(ETA - 5, POSITIVE, (sympy.true,), SETTINGS, "C")
+    assert decision.outcome == refuted_at("1", "-4")
+
+
+def test_an_unsatisfiable_query_has_no_reason_and_no_model() -> None:
+    builder = sgd._Z3Builder()
+    answer = sgd.ask_z3(builder, [builder.eta < 0, builder.eta > 0], "q", 5000)
+    assert answer == sgd.Z3Answer("unsat", "", (), "q")
+
+
+def test_no_certified_sign_anywhere_in_the_region_is_undecided() -> None:
+    # atan(eta) + atan(1/eta) = pi/2 for eta > 0, but neither evaluation nor simplification
+    # certifies it at an eta > 1
+    h = sympy.atan(ETA) + sympy.atan(1 / ETA) - sympy.pi / 2
+    decision = sgd.decide_for_every_step(h, ZERO, (ETA > 1,), SETTINGS, "C")
+    assert decision == sgd.StepDecision(
+        Outcome(
+            Verdict.UNDECIDED,
+            "search over eta",
+            "C: z3 translation does not cover pi; no SymPy proof; the sign of h could not be "
+            "certified at any of the 10 step sizes searched in the region",
+        ),
+        (),
+    )
+
+
+def test_a_kink_stops_the_monotonicity_argument_at_h_itself() -> None:
+    # h' = 1 or 2 is positive and h(0) = 0, yet h jumps to 2*1 - 5 = -3 at its kink eta = 1
+    h = sympy.Piecewise((ETA, ETA < 1), (2 * ETA - 5, True))
+    assert sgd.prove_positive_by_monotonicity(h) is None
+    assert sgd.prove_positive_by_monotonicity(h + 1) is None
+    assert sgd.prove_positive_by_monotonicity(sympy.Abs(ETA - 1) + 1) == (
+        "h^(0)(t) > 0 for every t > 0 (SymPy assumptions)"
+    )
+
+
 MAIN_OUTPUT = [
     "Q6 — theorem: an SGD step can increase the full loss",
     (
