@@ -209,3 +209,19 @@ def test_help_is_the_recorded_text(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli.parser().parse_args([]).jobs == 2
     monkeypatch.setattr("os.cpu_count", lambda: None)
     assert cli.parser().parse_args([]).jobs == 1
+
+
+def test_the_defaults_of_format_seed_and_timeout() -> None:
+    args = cli.parser().parse_args([])
+    assert (args.format, args.seed, args.timeout) == ("table", 0, 20.0)
+
+
+def test_hypothesis_keeps_its_caches_in_a_scratch_folder_removed_at_the_end(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    homes: list[str | Path | None] = []
+    monkeypatch.setattr("hypothesis.configuration.set_hypothesis_home_dir", homes.append)
+    assert run(capsys, str(tmp_path / "none.toml"))[0] == 2
+    assert len(homes) == 1 and isinstance(homes[0], str)
+    scratch = Path(homes[0])
+    assert scratch.name.startswith("hw2check-") and not scratch.exists()

@@ -13,12 +13,14 @@ from hw2check.equality import (
     candidates,
     certified_nonzero,
     certified_sign,
+    decide_equal,
     expanded_terms,
     grid,
     is_symbolically_zero,
     show,
     surely_defined,
 )
+from hw2check.ledger import Verdict
 
 T = sympy.Symbol("T", integer=True, positive=True)
 LAM = sympy.Symbol("lam", positive=True)
@@ -167,3 +169,42 @@ def test_symbolic_zero_uses_simplify_only_when_asked_and_affordable() -> None:
     assert is_symbolically_zero(sympy.Integer(0))
     assert not is_symbolically_zero((A + B) ** 1000 - (A + B) ** 1000 + 1)
     assert not is_symbolically_zero(W)
+
+
+def test_certified_nonzero_leaves_nan_uncertified() -> None:
+    assert certified_nonzero(sympy.nan) is None
+
+
+def test_decide_equal_evidence_word_for_word() -> None:
+    shown = decide_equal(W + 1, W + 1, symbols=[W], describe=lambda e: f"<{e}>")
+    assert (shown.verdict, shown.method, shown.evidence) == (
+        Verdict.PROVED,
+        "SymPy simplification",
+        "<w + 1> - (<w + 1>) simplifies to 0",
+    )
+    p = sympy.Symbol("p", positive=True)
+    infinite = decide_equal(sympy.oo * p, p, symbols=[p])
+    assert infinite.evidence == (
+        "at p = 1: the claim is not defined (it evaluates to oo: a division by zero or the "
+        "like), the truth is 1"
+    )
+    far = decide_equal(sympy.Max(W, 1000), sympy.Max(W, 1000) + sympy.Max(W - 2000, 0), symbols=[W])
+    assert (far.method, far.witness) == (
+        "floating-point scan, difference re-verified by exact substitution",
+        {"w": "100000000"},
+    )
+    nowhere = decide_equal(sympy.log(-(W**2) - 1), sympy.log(-(W**2) - 1), symbols=[W])
+    assert (nowhere.verdict, nowhere.method, nowhere.evidence) == (
+        Verdict.UNDECIDED,
+        "SymPy simplification",
+        "no symbolic proof and no point where both are defined",
+    )
+
+
+def test_a_wrong_claim_is_refuted_before_simplify_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(expression: sympy.Expr) -> sympy.Expr:
+        raise AssertionError("simplify ran")
+
+    monkeypatch.setattr(sympy, "simplify", refuse)
+    wrong = decide_equal(W + 1, W, symbols=[W])
+    assert (wrong.verdict, wrong.witness) == (Verdict.REFUTED, {"w": "0"})

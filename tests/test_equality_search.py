@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-from hw2check.equality import _Comparison, in_domain, scan_points, shrink, simpler_values
+from hw2check.equality import _Comparison, in_domain, scan, scan_points, shrink, simpler_values
 
 T = sympy.Symbol("T", integer=True, positive=True)
 LAM = sympy.Symbol("lam", positive=True)
@@ -69,3 +69,27 @@ def test_shrinking_keeps_a_difference_and_takes_the_simplest_value_in_the_domain
     assert shrink(only_large, {W: R(123456, 1000)}) == {W: 120}
     positive_only = _Comparison(sympy.Abs(W), W)  # differ where w < 0
     assert shrink(positive_only, {W: R(-5, 3)}) == {W: -1}
+
+
+def test_the_scan_tries_exactly_20_points_and_counts_each_exact_agreement() -> None:
+    # equal, but floating point sees differences at large x: each tried point agrees exactly
+    comparison = _Comparison((W + 1) ** 2, W**2 + 2 * W + 1)
+    assert scan(comparison, [W]) is None
+    assert (comparison.agreed, comparison.numeric, comparison.uncertain) == (20, 0, 0)
+
+
+def test_the_scan_tries_no_point_where_floating_point_sees_no_difference() -> None:
+    comparison = _Comparison(W, W)
+    assert scan(comparison, [W]) is None
+    assert comparison.agreed == 0
+
+
+def test_the_scan_goes_on_past_a_point_where_floating_point_fails() -> None:
+    first = next(iter(scan_points([W])))[W]  # 1/(x - first) divides by zero there
+    comparison = _Comparison(1 / (W - first), sympy.Integer(0))
+    assert scan(comparison, [W]) == ({W: 0}, (-1 / first, 0))
+
+
+def test_a_claim_of_minus_infinity_differs_from_a_number() -> None:
+    p = sympy.Symbol("p", positive=True)
+    assert _Comparison(-sympy.oo * p, p).differs_at({p: sympy.Integer(1)}) == (-sympy.oo, 1)
