@@ -200,6 +200,14 @@ def show(value: sympy.Basic, describe: Callable[[sympy.Basic], str] = str) -> st
     return f"{text[:half]} ... {text[-half:]} ({len(text)} characters)"
 
 
+def _gap(difference: sympy.Expr) -> str:
+    """``claim - truth ~ 0.25``, or a note when the difference is too large to print."""
+    try:
+        return f"claim - truth ~ {sympy.N(difference, 3)}"
+    except (ValueError, OverflowError):  # an exponent of thousands of digits
+        return "claim - truth too large to print"
+
+
 def _digits(value: sympy.Rational) -> int:
     return int(max(abs(int(value.p)).bit_length(), int(value.q).bit_length()) * 0.30103) + 1
 
@@ -428,10 +436,9 @@ def decide_equal(
             )
         else:
             real = "" if claim_value.is_extended_real is not False else " (not a real number)"
-            gap = sympy.N(claim_value - reference_value, 3)
             evidence = (
                 f"at {at}: the claim gives {show(claim_value, describe)}{real}, "
-                f"the truth is {truth} (claim - truth ~ {gap})"
+                f"the truth is {truth} ({_gap(claim_value - reference_value)})"
             )
         return refuted(method, evidence, {names[s]: format_rational(v) for s, v in point.items()})
 
