@@ -119,14 +119,16 @@ def write_survivors(found: dict[str, str], target: Path) -> Counter[str]:
     reasons = recorded_reasons()
     kinds: Counter[str] = Counter()
     out = [
-        "# Survivors of the last full mutmut run, each with the reason it is not killed.",
-        "# Written by `python -m bench.mutation_score --survivors mutation/survivors.txt`.",
+        "# Survivors (and mutants no test reaches) of the mutants scored in mutmut's last run,",
+        "# each with its diff and the reason it is not killed.  Written by",
+        "# `python -m bench.mutation_score [--names FILE] --survivors mutation/survivors.txt`.",
         "",
     ]
-    for name in sorted(n for n, status in found.items() if status == "survived"):
+    for name in sorted(n for n, status in found.items() if status in ("survived", "no tests")):
         lines = diff_lines(name)
-        reason = reasons.get(key(name, lines), "not killed yet")
-        kinds[reason.split(":", 1)[0]] += 1
+        unseen = "no test reaches it in the test process" if found[name] == "no tests" else ""
+        reason = reasons.get(key(name, lines), unseen or "not killed yet")
+        kinds[reason.split(":", 1)[0].split(" by ")[0]] += 1
         out += [f"## {name}", *lines, f"reason: {reason}", ""]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(out), "utf-8")
