@@ -267,3 +267,24 @@ def test_a_sheet_of_exactly_the_size_limit_is_read_and_one_byte_more_is_not(
     with_mark = tmp_path / "bom.toml"
     with_mark.write_bytes(b"\xef\xbb\xbf" + HEADER.encode())
     assert load_sheet(with_mark).title == "t"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("q3_1 = 1\n" + HEADER, "s.toml: q3_1: 1 is not a table; a [q3_1] table"),
+        ("[sheet]\n", 's.toml: sheet.title: missing title; title = "..." (a string)'),
+        (
+            HEADER + "[q3_1]\nminimizer = " + str(list(range(30))) + "\n",
+            "s.toml: q3_1.minimizer: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11... is not an "
+            'expression string; a string such as "w_t + 1"',
+        ),
+        (
+            "x = " + "[" * 3000 + "]" * 3000 + "\n",
+            "s.toml: arrays or inline tables nested too deeply to read; "
+            "a TOML document per SHEET.md (its values nest at most two levels)",
+        ),
+    ],
+)
+def test_whole_messages_of_rarer_sheet_errors(text: str, message: str) -> None:
+    assert str(error_of(text)) == message
