@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from hw2check.expressions import format_rational
+from hw2check.expressions import UNDEFINED, format_rational
 from hw2check.ledger import Outcome, checked, proved, refuted, undecided
 
 # Candidate values, small first, so the witness a user reads is as simple as possible.
@@ -56,6 +56,11 @@ MAX_SIMPLIFY_TERMS = 60
 # integers of more than 4300 digits; a witness must stay readable anyway).
 MAX_SHOWN_DIGITS = 60
 MAX_SHOWN_LENGTH = 200
+
+
+def not_real(value: sympy.Expr) -> bool:
+    """The value is certainly not a real number: undefined, or known to be non-real."""
+    return bool(value.has(*UNDEFINED)) or value.is_extended_real is False
 
 
 def candidates(symbol: sympy.Symbol) -> Sequence[sympy.Rational]:
@@ -174,7 +179,7 @@ def surely_defined(expression: sympy.Expr) -> bool:
         elif (
             isinstance(node, sympy.Function)
             and not isinstance(node, sympy.exp | sympy.sin | sympy.cos | sympy.Abs)
-        ) or node in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        ) or node in UNDEFINED:
             return False
     return True
 
@@ -183,11 +188,7 @@ def show(value: sympy.Basic, describe: Callable[[sympy.Basic], str] = str) -> st
     """The value as evidence text: a rational too long to print by its leading digits, a
     long closed-form number by its value, a long expression by its two ends."""
     try:
-        if (
-            value.is_Rational
-            and max(abs(int(value.p)).bit_length(), int(value.q).bit_length())
-            > MAX_SHOWN_DIGITS * 3.33
-        ):
+        if value.is_Rational and _bits(value) > MAX_SHOWN_DIGITS * 3.33:
             return f"{sympy.N(value, 15)} (a rational of about {_digits(value)} digits)"
         text = describe(value)
     except ValueError:  # an integer too long for str() inside a larger expression
@@ -208,8 +209,13 @@ def _gap(difference: sympy.Expr) -> str:
         return "claim - truth too large to print"
 
 
+def _bits(value: sympy.Rational) -> int:
+    """Bits of the longer of the numerator and denominator."""
+    return max(abs(int(value.p)).bit_length(), int(value.q).bit_length())
+
+
 def _digits(value: sympy.Rational) -> int:
-    return int(max(abs(int(value.p)).bit_length(), int(value.q).bit_length()) * 0.30103) + 1
+    return int(_bits(value) * 0.30103) + 1
 
 
 @dataclass(frozen=True)
@@ -220,19 +226,28 @@ class Sign:
     value: sympy.Expr
 
 
+_NOT_CERTIFIED = (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ArithmeticError)
+
+
+def _certified(value: sympy.Expr) -> sympy.Expr | None:
+    """The value to ``CERTIFIED_DIGITS`` digits by certified evaluation, None when SymPy
+    cannot guarantee them (or overflows: ``exp(exp(exp(10000)))``)."""
+    try:
+        approx: sympy.Expr = value.evalf(CERTIFIED_DIGITS, strict=True)
+    except _NOT_CERTIFIED:
+        return None
+    return approx
+
+
 def certified_sign(value: sympy.Expr) -> Sign:
     """The sign of a closed-form real number, exactly or by certified evaluation."""
     value = sympy.nsimplify(value) if value.is_Float else value
     if value.is_Rational:
         return Sign(int(sympy.sign(value)), value)
-    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or value.is_extended_real is False:
+    if not_real(value):
         return Sign(None, value)
-    try:
-        approx = value.evalf(CERTIFIED_DIGITS, strict=True)
-    except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ArithmeticError):
-        # ArithmeticError: OverflowError for a value such as exp(exp(exp(10000))).
-        return Sign(None, value)
-    if not approx.is_Number or approx.is_real is False:
+    approx = _certified(value)
+    if approx is None or not approx.is_Number or approx.is_real is False:
         return Sign(None, value)
     if approx == 0:
         # strict evalf of an exact zero gives 0 only when it proved the value is 0
@@ -249,13 +264,12 @@ def certified_nonzero(value: sympy.Expr) -> bool | None:
     try:
         if value.is_zero:
             return False
-        approx = value.evalf(CERTIFIED_DIGITS, strict=True)
-    except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ArithmeticError):
-        # ArithmeticError: OverflowError for a value such as exp(exp(exp(10000))).
+    except _NOT_CERTIFIED:
         return None
-    if not approx.is_Number and not approx.is_Add and not approx.is_Mul:
+    approx = _certified(value)
+    if approx is None or not (approx.is_Number or approx.is_Add or approx.is_Mul):
         return None
-    if approx.free_symbols or approx.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+    if approx.free_symbols or approx.has(*UNDEFINED):
         return None
     return True if approx != 0 else None
 
@@ -287,10 +301,9 @@ class _Comparison:
             reference_value = self.reference.xreplace(dict(point))
         except (TypeError, ValueError, ArithmeticError):
             return None
-        undefined = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
-        if reference_value.has(*undefined) or reference_value.is_extended_real is False:
+        if not_real(reference_value):
             return None  # the truth itself is not a real number here: no claim about it
-        if claim_value.has(*undefined):
+        if claim_value.has(*UNDEFINED):
             # the truth is a number here and the claim, as written, is not (a division by
             # zero, log 0): exact substitution shows they differ
             return claim_value, reference_value
@@ -299,7 +312,7 @@ class _Comparison:
         except (TypeError, ValueError, ArithmeticError, RecursionError):
             self.uncertain += 1
             return None
-        if difference.has(*undefined):
+        if difference.has(*UNDEFINED):
             return None
         nonzero = certified_nonzero(difference)
         if nonzero:
@@ -429,7 +442,7 @@ def decide_equal(
         at = ", ".join(f"{names[s]} = {format_rational(v)}" for s, v in point.items())
         claim_value, reference_value = values
         truth = show(reference_value, describe)
-        if claim_value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        if claim_value.has(*UNDEFINED):
             evidence = (
                 f"at {at}: the claim is not defined (it evaluates to {claim_value}: a division "
                 f"by zero or the like), the truth is {truth}"

@@ -44,6 +44,9 @@ MAX_INTEGER = 10_000
 # about 4,300 digits cannot even be printed: every exact number stays under this many bits.
 MAX_NUMBER_BITS = 12_000
 
+# What SymPy gives where an expression has no value: 1/0, 0/0, log(0).
+UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
 ALLOWED_SYNTAX = (
     "numbers, the listed symbols, + - * / ** ^, unary minus, parentheses and the functions "
     "sqrt exp log ln sin cos tan Abs abs sigmoid"
@@ -469,7 +472,7 @@ def _describe(node: ast.AST) -> str:
 
 
 def _check_finite(result: sympy.Basic, source: _Source) -> None:
-    if result.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+    if result.has(*UNDEFINED):
         raise InvalidValue(
             f"{shown(source.original)} has no finite value (division by zero?)",
             "expressions with a finite value",

@@ -80,6 +80,7 @@ from proofs.regret import (
     undefined_points,
     unsat,
     vector_text,
+    wide_horizon,
     wide_positive,
     z3_never_below,
 )
@@ -450,7 +451,7 @@ def scan_points(count: int, seed: int) -> list[tuple[int, Fraction]]:
     rng = random.Random(seed)
     return [
         (
-            max(1, int(10 ** rng.uniform(0, 4))) if rng.random() < 0.7 else rng.randint(1, 4),
+            wide_horizon(rng),
             Fraction(0) if rng.random() < 0.1 else rng.choice((-1, 1)) * wide_positive(rng),
         )
         for _ in range(count)

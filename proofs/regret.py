@@ -46,8 +46,14 @@ import mpmath
 import sympy
 import z3
 
-from hw2check.equality import affordable, certified_sign, show, surely_defined
-from hw2check.expressions import format_rational
+from hw2check.equality import (
+    affordable,
+    certified_sign,
+    not_real,
+    show,
+    surely_defined,
+)
+from hw2check.expressions import UNDEFINED, format_rational
 from hw2check.ledger import (
     Check,
     Derivation,
@@ -542,7 +548,7 @@ def exact_value(
             for s, v in point.items()
         }
     )
-    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I):
+    if value.has(*UNDEFINED, sympy.I):
         return None
     return value
 
@@ -582,7 +588,7 @@ def undefined_at(
     a negative number), described; None if it is real at all of them."""
     for point in points:
         value = bound.xreplace({s: sympy.Rational(Fraction(v)) for s, v in point.items()})
-        if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or value.is_extended_real is False:
+        if not_real(value):
             where = ", ".join(f"{s} = {format_rational(Fraction(v))}" for s, v in point.items())
             return f"the bound is not a real number at {where} (it is {value})"
     return None
@@ -623,6 +629,11 @@ def vector_text(vector: Sequence[Fraction]) -> str:
 def wide_positive(rng: random.Random) -> Fraction:
     """A positive decimal with a short mantissa, of magnitude 10**-9 to 10**9."""
     return Fraction(f"{10 ** rng.uniform(-9, 9):.{rng.randint(1, 3)}g}")
+
+
+def wide_horizon(rng: random.Random) -> int:
+    """A horizon T: log-uniform in [1, 10**4] seven times in ten, else a small one (1 to 4)."""
+    return max(1, int(10 ** rng.uniform(0, 4))) if rng.random() < 0.7 else rng.randint(1, 4)
 
 
 def simpler_parameters(value: Fraction | int, integer: bool = False) -> Iterable[Fraction]:
@@ -860,7 +871,7 @@ class RegretJudge:
         points = [
             (
                 wide_positive(rng),
-                max(1, int(10 ** rng.uniform(0, 4))) if rng.random() < 0.7 else rng.randint(1, 4),
+                wide_horizon(rng),
                 Fraction(0) if rng.random() < 0.2 else wide_positive(rng),
                 Fraction(0) if rng.random() < 0.2 else wide_positive(rng),
             )

@@ -22,7 +22,7 @@ from fractions import Fraction
 import sympy
 from hypothesis import strategies as st
 
-from hw2check.equality import certified_sign, is_symbolically_zero
+from hw2check.equality import certified_sign, is_symbolically_zero, not_real
 from hw2check.sheet import SGD_ETA
 from properties.search import search
 
@@ -73,7 +73,7 @@ def exact_sign(value: sympy.Expr, prove_zero: bool = False) -> int | None:
     sign = certified_sign(value).sign
     if sign is not None:
         return sign
-    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or value.is_extended_real is False:
+    if not_real(value):
         return NOT_REAL
     if certified_sign(sympy.im(value)).sign in (-1, 1):
         return NOT_REAL
