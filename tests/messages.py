@@ -20,7 +20,7 @@ from hw2check.errors import InputError
 from hw2check.expressions import parse_condition, parse_expression
 from hw2check.numbers import read_number
 from hw2check.sheet import SGD_ETA, parse_sheet, seed_text, symbols
-from tests.test_fuzz import toml_document
+from tests.toml_text import toml_document
 
 MESSAGES = Path(__file__).parent / "snapshots" / "messages.json"
 

@@ -121,8 +121,10 @@ def test_untrusted_text_is_clipped_to_forty_characters() -> None:
 
 def test_a_long_flat_sum_is_built_without_deep_recursion() -> None:
     import sys
+    from types import FrameType
 
-    depth, frame = 0, sys._getframe()
+    depth = 0
+    frame: FrameType | None = sys._getframe()
     while frame is not None:
         depth, frame = depth + 1, frame.f_back
     limit = sys.getrecursionlimit()

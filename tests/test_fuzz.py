@@ -3,8 +3,6 @@ return a result or raise the documented ``InputError``, quickly; never anything 
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Any
 
 import sympy
@@ -14,6 +12,7 @@ from hypothesis import strategies as st
 from hw2check.errors import ExpressionError, InputError
 from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression
 from hw2check.sheet import SYMBOLS, Sheet, parse_sheet
+from tests.toml_text import toml_document
 
 # Each example must finish well inside this bound: it is a guard against hangs (the size
 # limits run before any algebra), not a speed target.
@@ -155,32 +154,6 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         chosen = draw(st.lists(names, unique=True, max_size=6))
         document[table] = {key: draw(VALUES) for key in chosen}
     return document
-
-
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)  # JSON string escapes are valid TOML basic-string escapes
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
-
-
-def toml_document(document: dict[str, Any]) -> str:
-    lines = []
-    for table, entries in document.items():
-        lines.append(f"[{table}]")
-        lines += [f"{json.dumps(key)} = {toml_value(value)}" for key, value in entries.items()]
-    return "\n".join(lines) + "\n"
 
 
 def sheet_outcome(text: str) -> Sheet | None:

@@ -21,3 +21,17 @@ def test_the_code_type_checks_strictly() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Success: no issues found")
+
+
+@pytest.mark.subprocess
+def test_the_tests_and_benchmarks_type_check_too() -> None:
+    # Not part of the mutation runs' check (mutants change only the packages), but the
+    # project's standard: type hints throughout, mypy clean.
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
