@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import sympy
 
 from hw2check import errors
 from hw2check.expressions import (
+    ALLOWED_SYNTAX,
     MAX_DEPTH,
     parse_condition,
     parse_decimal,
@@ -195,6 +197,77 @@ def test_condition_errors_say_what_a_condition_is() -> None:
     assert "comparison" in equality.value.problem and "<=" in equality.value.allowed
     with pytest.raises(errors.InvalidValue):
         parse_condition("eta > 1/0", eta)
+
+
+def refusal(read: Callable[[str], object], text: str) -> str:
+    with pytest.raises(errors.InputError) as raised:
+        read(text)
+    return str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "eta == 1",
+            "the comparison Eq is not allowed (at character 8); comparisons < <= > >=",
+        ),
+        (
+            "eta > 0/0",
+            "'eta > 0/0' compares 'nan', which is not a real number (at character 7); "
+            "comparisons of real values, such as 0 < eta < 1",
+        ),
+        (
+            "1/0 < eta",
+            "'1/0 < eta' compares 'zoo', which is not a real number (at character 1); "
+            "comparisons of real values, such as 0 < eta < 1",
+        ),
+        # sin(oo) is SymPy's AccumBounds(-1, 1), which refuses an order against sqrt(eta).
+        (
+            "sqrt(eta) < sin(abs(1/0))",
+            "'sqrt(eta) < sin(abs(1/0))' compares values that cannot be ordered "
+            "(at character 13); comparisons of real values, such as 0 < eta < 1",
+        ),
+    ],
+)
+def test_condition_refusals_are_exact(text: str, message: str) -> None:
+    eta = {"eta": sympy.Symbol("eta", real=True)}
+    assert refusal(lambda t: parse_condition(t, eta), text) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "-abs(1/0)",
+            "'-abs(1/0)' has no finite value (division by zero?); expressions with a finite value",
+        ),
+        (
+            "x + exp",
+            "the function 'exp' must be called with one argument (at character 5); "
+            "for example exp(x)",
+        ),
+        (
+            "^x",
+            "'^x' is not one arithmetic expression (invalid syntax) (at character 1); "
+            + ALLOWED_SYNTAX,
+        ),
+        (
+            "x^^2",
+            "'x^^2' is not one arithmetic expression (invalid syntax) (at character 3); "
+            + ALLOWED_SYNTAX,
+        ),
+    ],
+)
+def test_expression_refusals_are_exact(text: str, message: str) -> None:
+    assert refusal(parse, text) == message
+
+
+def test_powers_of_powers_and_products_are_bounded_by_their_numbers_only() -> None:
+    # A symbolic exponent inside the base adds no bits; a symbol or a sum adds none either:
+    # (2*x)**7000 holds 2**7000 (7001 bits), under the 12000-bit limit.
+    assert parse("(2^x)^3") == 2 ** (3 * x)
+    assert parse("(2*x)^7000") == sympy.Integer(2) ** 7000 * x**7000
 
 
 @pytest.mark.parametrize(
