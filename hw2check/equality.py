@@ -179,7 +179,7 @@ def surely_defined(expression: sympy.Expr) -> bool:
         elif (
             isinstance(node, sympy.Function)
             and not isinstance(node, sympy.exp | sympy.sin | sympy.cos | sympy.Abs)
-        ) or node in UNDEFINED:
+        ) or node.has(*UNDEFINED):
             return False
     return True
 

@@ -44,8 +44,9 @@ MAX_INTEGER = 10_000
 # about 4,300 digits cannot even be printed: every exact number stays under this many bits.
 MAX_NUMBER_BITS = 12_000
 
-# What SymPy gives where an expression has no value: 1/0, 0/0, log(0).
-UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+# What SymPy gives where an expression has no value: 1/0, 0/0, log(0); and where it has only
+# bounds, not a value: sin(oo) is AccumBounds(-1, 1) (a class, which ``has`` accepts too).
+UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.AccumBounds)
 
 ALLOWED_SYNTAX = (
     "numbers, the listed symbols, + - * / ** ^, unary minus, parentheses and the functions "
@@ -512,7 +513,7 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
                 "a comparison such as 'eta > 0', a chain '0 < eta < 1', or several joined by 'and'",
                 offset=source.offset(part),
             )
-        left = builder.build(part.left)
+        left, left_node = builder.build(part.left), part.left
         for op, right_node in zip(part.ops, part.comparators, strict=True):
             relate = _COMPARISONS.get(type(op))
             if relate is None:
@@ -522,12 +523,12 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
                     offset=source.offset(right_node),
                 )
             right = builder.build(right_node)
-            for side in (left, right):
-                if side.is_extended_real is False or side.has(sympy.zoo, sympy.nan):
+            for side, node in ((left, left_node), (right, right_node)):
+                if side.is_extended_real is False or side.has(*UNDEFINED):
                     raise InvalidValue(
                         f"{shown(text)} compares {shown(str(side))}, which is not a real number",
                         "comparisons of real values, such as 0 < eta < 1",
-                        offset=source.offset(right_node if side is right else part.left),
+                        offset=source.offset(node),
                     )
             try:
                 relation = relate(left, right)
@@ -539,7 +540,7 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
                 ) from None
             _check_finite(relation, source)
             relations.append(relation)
-            left = right
+            left, left_node = right, right_node
     return tuple(relations)
 
 

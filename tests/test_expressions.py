@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pickle
 import time
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import sympy
 
-from hw2check import errors
+from hw2check import errors, expressions
 from hw2check.expressions import (
     ALLOWED_SYNTAX,
     MAX_DEPTH,
@@ -222,17 +223,54 @@ def refusal(read: Callable[[str], object], text: str) -> str:
             "'1/0 < eta' compares 'zoo', which is not a real number (at character 1); "
             "comparisons of real values, such as 0 < eta < 1",
         ),
-        # sin(oo) is SymPy's AccumBounds(-1, 1), which refuses an order against sqrt(eta).
+        # sin(oo) is SymPy's AccumBounds(-1, 1): bounds, not a value.
         (
             "sqrt(eta) < sin(abs(1/0))",
-            "'sqrt(eta) < sin(abs(1/0))' compares values that cannot be ordered "
-            "(at character 13); comparisons of real values, such as 0 < eta < 1",
+            "'sqrt(eta) < sin(abs(1/0))' compares 'AccumBounds(-1, 1)', which is not a real "
+            "number (at character 13); comparisons of real values, such as 0 < eta < 1",
+        ),
+        (
+            "-abs(1/0) < eta",
+            "'-abs(1/0) < eta' compares '-oo', which is not a real number (at character 1); "
+            "comparisons of real values, such as 0 < eta < 1",
+        ),
+        # Both sides are the same object (oo): the message points at the first.
+        (
+            "abs(1/0) < abs(1/0)",
+            "'abs(1/0) < abs(1/0)' compares 'oo', which is not a real number (at character 1); "
+            "comparisons of real values, such as 0 < eta < 1",
+        ),
+        (
+            "0 < eta < 1/0",
+            "'0 < eta < 1/0' compares 'zoo', which is not a real number (at character 11); "
+            "comparisons of real values, such as 0 < eta < 1",
         ),
     ],
 )
 def test_condition_refusals_are_exact(text: str, message: str) -> None:
     eta = {"eta": sympy.Symbol("eta", real=True)}
     assert refusal(lambda t: parse_condition(t, eta), text) == message
+
+
+def test_a_comparison_sympy_refuses_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No sheet value is known to reach this guard now that sides without a value are refused
+    # first; it stays so that a SymPy refusal can never surface as an internal error.
+    def refuse(left: sympy.Expr, right: sympy.Expr) -> sympy.Basic:
+        raise TypeError("Invalid comparison")
+
+    monkeypatch.setattr(expressions, "_COMPARISONS", {ast.Lt: refuse})
+    eta = {"eta": sympy.Symbol("eta", real=True)}
+    assert refusal(lambda t: parse_condition(t, eta), "0 < eta < 1") == (
+        "'0 < eta < 1' compares values that cannot be ordered (at character 5); "
+        "comparisons of real values, such as 0 < eta < 1"
+    )
+
+
+@pytest.mark.parametrize("text", ["sin(abs(1/0))", "cos(-abs(1/0)) + x", "x*sin(exp(abs(1/0)))"])
+def test_values_with_only_bounds_have_no_finite_value(text: str) -> None:
+    assert refusal(parse, text) == (
+        f"{text!r} has no finite value (division by zero?); expressions with a finite value"
+    )
 
 
 @pytest.mark.parametrize(
