@@ -20,7 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import NoSuchExample
 
 from hw2check.expressions import FUNCTIONS
-from hw2check.ledger import Outcome, Verdict, proved, undecided
+from hw2check.ledger import Outcome, Row, Verdict, proved, undecided
 from hw2check.numbers import read_number
 from hw2check.sheet import Graph, load_seed
 from hw2check.topics import Settings
@@ -365,6 +365,26 @@ def test_methods_agree_decides_the_theorem_itself_when_absent(
     row = autodiff.decide_methods_agree(True, None, None, None, Settings(seed=5))
     assert row.verdict is Verdict.PROVED
     assert calls == [(0, 5)]
+
+
+def test_methods_agree_takes_the_decided_theorem_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    def theorem(examples: int, seed: int) -> Outcome:
+        raise AssertionError("the theorem was decided again")
+
+    monkeypatch.setattr(autodiff, "prove_autodiff_agreement", theorem)
+    (check,) = autodiff.theorem_checks(Settings())
+    rows = {check.id: Row.of(check, undecided("m", "time limit"), 1.0)}
+    (claim,) = (
+        c
+        for c in autodiff.claim_checks(load_seed(), Settings(), rows)
+        if c.id == "q4.methods_agree"
+    )
+    assert claim.args[1] == ("undecided", "time limit")
+    assert claim.decide(*claim.args) == undecided(
+        "rests on theorem.autodiff_agreement",
+        "that row is undecided; the sheet's own forward and reverse numbers disagree at f1_w2 "
+        "(-0.045439 vs -0.456338), f2_w1 (4.910239 vs 5.820478), f2_w2 (2.910239 vs 7.820478)",
+    )
 
 
 def matrix(first: str) -> list[list[Any]]:

@@ -7,6 +7,7 @@ import pytest
 import sympy
 
 from hw2check.equality import (
+    Sign,
     _digits,
     affordable,
     agrees_numerically,
@@ -138,6 +139,31 @@ def test_certified_signs(value: sympy.Expr, sign: int | None) -> None:
     assert certified_sign(value).sign == sign
 
 
+def test_certified_signs_keep_the_exact_value_and_certify_an_unevaluated_zero() -> None:
+    assert certified_sign(sympy.Float(0.5)) == Sign(1, R(1, 2))  # the float read exactly
+    assert certified_sign(R(-2, 3)) == Sign(-1, R(-2, 3))
+    zero = sympy.Mul(0, sympy.sqrt(2), evaluate=False)  # certified evaluation gives exactly 0
+    assert zero.evalf(50, strict=True) == 0 and certified_sign(zero) == Sign(0, zero)
+
+
+def test_anything_with_oo_in_it_has_no_certified_sign() -> None:
+    # each is a real number SymPy would evaluate (to 0 and to pi/2): oo makes it undefined here
+    for value in (
+        sympy.Pow(R(1, 2), sympy.oo, evaluate=False),
+        sympy.atan(sympy.oo, evaluate=False),
+    ):
+        assert certified_sign(value) == Sign(None, value)
+
+
+def test_a_sign_is_certified_to_50_digits_not_merely_to_15() -> None:
+    # sin(10**80) is certified to 15 digits within SymPy's working precision, not to 50
+    far = sympy.sin(sympy.Integer(10) ** 80)
+    assert far.evalf(15, strict=True) != 0
+    with pytest.raises(sympy.core.evalf.PrecisionExhausted):
+        far.evalf(50, strict=True)
+    assert certified_sign(far) == Sign(None, far)
+
+
 @pytest.mark.parametrize(
     ("value", "nonzero"),
     [
@@ -224,3 +250,23 @@ def test_a_difference_too_large_to_print_is_named_not_printed(
 
     monkeypatch.setattr(sympy, "N", too_long)
     assert _gap(R(1, 4)) == "claim - truth too large to print"
+
+
+def test_points_that_cannot_be_evaluated_are_counted_word_for_word() -> None:
+    # HUGE overflows every evaluation: the claim is exactly w at the 8 grid points w <= 1, and
+    # at w = 2, 3, 5 the difference cannot be certified (a Piecewise, so that no arithmetic on
+    # HUGE happens during substitution, which SymPy may try to order by evaluating it)
+    some = decide_equal(sympy.Piecewise((W, W <= 1), (HUGE, True)), W, symbols=[W])
+    assert (some.verdict, some.method, some.evidence) == (
+        Verdict.CHECKED,
+        "exact substitution on a grid of rationals",
+        "claim and reference agree at 8 grid points; at 3 more the difference could not be "
+        "evaluated reliably; no symbolic proof found",
+    )
+    none = decide_equal(HUGE, W, symbols=[W])
+    assert (none.verdict, none.method, none.evidence) == (
+        Verdict.UNDECIDED,
+        "SymPy simplification and certified evaluation",
+        "no symbolic proof, and at all 11 grid points where both are defined the difference "
+        "could not be certified (a value too large or too close to zero to evaluate)",
+    )
