@@ -300,6 +300,9 @@ class _Comparison:
             claim_value = self.claim.xreplace(dict(point))
             reference_value = self.reference.xreplace(dict(point))
         except (TypeError, ValueError, ArithmeticError):
+            # SymPy could not even substitute (an overflow, in some orders of evaluation):
+            # the point is neither an agreement nor a difference
+            self.uncertain += 1
             return None
         if not_real(reference_value):
             return None  # the truth itself is not a real number here: no claim about it
@@ -313,6 +316,7 @@ class _Comparison:
             self.uncertain += 1
             return None
         if difference.has(*UNDEFINED):
+            self.uncertain += 1
             return None
         nonzero = certified_nonzero(difference)
         if nonzero:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sympy
 
+from hw2check import equality
 from hw2check.equality import (
     Sign,
     _digits,
@@ -270,3 +271,29 @@ def test_points_that_cannot_be_evaluated_are_counted_word_for_word() -> None:
         "no symbolic proof, and at all 11 grid points where both are defined the difference "
         "could not be certified (a value too large or too close to zero to evaluate)",
     )
+
+
+class _Unsubstitutable:
+    """A claim whose substitution fails, as SymPy's can overflow in some evaluation orders."""
+
+    def xreplace(self, rule: object) -> sympy.Basic:
+        raise OverflowError("int too large to convert to float")
+
+
+def test_a_point_where_substitution_fails_is_counted_as_uncertain() -> None:
+    w = sympy.Symbol("w", real=True)
+    comparison = equality._Comparison(_Unsubstitutable(), w)
+    assert comparison.differs_at({w: sympy.Integer(0)}) is None
+    assert (comparison.agreed, comparison.numeric, comparison.uncertain) == (0, 0, 1)
+
+
+def test_a_point_where_the_difference_has_no_value_is_counted_as_uncertain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No claim is known to get here (both values are finite), but if expanding their
+    # difference ever gave nan, the point would be neither an agreement nor a difference.
+    monkeypatch.setattr(sympy, "expand", lambda value: sympy.nan)
+    w = sympy.Symbol("w", real=True)
+    comparison = equality._Comparison(w + 1, w)
+    assert comparison.differs_at({w: sympy.Integer(0)}) is None
+    assert (comparison.agreed, comparison.numeric, comparison.uncertain) == (0, 0, 1)
