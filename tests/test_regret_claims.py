@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import pytest
 import sympy
+import z3
 
 from hw2check.expressions import parse_expression
 from hw2check.sheet import SYMBOLS
@@ -179,6 +180,47 @@ def test_z3_reference_query(text: str, holds: bool, undefined: bool) -> None:
         assert below_at(text, answer.model, regret.REFERENCE)
 
 
+def test_fraction_of_z3_values() -> None:
+    assert regret._fraction(z3.RealVal("-3/4")) == Fraction(-3, 4)
+    x = z3.Real("x")
+    solver = z3.Solver()
+    solver.add(x * x == 2, x > 0)
+    assert solver.check() == z3.sat
+    root = regret._fraction(solver.model().eval(x))  # algebraic: a rational within 10**-20
+    assert abs(root - Fraction("1.41421356237309504880")) < Fraction(1, 10**20)
+    with pytest.raises(ValueError, match=r"^not a number: 3$"):
+        regret._fraction(z3.IntVal(3))
+
+
+def test_z3_never_below_sets_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    limits: list[tuple[object, ...]] = []
+
+    class Recording(z3.Solver):
+        def set(self, *args: object, **keys: object) -> None:
+            limits.append(args)
+            super().set(*args, **keys)
+
+    monkeypatch.setattr(z3, "Solver", Recording)
+    assert regret.z3_reference_query(bound(R), 1234).holds
+    assert limits == [("timeout", 1234)]
+
+
+def test_z3_never_below_skips_values_that_are_not_real_numbers() -> None:
+    count = sympy.Symbol("count", integer=True)
+    env = {count: z3.Int("count"), regret.ETA: z3.Real("eta")}  # an Int model value: skipped
+    answer = regret.z3_never_below(
+        regret.ETA,
+        env,
+        [env[regret.ETA] == 1, env[count] == 3],
+        lambda value: value < 2,
+        1000,
+        "two",
+    )
+    assert answer == regret.SolverAnswer(
+        False, {"eta": Fraction(1)}, "z3: at eta = 1 the bound is below two", False
+    )
+
+
 def test_z3_query_of_an_untranslatable_bound() -> None:
     answer = regret.z3_reference_query(bound("exp(T)"), 1500)
     assert answer == regret.SolverAnswer(False, None, "z3 cannot express the bound (exp)")
@@ -252,6 +294,37 @@ def test_z3_supremum_query(text: str, integer_t: bool, holds: bool, undefined: b
         assert below_at(text, answer.model, sympy.Rational(target))
 
 
+@pytest.fixture
+def fresh_z3(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new z3 context for the test: which model z3 picks depends on the terms made before
+    (earlier queries in the process), so a test that pins a model starts from none."""
+    monkeypatch.setattr(z3.z3, "_main_ctx", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "integer_t", "reason"),
+    [
+        (f"{R} - 1", True, "eta = 1, T = 1, wstar_sq = 4, sum_v_sq = 4 the bound is below S"),
+        (
+            f"{R} + (T - 1)/(T - 2)",
+            False,
+            "eta = 1, T = 2, wstar_sq = 0, sum_v_sq = 0 the bound is not a real number",
+        ),
+        (
+            f"{R} + (T - 1)/(T - 2)",
+            True,
+            "eta = 1, T = 2, wstar_sq = 0, sum_v_sq = 0 the bound is not a real number",
+        ),
+    ],
+)
+def test_z3_supremum_query_points(
+    recorded_tools: None, fresh_z3: None, text: str, integer_t: bool, reason: str
+) -> None:
+    """The point z3 reports (it shows in a row's evidence) for the query exactly as posed."""
+    answer = regret.z3_supremum_query(bound(text), 10_000, integer_t)
+    assert answer.reason == f"z3: at {reason}"
+
+
 # --- the judge: solver points and parameter points realized exactly ---------------------------
 
 
@@ -299,3 +372,12 @@ def test_violates_only_beyond_the_bound() -> None:
     assert not regret.RegretJudge(bound(f"{R} + 1/10**12")).violates(tight)
     assert not regret.RegretJudge(bound(f"{R} + 1/(T - 1)")).violates(tight)
     assert not regret.RegretJudge(bound(f"{R} - 1 + 1/(T - 1)")).violates(tight)
+
+
+def test_from_model_at_one_tries_only_one() -> None:
+    judge = regret.RegretJudge(bound(f"{R} + 1 - T"))  # R at T = 1, below R for T >= 2
+    point = {"eta": Fraction(1), "T": Fraction(1), "wstar_sq": Fraction(0), "sum_v_sq": Fraction(0)}
+    assert judge.from_model(point) is None
+    assert judge.from_model({**point, "T": Fraction(1, 2)}) is None
+    found = judge.from_model({**point, "T": Fraction(3, 2)})
+    assert found is not None and found.instance.T == 2

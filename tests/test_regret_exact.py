@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import math
 import random
 import re
@@ -12,7 +13,9 @@ import pytest
 import sympy
 import z3
 
-from hw2check.ledger import Derivation, Verdict, checked, proved, undecided
+from hw2check.ledger import Derivation, Row, Verdict, checked, proved, undecided
+from hw2check.sheet import Expression
+from hw2check.topics import Settings
 from proofs import regret
 from properties import regret as regret_properties
 from tests.test_regret import claim
@@ -515,6 +518,15 @@ def test_exact_values_and_undefined_points() -> None:
         sympy.sqrt(A - 1), [{A: Fraction(2)}, {A: Fraction(1, 2), T: 1}]
     ) == ("the bound is not a real number at wstar_sq = 1/2, T = 1 (it is sqrt(2)*I/2)")
     assert regret.undefined_at(1 / (T - 2), [{T: 1}, {T: 3}]) is None
+    assert regret.exact_value(A / sympy.sin(A), {A: Fraction(0)}) is None  # 0/0: nan
+    assert regret.undefined_at(A / sympy.sin(A), [{A: Fraction(0)}]) == (
+        "the bound is not a real number at wstar_sq = 0 (it is nan)"
+    )
+    for infinite, shown in ((sympy.oo, "oo"), (-sympy.oo, "-oo")):
+        assert regret.exact_value(infinite * A, {A: Fraction(1)}) is None
+        assert regret.undefined_at(infinite * A, [{A: Fraction(1)}]) == (
+            f"the bound is not a real number at wstar_sq = 1 (it is {shown})"
+        )
     assert regret.certified_below(sympy.sqrt(2), Fraction(3, 2))
     assert not regret.certified_below(sympy.Rational(3, 2), Fraction(3, 2))
     model = {"eta": Fraction(1), "T": Fraction(2), "wstar_sq": Fraction(0), "sum_v_sq": Fraction(1)}
@@ -557,12 +569,25 @@ def test_attaining_families() -> None:
     assert sum(1 for _ in regret.attaining_grid()) == 2464
 
 
+def test_attaining_grid_kinds() -> None:
+    grid = list(regret.attaining_grid())
+    kinds = collections.Counter((item.kind, item.horizon == 1) for item in grid)
+    assert kinds == {("single", True): 320, ("equal", False): 744, ("tight", False): 1400}
+    assert grid[0] == regret.Attaining("single", Fraction(1), 1, Fraction(0), Fraction(0))
+    assert grid[-1] == regret.Attaining("tight", Fraction(10), 1000, Fraction(100), Fraction(10))
+
+
 def test_realize() -> None:
     half = Fraction(1, 2)
     single = regret.realize(half, 1, Fraction(9), Fraction(4), None)
     assert single == regret_properties.RegretInstance(half, ((Fraction(2),),), (Fraction(-3),))
     equal = regret.realize(half, 3, Fraction(25), Fraction(3), None)
     assert equal == regret_properties.RegretInstance(half, ((Fraction(1),),) * 3, (Fraction(-5),))
+    # T = 1, sum_v_sq = 2: v_1 = sqrt(2) to the given denominator
+    rounded = regret.realize(Fraction(1), 1, Fraction(1), Fraction(2), 10)
+    assert rounded == regret_properties.RegretInstance(
+        Fraction(1), ((Fraction(7, 5),),), (Fraction(-1),)
+    )
     tight = regret.realize(half, 3, Fraction(1), Fraction(2), 10)
     assert tight.vs == ((Fraction(26, 21),), (Fraction(2, 21),), (Fraction(2, 3),))
     assert tight.wstar == (Fraction(-1),)
@@ -572,3 +597,43 @@ def test_realize() -> None:
         Fraction(-898735282112, 635501812473),
         -Fraction(math.sqrt(2)),
     ]
+
+
+def test_bound_claim_checks_carry_the_theorem_verdict() -> None:
+    settings = Settings(examples=7, seed=3, timeout=2.0)
+    expression = Expression("2*eta", 2 * ETA)
+
+    def theorem(verdict: Verdict) -> Row:
+        return Row("theorem.regret_identity", "3.2", "s", verdict, "m", "e", None, 0.5)
+
+    for row, established in (
+        (theorem(Verdict.PROVED), True),
+        (theorem(Verdict.UNDECIDED), False),
+        (None, None),
+    ):
+        (check,) = regret.bound_claim_checks(
+            "q.bound", "3.2", "B = {} bounds it", regret.decide_bound, expression, settings, row
+        )
+        assert (check.id, check.question, check.statement, check.decide) == (
+            "q.bound",
+            "3.2",
+            "B = 2*eta bounds it",
+            regret.decide_bound,
+        )
+        assert check.args == (regret.BoundClaim(2 * ETA, "2*eta", 7, 3, 1600, established),)
+    assert (
+        regret.bound_claim_checks("q", "3.2", "{}", regret.decide_bound, None, settings, None) == []
+    )
+
+
+def test_refuted_by_the_hypothesis_search() -> None:
+    # below R only for 10 < T < 100, where the grid has no horizon; beyond z3 (exp): the
+    # search finds it first, and its shrunk instance is the witness
+    text = f"{R} + exp((T - 10)*(T - 100)/1000) - 1"
+    outcome = regret.decide_bound(claim(text, 10))
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.method == f"hypothesis search (shrunk), {EXACT}"
+    bound = "-1 + exp(-89/1000) ~ -0.0851544264255480"
+    assert outcome.evidence == described(
+        1, 11, "1", '[[11, ["0"]]]', '["0"]', TIGHT, "0", bound, "0", "0"
+    ).format(text)
