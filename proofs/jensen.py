@@ -54,6 +54,7 @@ from hw2check.ledger import (
     undecided,
 )
 from hw2check.sheet import SYMBOLS, Sheet
+from hw2check.solver import own_z3_context
 from hw2check.topics import Settings
 from proofs.regret import (
     NEAR_ZERO,
@@ -537,12 +538,13 @@ class GapJudge:
 
 def z3_query(bound: sympy.Expr, timeout_ms: int, integer_t: bool = False) -> SolverAnswer:
     """Is B(T, avg_gap) >= avg_gap for every T >= 1 (real, or integer) and every real avg_gap?"""
-    gap = z3.Real("avg_gap")
-    horizon: Any = z3.Int("T") if integer_t else z3.Real("T")
-    t = z3.ToReal(horizon) if integer_t else horizon
-    return z3_never_below(
-        bound, {T: t, AVG_GAP: gap}, [t >= 1], lambda value: value < gap, timeout_ms, "avg_gap"
-    )
+    with own_z3_context():
+        gap = z3.Real("avg_gap")
+        horizon: Any = z3.Int("T") if integer_t else z3.Real("T")
+        t = z3.ToReal(horizon) if integer_t else horizon
+        return z3_never_below(
+            bound, {T: t, AVG_GAP: gap}, [t >= 1], lambda value: value < gap, timeout_ms, "avg_gap"
+        )
 
 
 def _describe(violation: GapViolation, text: str) -> tuple[str, dict[str, str]]:

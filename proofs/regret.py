@@ -66,6 +66,7 @@ from hw2check.ledger import (
     undecided,
 )
 from hw2check.sheet import SYMBOLS, Expression, Sheet
+from hw2check.solver import own_z3_context
 from hw2check.topics import Settings
 from properties.regret import RegretInstance, RegretSummary, instances, summarize
 from properties.search import search
@@ -907,46 +908,48 @@ def _domain(env: Mapping[sympy.Symbol, Any], horizons: Any) -> list[Any]:
 
 def z3_reference_query(bound: sympy.Expr, timeout_ms: int) -> SolverAnswer:
     """Is B >= R for eta > 0, real T >= 1, wstar_sq, sum_v_sq >= 0?"""
-    env = {symbol: z3.Real(symbol.name) for symbol in BOUND_SYMBOLS}
-    eta, a, b = env[ETA], env[WSTAR_SQ], env[SUM_V_SQ]
-    return z3_never_below(
-        bound,
-        env,
-        _domain(env, env[T] >= 1),
-        lambda value: 2 * eta * value < a + eta * eta * b,
-        timeout_ms,
-        "R",
-    )
+    with own_z3_context():
+        env = {symbol: z3.Real(symbol.name) for symbol in BOUND_SYMBOLS}
+        eta, a, b = env[ETA], env[WSTAR_SQ], env[SUM_V_SQ]
+        return z3_never_below(
+            bound,
+            env,
+            _domain(env, env[T] >= 1),
+            lambda value: 2 * eta * value < a + eta * eta * b,
+            timeout_ms,
+            "R",
+        )
 
 
 def z3_supremum_query(bound: sympy.Expr, timeout_ms: int, integer_t: bool = False) -> SolverAnswer:
     """Is B >= S (the exact supremum) for eta > 0, T in {1} u [2, oo), wstar_sq, sum_v_sq >= 0?"""
-    env: dict[sympy.Symbol, Any] = {symbol: z3.Real(symbol.name) for symbol in BOUND_SYMBOLS}
-    horizon: Any = z3.Int("T") if integer_t else env[T]
-    if integer_t:
-        env[T] = z3.ToReal(horizon)
-    eta, a, b, t = env[ETA], env[WSTAR_SQ], env[SUM_V_SQ], env[T]
-    s, q, u = z3.Reals("sqrt_a sqrt_b sqrt_T")
-    high = eta * u * q
-    low = z3.If(t == 1, eta * q, 0)
-    dist = z3.If(s > high, s - high, z3.If(s < low, low - s, 0))
-    domain = [
-        *_domain(env, z3.Or(t == 1, t >= 2)),
-        s >= 0,
-        s * s == a,
-        q >= 0,
-        q * q == b,
-        u >= 0,
-        u * u == t,
-    ]
-    return z3_never_below(
-        bound,
-        env,
-        domain,
-        lambda value: 2 * eta * value < a + eta * eta * b - dist * dist,
-        timeout_ms,
-        "S",
-    )
+    with own_z3_context():
+        env: dict[sympy.Symbol, Any] = {symbol: z3.Real(symbol.name) for symbol in BOUND_SYMBOLS}
+        horizon: Any = z3.Int("T") if integer_t else env[T]
+        if integer_t:
+            env[T] = z3.ToReal(horizon)
+        eta, a, b, t = env[ETA], env[WSTAR_SQ], env[SUM_V_SQ], env[T]
+        s, q, u = z3.Reals("sqrt_a sqrt_b sqrt_T")
+        high = eta * u * q
+        low = z3.If(t == 1, eta * q, 0)
+        dist = z3.If(s > high, s - high, z3.If(s < low, low - s, 0))
+        domain = [
+            *_domain(env, z3.Or(t == 1, t >= 2)),
+            s >= 0,
+            s * s == a,
+            q >= 0,
+            q * q == b,
+            u >= 0,
+            u * u == t,
+        ]
+        return z3_never_below(
+            bound,
+            env,
+            domain,
+            lambda value: 2 * eta * value < a + eta * eta * b - dist * dist,
+            timeout_ms,
+            "S",
+        )
 
 
 def _describe(violation: Violation, text: str) -> tuple[str, dict[str, str]]:

@@ -65,6 +65,7 @@ from hw2check.ledger import (
     undecided,
 )
 from hw2check.sheet import SGD_ETA, SYMBOLS, SgdClaims, Sheet, load_seed
+from hw2check.solver import own_z3_context
 from hw2check.topics import Settings
 from properties.sgd import (
     NOT_REAL,
@@ -400,6 +401,18 @@ def decide_for_every_step(
     shown: tuple[str, sympy.Expr] | None = None,
 ) -> StepDecision:
     """Decide "h(eta) > 0" (kind positive) or "h(eta) = 0" (kind zero) for every eta in R."""
+    with own_z3_context():
+        return _decide_for_every_step(h, kind, relations, settings, claim, shown)
+
+
+def _decide_for_every_step(
+    h: sympy.Expr,
+    kind: str,
+    relations: Sequence[sympy.Basic],
+    settings: Settings,
+    claim: str,
+    shown: tuple[str, sympy.Expr] | None,
+) -> StepDecision:
     queries: list[str] = []
     relations = tuple(dict.fromkeys(r for r in relations if r != (ETA > 0)))
     if kind == ZERO and h == 0:

@@ -195,7 +195,7 @@ def test_fraction_of_z3_values() -> None:
 def test_z3_never_below_sets_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     limits: list[tuple[object, ...]] = []
 
-    class Recording(z3.Solver):
+    class Recording(z3.Solver):  # type: ignore[misc]  # z3 ships no types
         def set(self, *args: object, **keys: object) -> None:
             limits.append(args)
             super().set(*args, **keys)
@@ -294,13 +294,6 @@ def test_z3_supremum_query(text: str, integer_t: bool, holds: bool, undefined: b
         assert below_at(text, answer.model, sympy.Rational(target))
 
 
-@pytest.fixture
-def fresh_z3(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A new z3 context for the test: which model z3 picks depends on the terms made before
-    (earlier queries in the process), so a test that pins a model starts from none."""
-    monkeypatch.setattr(z3.z3, "_main_ctx", None)
-
-
 @pytest.mark.parametrize(
     ("text", "integer_t", "reason"),
     [
@@ -318,7 +311,7 @@ def fresh_z3(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_z3_supremum_query_points(
-    recorded_tools: None, fresh_z3: None, text: str, integer_t: bool, reason: str
+    recorded_tools: None, text: str, integer_t: bool, reason: str
 ) -> None:
     """The point z3 reports (it shows in a row's evidence) for the query exactly as posed."""
     answer = regret.z3_supremum_query(bound(text), 10_000, integer_t)
