@@ -167,6 +167,9 @@ def main(argv: list[str] | None = None) -> None:
         wanted = set(args.names.read_text("utf-8").split())
         print(f"scoring the {len(wanted)} mutants named in {args.names} of {len(found)}")
         found = {name: status for name, status in found.items() if name in wanted}
+        if len(found) < len(wanted):
+            # a function changed since the sample was drawn and now has fewer mutants
+            print(f"{len(wanted) - len(found)} of the named mutants no longer exist")
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     for name, status in found.items():
         by_module[module_of(name)][status] += 1
