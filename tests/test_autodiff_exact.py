@@ -239,6 +239,11 @@ def test_taylor_coefficients_fail_where_one_vanishes() -> None:
     assert autodiff.certify_taylor_coefficients().holds
 
 
+def test_taylor_coefficients_need_exactly_two_coordinates() -> None:
+    with pytest.raises(ValueError, match="zip"):
+        autodiff.certify_taylor_coefficients((Fraction(1), Fraction(2), Fraction(3)))
+
+
 def test_fitted_slope_of_exact_power_laws() -> None:
     hs = [mpmath.mpf(h.numerator) / h.denominator for h in STEPS]
     assert fitted_slope(STEPS, [7 * h**2 for h in hs]) == pytest.approx(2.0)
@@ -688,3 +693,45 @@ def test_undefined_powers_say_which() -> None:
 def test_a_constant_is_evaluated_to_the_working_digits() -> None:
     with mpmath.workdps(30):
         assert autodiff.mp_value(sympy.pi, {}) == mpmath.pi
+
+
+def test_fractional_powers_of_bases_up_to_one_and_the_undefined_ones() -> None:
+    """Only a negative base, or 0 to a power <= 0, is undefined; 1/4 and 1 are ordinary bases."""
+    x = sympy.Symbol("x")
+    quarter, one, zero = mpmath.mpf(1) / 4, mpmath.mpf(1), mpmath.mpf(0)
+    assert autodiff.mp_value(sympy.sqrt(x), {x: quarter}) == mpmath.mpf(1) / 2
+    assert autodiff.mp_value(sympy.sqrt(x), {x: zero}) == 0
+    assert autodiff.mp_value(x ** sympy.Rational(-1, 2), {x: one}) == 1
+    with pytest.raises(autodiff.Undefined) as raised:
+        autodiff.mp_value(x ** sympy.Rational(-1, 2), {x: zero})
+    assert str(raised.value) == "0.0 to the power -0.5"
+
+
+def test_reverse_mode_seeds_the_output_it_is_given() -> None:
+    # a = 2*w1 + 3*w2, f = 5*a: the adjoints of a itself, and of the default output f
+    partials = [[(0, 2), (1, 3)], [(2, 5)]]
+    assert autodiff.reverse_mode(partials, 2) == [2, 3, 1, 0]
+    assert autodiff.reverse_mode(partials) == [10, 15, 5, 1]
+
+
+def test_jacobian_row_runs_the_mode_it_names() -> None:
+    """In floats the two modes add the same three path products in another order:
+    forward (0.3 + 0.2) + 0.1 = 0.6, reverse (0.1 + 0.2) + 0.3 = 0.6000000000000001."""
+    partials = [[(0, 1.0)], [(0, 1.0)], [(0, 0.3), (2, 0.2), (3, 0.1)]]
+    assert autodiff.jacobian_row(partials, "forward") == (0.6, 0.0)
+    assert autodiff.jacobian_row(partials, "reverse") == (0.6000000000000001, 0)
+
+
+def test_the_catalogue_drops_a_slip_exactly_at_the_relative_threshold() -> None:
+    """a = w1·t with t exactly the float 1e-30: ∂a/∂w1 = t, and the slips "the value of a"
+    (t) and "0" lie within 1e-30·max(1, |t|) = t of it, so neither is a slip of its own."""
+    # 178405961588245/2**147 = Fraction(1e-30), written within the parser's integer limit
+    tiny = "5*113*179*(17*10**8 + 6403*10**4 + 7787)/2**147"
+    graph = graph_of([("a", f"w1*{tiny}")])
+    with mpmath.workdps(40):
+        slips = autodiff.catalogue(autodiff.trace(graph, POINT))
+    assert mpmath.mpf(slips[1].truth) == mpmath.mpf(1e-30)
+    assert [(slip.what, slip.value) for slip in slips] == [
+        ("the value of w1", 1),
+        ("its negative (sign flipped)", -mpmath.mpf(1e-30)),
+    ]

@@ -537,6 +537,26 @@ def test_z3_unknown_still_tries_the_sympy_proof(monkeypatch: pytest.MonkeyPatch)
     )
 
 
+def test_z3_sat_without_a_model_value_says_near_an_unknown_eta(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def sat(builder: object, constraints: object, text: str, ms: int) -> sgd.Z3Answer:
+        return sgd.Z3Answer("sat", "", (), text)
+
+    monkeypatch.setattr(sgd, "ask_z3", sat)
+    decision = sgd.decide_for_every_step(ETA**2 + ETA, POSITIVE, (), SETTINGS, "C")
+    assert decision == sgd.StepDecision(
+        Outcome(
+            Verdict.UNDECIDED,
+            "z3 nonlinear real arithmetic",
+            "C: z3 finds it false near eta = ?, but no rational step size breaks it (every cell "
+            "of the roots was tried: it fails only at irrational eta, and the ledger's witness "
+            "is a rational)",
+        ),
+        ("z3: exists eta: eta > 0 and eta**2 + eta <= 0?  sat",),
+    )
+
+
 def refuted_at(eta: str, h: str) -> Outcome:
     return Outcome(
         Verdict.REFUTED,
@@ -760,6 +780,14 @@ def test_a_kink_away_from_the_start_leaves_the_step_defined() -> None:
     )
 
 
+def test_a_heaviside_kink_at_the_start_leaves_the_step_undefined() -> None:
+    """The sheet's functions give only sign() kinks; Max(w, 0) differentiates to Heaviside(w),
+    whose SymPy value 1/2 at 0 would otherwise pass for a gradient."""
+    made = sgd.SgdSetting((sympy.Max(W, 0), W**2), sympy.Integer(0), 1, (), "eta > 0")
+    assert made.gradient == sympy.Rational(1, 2)
+    assert sgd.step_undefined(made) == "f_1 is not differentiable at w_t = 0"
+
+
 # --- properties.sgd at one step size -----------------------------------------------------------
 
 UNCERTAIN_ZERO = sympy.sin(1) ** 2 + sympy.cos(1) ** 2 - 1  # 0, but evaluation cannot tell
@@ -852,6 +880,19 @@ def test_what_the_z3_translation_does_not_cover() -> None:
         with pytest.raises(sgd.Untranslatable) as error:
             builder.relation(relation)
         assert str(error.value) == str(relation)
+
+
+def test_integer_powers_from_one_up_are_z3_powers_and_the_rest_need_a_positive_base() -> None:
+    """Unevaluated powers (SymPy folds eta**1 and eta**0 itself, a caller may not)."""
+    builder = sgd._Z3Builder()
+    assert str(builder.build(sympy.Pow(ETA, 1, evaluate=False))) == "eta**1"
+    assert str(builder.build(sympy.Pow(-2, 1, evaluate=False))) == "-2**1"
+    assert str(builder.build(sympy.Pow(2, 0, evaluate=False))) == "1/2**0"
+    for power in (sympy.Pow(ETA, 0, evaluate=False), sympy.Pow(-2, 0, evaluate=False)):
+        with pytest.raises(sgd.Untranslatable) as error:
+            builder.build(power)
+        assert str(error.value) == str(power)
+    assert builder.side_text == []
 
 
 def test_relations_in_z3() -> None:
