@@ -262,6 +262,18 @@ def test_conv_row_is_undecided_without_its_counterexamples(
     assert outcome.evidence == "no dense-matrix counterexample in 20 cases"
 
 
+def test_conv_row_is_undecided_when_a_z3_step_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        q5, "prove_convolution_is_circulant", lambda ms: q5.Argument("T", (q5.ask(WRONG, ms),), "C")
+    )
+    outcome = q5.decide_conv_shift_equivariance(1, 0, MS)
+    assert (outcome.verdict, outcome.method, outcome.evidence) == (
+        Verdict.UNDECIDED,
+        "z3 (index identity mod symbolic n), hypothesis on integer signals, exact witnesses",
+        "a z3 step was not proved: wrong: sat",
+    )
+
+
 # --- sheet claims
 
 

@@ -225,3 +225,41 @@ def test_hypothesis_keeps_its_caches_in_a_scratch_folder_removed_at_the_end(
     assert len(homes) == 1 and isinstance(homes[0], str)
     scratch = Path(homes[0])
     assert scratch.name.startswith("hw2check-") and not scratch.exists()
+
+
+def test_the_budgets_reach_every_check_as_given(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hw2check import topics
+
+    given: list[topics.Settings] = []
+
+    class Recorder:
+        def theorem_checks(self, settings: topics.Settings) -> list[object]:
+            given.append(settings)
+            return []
+
+        def claim_checks(
+            self, sheet: object, settings: topics.Settings, rows: object
+        ) -> list[object]:
+            given.append(settings)
+            return []
+
+    monkeypatch.setattr(topics, "topics", lambda: [Recorder()])
+    status, _, err = run(capsys, "--seed", "7", "--timeout", "3", "--format", "json")
+    assert (status, err) == (0, "")
+    assert given == [topics.Settings(examples=20, seed=7, timeout=3.0)] * 2
+
+
+def test_a_folder_or_file_without_write_access_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    allowed = {str(tmp_path)}
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: str(path) in allowed)
+    target = tmp_path / "report.txt"
+    assert cli._output_problem(target) is None  # the folder is writable, the file is new
+    target.write_text("old")
+    assert cli._output_problem(target) == "not writable"  # the file exists and is not
+    allowed.clear()
+    target.unlink()
+    assert cli._output_problem(target) == "not writable"  # the folder is not

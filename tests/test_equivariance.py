@@ -145,6 +145,9 @@ def test_cyclic_shifts_move_entries_towards_the_front() -> None:
     assert eq.cyclic_shift((1, 2, 3)) == (2, 3, 1)
     assert eq.cyclic_shift((1, 2, 3), 2) == (3, 1, 2)
     assert eq.cyclic_shift_2d(((1, 2, 3), (4, 5, 6)), (1, 2)) == ((6, 4, 5), (3, 1, 2))
+    grid = ((1, 2), (3, 4), (5, 6))
+    assert eq.cyclic_shift_2d(grid, (0, 1)) == ((2, 1), (4, 3), (6, 5))  # rows stay
+    assert eq.cyclic_shift_2d(grid, (2, 0)) == ((5, 6), (1, 2), (3, 4))
 
 
 def test_circular_convolution_2d_of_unit_impulses() -> None:

@@ -344,6 +344,14 @@ def test_bad_data_sets_are_rejected_with_exact_messages(
     assert str(info.value) == message
 
 
+def test_a_projection_needs_a_point_of_the_direction_s_dimension() -> None:
+    assert interpolation.projection((F(1), F(2)), (F(3), F(1, 2))) == F(4)
+    with pytest.raises(ValueError, match="zip"):
+        interpolation.projection((F(1), F(2)), (F(3),))
+    with pytest.raises(ValueError, match="zip"):
+        Network((F(1), F(2)), (F(0),), (F(1),))((F(3),))
+
+
 def test_forward_substitution_names_the_offending_entry() -> None:
     with pytest.raises(NotLowerTriangularError) as above:
         solve_lower_triangular([[F(1), F(0), F(1)], [F(0), F(1), F(0)], [F(0)] * 3], [F(1)] * 3)

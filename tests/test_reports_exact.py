@@ -331,3 +331,17 @@ def test_quotients_without_a_stated_step_show_the_default_h() -> None:
         '<mo>,</mo><mspace width="1em"/>'
         "<mrow><mrow><mi>h</mi></mrow><mo>=</mo><mrow><mn>0.01</mn></mrow></mrow>"
     )
+
+
+def test_the_loss_shows_each_component_as_written() -> None:
+    sheet = parse_sheet(
+        '[sheet]\ntitle = "t"\n[q6]\ncomponents = ["w**2", "w**2"]\nstart = 1\n'
+        'picked = 1\nstep_sizes = "eta < 3"\n',
+        "c.toml",
+    )
+    loss = formulas_of(sheet)["q6.counterexample"][1]
+    assert loss.latex == "F(w) = w^{2} + w^{2}"  # not collected into 2 w^{2}
+    assert loss.mathml.endswith(
+        "<mrow><mrow><msup><mi>w</mi><mn>2</mn></msup><mo>+</mo>"
+        "<msup><mi>w</mi><mn>2</mn></msup></mrow></mrow></mrow>"
+    )

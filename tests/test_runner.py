@@ -8,7 +8,9 @@ import os
 import resource
 import signal
 import time
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -235,6 +237,7 @@ def test_a_check_that_cannot_be_sent_is_an_undecided_row() -> None:
         assert pool.done(first)
         assert row.verdict is Verdict.UNDECIDED and row.method == "none"
         assert row.evidence.startswith("internal error: check not sendable (")
+        assert row.seconds == 0  # it never ran
         assert pool.result(second).evidence == "4 + 4 = 8"
 
 
@@ -288,3 +291,48 @@ def test_a_finite_hard_memory_limit_is_kept() -> None:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_worker_whose_parent_is_gone_exits_with_status_0_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same as above, in this process: os._exit and prctl are stand-ins."""
+
+    class Exited(Exception):
+        pass
+
+    def exit_(status: int) -> None:
+        raise Exited(status)
+
+    monkeypatch.setattr(runner, "ctypes", SimpleNamespace())  # no prctl: AttributeError
+    monkeypatch.setattr(runner, "os", SimpleNamespace(getppid=lambda: 41, _exit=exit_))
+    runner._die_with(41)  # the parent is alive: it returns
+    with pytest.raises(Exited) as exited:
+        runner._die_with(40)
+    assert exited.value.args == (0,)
+
+
+def test_the_pool_waits_no_longer_than_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    waited: list[float] = []
+
+    def recorded(connections: list[Connection], timeout: float) -> list[Connection]:
+        waited.append(timeout)
+        return wait(connections, timeout)
+
+    monkeypatch.setattr(runner, "wait", recorded)
+    with runner.Pool(jobs=1, timeout=0.3) as pool:
+        assert pool.result(pool.submit(Check("f", "3.1", "fast", fast, (1,)))).evidence == (
+            "1 + 1 = 2"
+        )
+    assert waited and all(0 <= timeout <= 0.3 for timeout in waited)
+
+
+def test_a_check_still_running_within_its_limit_is_left_to_finish() -> None:
+    # Two workers: the fast check answers first; the napping one, not yet ready and well
+    # within its limit, must be waited for, not stopped.
+    batch = [Check("nap", "3.1", "n", nap, (0.5,)), Check("f", "3.1", "fast", fast, (2,))]
+    rows = run_checks(batch, jobs=2, timeout=30)
+    assert [(row.verdict, row.evidence) for row in rows] == [
+        (Verdict.PROVED, "slept 0.5"),
+        (Verdict.PROVED, "2 + 2 = 4"),
+    ]

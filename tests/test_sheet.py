@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import locale
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 
 import mpmath
 import pytest
@@ -35,6 +37,25 @@ def test_the_seed_sheet_is_embedded_and_valid() -> None:
     shared = Path(__file__).resolve().parents[2] / "shared" / "seed-sheet.toml"
     if shared.exists():  # the package data is the contract's seed sheet, byte for byte
         assert shared.read_text("utf-8") == seed_text()
+
+
+def test_the_seed_is_read_as_utf8_whatever_the_locale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shipped seed is ASCII; a package whose seed had any other character must still read
+    # it as UTF-8 under a C (ASCII) locale.
+    from hw2check import sheet as sheet_module
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "seed-sheet.toml").write_bytes('title = "café"\n'.encode())
+    monkeypatch.setattr(sheet_module, "resources", SimpleNamespace(files=lambda _: tmp_path))
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        text = seed_text()
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert text == 'title = "café"\n'
 
 
 def test_a_minimal_sheet_makes_no_claims() -> None:
@@ -283,6 +304,11 @@ def test_a_sheet_of_exactly_the_size_limit_is_read_and_one_byte_more_is_not(
             "x = " + "[" * 3000 + "]" * 3000 + "\n",
             "s.toml: arrays or inline tables nested too deeply to read; "
             "a TOML document per SHEET.md (its values nest at most two levels)",
+        ),
+        (
+            sheet('[q6]\nnext_iterate = "-eta"\n'),
+            "s.toml: q6.next_iterate: next_iterate needs the SGD setting; "
+            "give components, start, picked and step_sizes with it",
         ),
     ],
 )
