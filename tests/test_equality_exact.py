@@ -65,6 +65,10 @@ def test_the_grid_takes_small_values_first_and_stops_at_its_limit() -> None:
         ((A + B) ** 10000, 10001),
         ((A + B) ** 10001, 10**10),
         ((A + B + W) ** 27, 406),
+        # a product stops at its first partial estimate above 10**9: 2**30, not 2**31
+        (sympy.Mul(*(s + 1 for s in sympy.symbols("s0:31"))), 2**30),
+        (sum(sympy.symbols("u0:50")) ** 2, 10**10),  # a base of 50 terms or more: 10**10
+        (sympy.Function("f")(), 1),  # neither an atom nor with arguments: one term
     ],
 )
 def test_the_expansion_estimate(expression: sympy.Expr, terms: int) -> None:
@@ -147,6 +151,14 @@ def test_certified_signs_keep_the_exact_value_and_certify_an_unevaluated_zero() 
     assert zero.evalf(50, strict=True) == 0 and certified_sign(zero) == Sign(0, zero)
 
 
+def test_an_exact_zero_from_evaluation_alone_is_no_certified_zero() -> None:
+    # 0*tan(pi/2) is 0 times a pole: certified evaluation gives exactly 0, yet SymPy does not
+    # know the value is 0 (it is not: tan(pi/2) has no value), so no sign is certified
+    pole = sympy.Mul(0, sympy.tan(sympy.pi / 2, evaluate=False), evaluate=False)
+    assert pole.evalf(50, strict=True) == 0 and pole.is_zero is not True
+    assert certified_sign(pole) == Sign(None, pole)
+
+
 def test_anything_with_oo_in_it_has_no_certified_sign() -> None:
     # each is a real number SymPy would evaluate (to 0 and to pi/2): oo makes it undefined here
     for value in (
@@ -189,6 +201,14 @@ def test_numerical_agreement_is_below_ten_to_the_minus_forty() -> None:
     assert not agrees_numerically(sympy.zoo) and not agrees_numerically(W)
 
 
+def test_numerical_agreement_is_judged_at_fifty_digits_not_fifteen() -> None:
+    # exactly 0, as 10**100*sin(1)**2 + 10**100*cos(1)**2 - 10**100: at 15 digits the
+    # cancellation of 100 digits leaves about 1e-24, at 50 digits less than 1e-40
+    zero = sympy.expand(sympy.Integer(10) ** 100 * (sympy.sin(1) ** 2 + sympy.cos(1) ** 2 - 1))
+    assert abs(complex(zero.evalf(15))) > 1e-30
+    assert agrees_numerically(zero)
+
+
 def test_symbolic_zero_uses_simplify_only_when_asked_and_affordable() -> None:
     trig = sympy.sin(W) ** 2 + sympy.cos(W) ** 2 - 1
     assert is_symbolically_zero(trig) and not is_symbolically_zero(trig, slow=False)
@@ -226,6 +246,32 @@ def test_decide_equal_evidence_word_for_word() -> None:
         "SymPy simplification",
         "no symbolic proof and no point where both are defined",
     )
+
+
+def test_a_refutation_describes_the_truth_as_it_describes_the_claim() -> None:
+    wrong = decide_equal(W + 1, W, symbols=[W], describe=lambda e: f"<{e}>")
+    assert (wrong.verdict, wrong.method, wrong.evidence) == (
+        Verdict.REFUTED,
+        "SymPy exact substitution",
+        "at w = 0: the claim gives <1>, the truth is <0> (claim - truth ~ 1.00)",
+    )
+
+
+def test_points_that_agree_only_numerically_are_counted_word_for_word() -> None:
+    # sin(1)**2 + cos(1)**2 - 1 is 0, but SymPy cannot certify it: sign(w) makes the claim
+    # not surely defined (so no simplify), exactly w at w = 0 and agreeing to 50 digits at
+    # the 10 other grid points
+    tiny = sympy.sin(1) ** 2 + sympy.cos(1) ** 2 - 1
+    some = decide_equal(W + tiny * sympy.sign(W), W, symbols=[W])
+    assert (some.verdict, some.method, some.evidence) == (
+        Verdict.CHECKED,
+        "exact substitution on a grid of rationals",
+        "claim and reference agree at 11 grid points (10 of them to 50 digits, not exactly); "
+        "no symbolic proof found",
+    )
+    comparison = equality._Comparison(W + tiny, W)
+    assert comparison.differs_at({W: sympy.Integer(1)}) is None
+    assert (comparison.agreed, comparison.numeric, comparison.uncertain) == (0, 1, 0)
 
 
 def test_a_wrong_claim_is_refuted_before_simplify_runs(monkeypatch: pytest.MonkeyPatch) -> None:

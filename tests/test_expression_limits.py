@@ -28,6 +28,7 @@ DEEP = "the expression is nested deeper than 50; nesting depth at most 50"
         ("w" + " " * 999, "accepted"),
         ("w" + " " * 1000, "the expression has 1001 characters; at most 1000 characters"),
         ("(" * 50 + "w" + ")" * 50, "accepted"),
+        ("+".join(["(w)"] * 51), "accepted"),  # a closed parenthesis no longer counts
         (
             "(" * 51 + "w" + ")" * 51,
             "parentheses nested deeper than 50 (at character 51); nesting depth at most 50",

@@ -295,6 +295,12 @@ def test_values_with_only_bounds_have_no_finite_value(text: str) -> None:
             "'x^^2' is not one arithmetic expression (invalid syntax) (at character 3); "
             + ALLOWED_SYNTAX,
         ),
+        ("x + (x+1)(2)", "the operator Add cannot be called (at character 5); " + ALLOWED_SYNTAX),
+        (
+            "(x**100)**101",
+            "the combined exponent 10100 is too large (at character 11); "
+            "exponents of absolute value at most 10000",
+        ),
     ],
 )
 def test_expression_refusals_are_exact(text: str, message: str) -> None:
@@ -316,6 +322,7 @@ def test_powers_of_powers_and_products_are_bounded_by_their_numbers_only() -> No
         ("(1/x)*x", {x: 0}),
         ("1/x - 1/x", {x: 0}),
         ("x/(2*x)", {x: 0}),
+        ("(1/x)^0", {x: 0}),  # the power drops the division its base holds
     ],
 )
 def test_parsing_never_cancels_a_division_by_something_that_can_be_zero(
@@ -331,3 +338,9 @@ def test_a_divisor_the_domain_keeps_from_zero_may_cancel() -> None:
     lam = sympy.Symbol("lam", positive=True)
     assert parse_expression("x*lam/lam", {"x": x, "lam": lam}) == x
     assert parse("x*(1 + y**2)/(1 + y**2)") == x
+
+
+def test_a_cancelled_division_is_its_value_where_the_divisor_is_a_nonzero_number() -> None:
+    assert expressions.where_nonzero(sympy.Integer(2), x) == x
+    assert expressions.where_nonzero(sympy.sqrt(2) - 1, x) == x
+    assert parse("x*(y - 1)/(y - 1)").xreplace({y: 3}) == x
