@@ -96,6 +96,20 @@ def test_scan_draws_positive_wstar_sq_and_simplifies_each_parameter() -> None:
     )
 
 
+def test_scan_simplifies_wstar_sq_to_zero() -> None:
+    # the point drawn has wstar_sq = 1/25000000: the norms are simplified as rationals (down
+    # to 0 here), only T as an integer
+    found = regret.RegretJudge(bound("sqrt(T*wstar_sq*sum_v_sq)")).scan(count=50)
+    assert found is not None
+    s = found.summary
+    assert (s.eta, s.T, s.wstar_sq, s.sum_v_sq) == (
+        Fraction(1),
+        3,
+        Fraction(0),
+        Fraction(443365544449, 443365544448),
+    )
+
+
 # --- first_verified: clear violations simplest first, then margins near zero -----------------
 
 
@@ -221,6 +235,20 @@ def test_z3_never_below_skips_values_that_are_not_real_numbers() -> None:
     )
 
 
+def test_z3_never_below_unknown_does_not_hold() -> None:
+    # no positive cubes add up to a cube, but z3 cannot show it within 50 ms
+    x, y, z = z3.Ints("x y z")
+    answer = regret.z3_never_below(
+        regret.ETA,
+        {regret.ETA: z3.Real("eta")},
+        [x > 0, y > 0, z > 0, x * x * x + y * y * y == z * z * z],
+        lambda value: value < 2,
+        50,
+        "two",
+    )
+    assert answer == regret.SolverAnswer(False, None, "z3 answered unknown (timeout)")
+
+
 def test_z3_query_of_an_untranslatable_bound() -> None:
     answer = regret.z3_reference_query(bound("exp(T)"), 1500)
     assert answer == regret.SolverAnswer(False, None, "z3 cannot express the bound (exp)")
@@ -260,6 +288,8 @@ def supremum_at(model: Mapping[str, Fraction]) -> Fraction | None:
         (f"{R} + (T - 2)*(T - 3)", True, True, False),
         (f"{R} - 1", False, False, False),
         (f"{R} - 1", True, False, False),
+        (f"{R} + sum_v_sq - 1", False, False, False),  # below S only for sum_v_sq < 1
+        (f"{R} + sum_v_sq - 1", True, False, False),
         (f"{R} + (T - 1)/(T - 2)", False, False, True),  # T = 2 (T in (1, 2) is no horizon)
         (f"{R} + (T - 1)/(T - 2)", True, False, True),
         (f"{R} + 1/wstar_sq", False, False, True),
@@ -298,6 +328,16 @@ def test_z3_supremum_query(text: str, integer_t: bool, holds: bool, undefined: b
     ("text", "integer_t", "reason"),
     [
         (f"{R} - 1", True, "eta = 1, T = 1, wstar_sq = 4, sum_v_sq = 4 the bound is below S"),
+        (
+            "eta*sqrt(T*sum_v_sq)*sqrt(wstar_sq) - 1",
+            True,
+            "eta = 1, T = 1, wstar_sq = 0, sum_v_sq = 0 the bound is below S",
+        ),
+        (
+            f"({R} + 1/wstar_sq)/2",
+            True,
+            "eta = 1/18, T = 1, wstar_sq = 1/4, sum_v_sq = 81 the bound is below S",
+        ),
         (
             f"{R} + (T - 1)/(T - 2)",
             False,

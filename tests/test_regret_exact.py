@@ -245,6 +245,51 @@ def test_refutation_text(text: str, evidence: str, witness: dict[str, str]) -> N
     assert {key: outcome.witness[key] for key in witness} == witness
 
 
+def test_proved_by_sympy_assumptions_text() -> None:
+    outcome = regret.decide_bound(claim(f"2*({R})", 10))
+    assert outcome.verdict is Verdict.PROVED
+    assert outcome.method == "SymPy assumptions (theorem.regret_identity)"
+    assert outcome.evidence == (
+        f"2*({R}) - (R = ||w*||^2/(2 eta) + (eta/2) sum ||v_t||^2) = "
+        "(eta**2*sum_v_sq + wstar_sq)/(2*eta) >= 0 for eta > 0, T >= 1, wstar_sq, sum_v_sq >= 0; "
+        "R bounds the regret"
+    )
+
+
+def test_checked_after_an_integer_t_query_without_a_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the queries with real T have a point (no violation at T = 2, 3), the one with integer T
+    # answers unknown: no point to realize, and every reason is one of the row's notes
+    asked: list[bool] = []
+    point = {
+        "eta": Fraction(1),
+        "T": Fraction(5, 2),
+        "wstar_sq": Fraction(0),
+        "sum_v_sq": Fraction(0),
+    }
+
+    def reference(bound: sympy.Expr, timeout_ms: int) -> regret.SolverAnswer:
+        return regret.SolverAnswer(False, point, "z3: below R at T = 5/2")
+
+    def supremum(
+        bound: sympy.Expr, timeout_ms: int, integer_t: bool = False
+    ) -> regret.SolverAnswer:
+        asked.append(integer_t)
+        if integer_t:
+            return regret.SolverAnswer(False, None, "z3 answered unknown (timeout)")
+        return regret.SolverAnswer(False, point, "z3: below S at T = 5/2")
+
+    monkeypatch.setattr(regret, "z3_reference_query", reference)
+    monkeypatch.setattr(regret, "z3_supremum_query", supremum)
+    outcome = regret.decide_bound(claim(f"{R} + (T - 2)*(T - 3)", 10))
+    assert asked == [False, True]
+    assert outcome.verdict is Verdict.CHECKED
+    assert outcome.evidence == (
+        "no violation on 10 random and adversarial instances nor on the 2464 instances where "
+        "the supremum is attained; not proved: z3: below R at T = 5/2; z3: below S at T = 5/2; "
+        "z3 answered unknown (timeout)"
+    )
+
+
 def test_checked_and_undecided_texts() -> None:
     text = "eta/2*sum_v_sq*exp(1/T) + wstar_sq/(2*eta)"
     outcome = regret.decide_bound(claim(text, 10))
@@ -389,6 +434,12 @@ def test_to_z3_roots() -> None:
     ]
 
 
+def test_to_z3_zeroth_power_has_no_condition() -> None:
+    # x**0 is 1 everywhere (SymPy: 0**0 = 1), so no nonzero base is required
+    assert translate(sympy.Pow(A - T, 0, evaluate=False)) == ("1", [], [])
+    assert translate(sympy.Pow(A, -1, evaluate=False)) == ("1/(1*wstar_sq)", [], ["wstar_sq != 0"])
+
+
 def test_to_z3_limits() -> None:
     env = {symbol: z3.Real(symbol.name) for symbol in regret.BOUND_SYMBOLS}
     term = regret.to_z3(T**regret.MAX_Z3_POWER, env)
@@ -469,6 +520,7 @@ R = "wstar_sq/(2*eta) + eta/2*sum_v_sq"
     [  # valid wherever defined, beyond z3 (log): only the exact points find where it is not
         (f"{R} + 1/log(2*eta)**2", "eta = 1/2, T = 1, wstar_sq = 0, sum_v_sq = 0"),
         (f"{R} + 1/log(T/3)**2", "eta = 1, T = 3, wstar_sq = 0, sum_v_sq = 0"),
+        (f"{R} + 1/log(T/2)**2", "eta = 1, T = 2, wstar_sq = 0, sum_v_sq = 0"),
         (f"{R} + 1/log(sum_v_sq)**2", "eta = 1, T = 1, wstar_sq = 0, sum_v_sq = 1"),
     ],
 )
@@ -636,4 +688,17 @@ def test_refuted_by_the_hypothesis_search() -> None:
     bound = "-1 + exp(-89/1000) ~ -0.0851544264255480"
     assert outcome.evidence == described(
         1, 11, "1", '[[11, ["0"]]]', '["0"]', TIGHT, "0", bound, "0", "0"
+    ).format(text)
+
+
+def test_hypothesis_search_draws_random_comparators() -> None:
+    # below R only for 10 < T < 100 and wstar_sq > 0: the shrunk witness has v_t = 0 and a
+    # random w* (an instance with w* a multiple of w_(T+1) would need some v_t != 0)
+    text = f"{R} + 1000*(exp((T - 10)*(T - 100)/1000) - 1)*wstar_sq"
+    outcome = regret.decide_bound(claim(text, 10))
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.method == f"hypothesis search (shrunk), {EXACT}"
+    bound = "-1999/2 + 1000*exp(-89/1000) ~ -84.6544264255480"
+    assert outcome.evidence == described(
+        1, 11, "1", '[[11, ["0"]]]', '["1"]', ALONG, "0", bound, "1", "0"
     ).format(text)
