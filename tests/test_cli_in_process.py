@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -255,7 +256,7 @@ def test_a_folder_or_file_without_write_access_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     allowed = {str(tmp_path)}
-    monkeypatch.setattr(cli.os, "access", lambda path, mode: str(path) in allowed)
+    monkeypatch.setattr(os, "access", lambda path, mode: str(path) in allowed)
     target = tmp_path / "report.txt"
     assert cli._output_problem(target) is None  # the folder is writable, the file is new
     target.write_text("old")

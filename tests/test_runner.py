@@ -315,9 +315,9 @@ def test_a_worker_whose_parent_is_gone_exits_with_status_0_here(
 def test_the_pool_waits_no_longer_than_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     waited: list[float] = []
 
-    def recorded(connections: list[Connection], timeout: float) -> list[Connection]:
+    def recorded(connections: list[Connection], timeout: float) -> list[object]:
         waited.append(timeout)
-        return wait(connections, timeout)
+        return list(wait(connections, timeout))
 
     monkeypatch.setattr(runner, "wait", recorded)
     with runner.Pool(jobs=1, timeout=0.3) as pool:
