@@ -65,9 +65,12 @@ def test_a_check_over_its_time_limit_is_undecided_and_the_others_finish() -> Non
 
 def test_exceptions_and_dead_workers_become_undecided_rows() -> None:
     batch = [Check("broken", "3.1", "b", broken), Check("dies", "3.1", "d", dies), *checks()[:1]]
+    start = time.perf_counter()
     rows = run_checks(batch, jobs=1, timeout=10)
+    took = time.perf_counter() - start
     assert rows[0].verdict is Verdict.UNDECIDED and "ZeroDivisionError" in rows[0].evidence
     assert rows[1].verdict is Verdict.UNDECIDED and "died" in rows[1].evidence
+    assert 0 <= rows[1].seconds <= took  # the time the dead worker had spent on it
     assert rows[2].verdict is Verdict.PROVED
 
 
