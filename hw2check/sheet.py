@@ -191,10 +191,6 @@ def _condition(raw: Any) -> Condition:
     return Condition(raw, parse_condition(raw, {"eta": SGD_ETA}))
 
 
-def _number(raw: Any) -> StatedNumber:
-    return read_number(raw)
-
-
 def _positive_number(raw: Any) -> StatedNumber:
     number = read_number(raw)
     if number.value <= 0:

@@ -3,6 +3,8 @@ certified signs and how evidence shows long values."""
 
 from __future__ import annotations
 
+import types
+
 import pytest
 import sympy
 
@@ -343,3 +345,57 @@ def test_a_point_where_the_difference_has_no_value_is_counted_as_uncertain(
     comparison = equality._Comparison(w + 1, w)
     assert comparison.differs_at({w: sympy.Integer(0)}) is None
     assert (comparison.agreed, comparison.numeric, comparison.uncertain) == (0, 0, 1)
+
+
+def test_a_value_with_a_symbol_left_in_it_has_no_certified_sign() -> None:
+    # certified evaluation of w + 1 leaves w + 1.0, a real value but no number: no sign
+    assert certified_sign(W + 1) == Sign(None, W + 1)
+
+
+def test_a_product_is_estimated_past_exactly_ten_to_the_nine() -> None:
+    # ten factors of ten terms: after nine the estimate is exactly 10**9, not above it, so
+    # the tenth factor still counts
+    factors = [sum(sympy.symbols(f"s{i}_0:10")) for i in range(10)]
+    assert expanded_terms(sympy.Mul(*factors)) == 10**10
+
+
+def test_simplify_runs_only_up_to_60_terms_not_400() -> None:
+    # 3 * 21 = 63 estimated terms: affordable for expand and cancel, which do not see the
+    # zero, and too many for simplify, which would
+    trig = sympy.sin(W) ** 2 + sympy.cos(W) ** 2 - 1
+    wide = trig * sum(sympy.symbols("u0:21"))
+    assert expanded_terms(wide) == 63 and sympy.simplify(wide) == 0
+    assert not is_symbolically_zero(wide)
+
+
+def test_a_defined_power_does_not_end_the_definedness_check() -> None:
+    # lam**w is a number everywhere; the log(w) after it in the traversal is not
+    assert list(sympy.preorder_traversal(LAM**W + sympy.log(W)))[1] == LAM**W
+    assert surely_defined(LAM**W + sympy.log(W)) is False
+
+
+def test_a_value_whose_exact_form_cannot_be_printed_is_shown_to_15_digits() -> None:
+    value = sympy.Integer(3) ** 10000 + W  # str() refuses an integer of 4,772 digits
+    assert show(value) == "w + 1.63135018534263e+4771 (exact form too long to print)"
+
+
+def test_a_scan_value_is_negative_only_when_the_draw_is_below_one_half(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Half:
+        """A generator whose every draw is exactly 1/2 (uniform: 0, so magnitude 1)."""
+
+        def __init__(self, seed: int) -> None:
+            pass
+
+        def random(self) -> float:
+            return 0.5
+
+        def uniform(self, low: float, high: float) -> float:
+            return 0.0
+
+        def randint(self, low: int, high: int) -> int:
+            return 1
+
+    monkeypatch.setattr(equality, "random", types.SimpleNamespace(Random=Half))
+    assert list(equality.scan_points([W], count=1)) == [{W: 1}]

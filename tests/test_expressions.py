@@ -348,3 +348,49 @@ def test_a_cancelled_division_is_its_value_where_the_divisor_is_a_nonzero_number
     assert expressions.where_nonzero(sympy.Integer(2), x) == x
     assert expressions.where_nonzero(sympy.sqrt(2) - 1, x) == x
     assert parse("x*(y - 1)/(y - 1)").xreplace({y: 3}) == x
+
+
+def test_a_value_that_is_not_text_is_refused_with_what_is_allowed() -> None:
+    # parse_expression reads its text through _Source first; the check itself names the rule
+    with pytest.raises(errors.ExpressionError) as raised:
+        expressions._check_text(3)  # type: ignore[arg-type]
+    assert str(raised.value) == "an expression must be a string; " + ALLOWED_SYNTAX
+
+
+def test_several_cancelled_divisors_are_each_kept_in_a_fixed_order() -> None:
+    # two divisors, x - 1 and y - 1, that SymPy cannot order by value: sorted by their text
+    expr = parse("x*(x - 1)*(y - 1)/((x - 1)*(y - 1))")
+    assert expr == expressions.where_nonzero(y - 1, expressions.where_nonzero(x - 1, x))
+
+
+def test_a_division_keeps_the_divisors_of_its_dividend() -> None:
+    # (1/x)/(1/x) is 1 once built: the 1/x of the dividend and of the divisor both vanish
+    assert parse("(1/x)/(1/x)") == expressions.where_nonzero(x, sympy.Integer(1))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # 10000 * log2(3) bits from the factor 3 of a product: refused before it is computed
+        (
+            "(3*x)^10000",
+            "the power '(3*x)**10000' is too large (at character 7); "
+            "exact numbers of at most 12000 bits",
+        ),
+        # 9999 * log2(7)/2 bits from the power sqrt(7): refused before it is computed
+        (
+            "sqrt(7)^9999",
+            "the power 'sqrt(7)**9999' is too large (at character 9); "
+            "exact numbers of at most 12000 bits",
+        ),
+    ],
+)
+def test_the_numbers_of_a_raised_product_or_power_count(text: str, message: str) -> None:
+    assert refusal(parse, text) == message
+
+
+@pytest.mark.parametrize("text", [".", ".e5"])
+def test_text_the_pattern_admits_but_decimal_refuses_is_not_a_decimal(text: str) -> None:
+    assert refusal(parse_decimal, text) == (
+        f"{text!r} is not a decimal number; for example 0.25 or 1e-3"
+    )

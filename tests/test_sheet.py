@@ -12,7 +12,14 @@ import pytest
 import sympy
 
 from hw2check.errors import ExpressionError, InputError, SheetError
-from hw2check.numbers import Match, StatedNumber, compare, decimal_text, read_number
+from hw2check.numbers import (
+    Match,
+    StatedNumber,
+    compare,
+    decide_match,
+    decimal_text,
+    read_number,
+)
 from hw2check.sheet import MAX_SHEET_BYTES, SEED_PATH, load_seed, load_sheet, parse_sheet, seed_text
 
 HEADER = '[sheet]\ntitle = "t"\n'
@@ -234,6 +241,24 @@ def test_true_values_are_shown_with_sixteen_digits_fixed_between_the_limits(
     value: str, shown: str
 ) -> None:
     assert decimal_text(mpmath.mpf(value)) == shown
+
+
+def test_fewer_significant_digits_keep_the_fixed_point_limit_of_sixteen() -> None:
+    # 8 integer digits stay fixed with 5 significant digits: the limit is 16, not the digits
+    assert decimal_text(mpmath.mpf(12345678), 5) == "12346000."
+    assert decimal_text(mpmath.mpf("1.5e16"), 5) == "1.5000e+16"
+
+
+def test_an_open_answer_is_recomputed_with_the_digits_doubled_up_to_the_maximum() -> None:
+    # |1 - 2| is exactly the tolerance 1 of the integer 1: no number of digits settles it
+    asked: list[int] = []
+
+    def value_at(digits: int) -> mpmath.mpf:
+        asked.append(digits)
+        return mpmath.mpf(2)
+
+    assert decide_match(read_number(1), value_at) is None
+    assert asked == [40, 80, 160, 320, 640, 1280]
 
 
 def test_integers_have_no_digits_after_the_point() -> None:
