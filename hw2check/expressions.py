@@ -187,6 +187,7 @@ class _Source:
     """The text as written and as parsed (``^`` replaced), with offsets mapped back."""
 
     def __init__(self, text: str) -> None:
+        _check_text(text)  # before any use of the text: it may not even be a string
         self.original = text
         # Surrounding blanks and line breaks (a TOML multi-line string) are layout, not syntax:
         # Python would read a leading blank as an indent and a line break as a new statement.
@@ -260,7 +261,6 @@ def _tree_depth(root: ast.AST) -> int:
 
 
 def _parse_tree(source: _Source) -> ast.expr:
-    _check_text(source.original)
     try:
         tree = ast.parse(source.parsed, mode="eval")
     except SyntaxError as error:

@@ -350,11 +350,13 @@ def test_a_cancelled_division_is_its_value_where_the_divisor_is_a_nonzero_number
     assert parse("x*(y - 1)/(y - 1)").xreplace({y: 3}) == x
 
 
-def test_a_value_that_is_not_text_is_refused_with_what_is_allowed() -> None:
-    # parse_expression reads its text through _Source first; the check itself names the rule
-    with pytest.raises(errors.ExpressionError) as raised:
-        expressions._check_text(3)  # type: ignore[arg-type]
-    assert str(raised.value) == "an expression must be a string; " + ALLOWED_SYNTAX
+@pytest.mark.parametrize("value", [3, None, ["x"]])
+def test_a_value_that_is_not_text_is_refused_with_what_is_allowed(value: object) -> None:
+    # a caller of the library, not a sheet (the sheet reader checks types first), may pass one
+    for read in (parse_expression, parse_condition):
+        with pytest.raises(errors.ExpressionError) as raised:
+            read(value, XY)  # type: ignore[arg-type]
+        assert str(raised.value) == "an expression must be a string; " + ALLOWED_SYNTAX
 
 
 def test_several_cancelled_divisors_are_each_kept_in_a_fixed_order() -> None:
