@@ -80,6 +80,12 @@ def test_float_bound_beyond_floats_complex_with_zero_imaginary_part() -> None:
     assert value == -math.inf
 
 
+def test_float_bound_beyond_floats_without_an_imaginary_part() -> None:
+    # the mpmath function of a tuple returns a tuple (no ``imag``): not a number, no error
+    wide = regret.FloatBound(sympy.Tuple(regret.ETA**1000), regret.BOUND_SYMBOLS)
+    assert wide(10.0, 1, 0.0, 0.0) is None
+
+
 # --- scan: parameters over many scales, then a simpler witness ------------------------------
 
 
@@ -108,6 +114,38 @@ def test_scan_simplifies_wstar_sq_to_zero() -> None:
         Fraction(0),
         Fraction(443365544449, 443365544448),
     )
+
+
+def wrong_only_where(condition: sympy.Basic) -> sympy.Expr:
+    """-1 (below every attained regret, which is >= 0) where the condition holds, R + 1 (above
+    the supremum) elsewhere."""
+    return sympy.Piecewise((-1, condition), (bound(R) + 1, True))
+
+
+def test_scan_draws_1500_points_by_default() -> None:
+    # with seed 0, the 1500th point drawn has T = 78; the 1501st (not drawn) has T = 2423,
+    # a horizon no earlier point has
+    found = regret.RegretJudge(wrong_only_where(sympy.Eq(regret.T, 78))).scan()
+    assert found is not None
+    s = found.summary
+    assert (s.eta, s.T, s.wstar_sq, s.sum_v_sq) == (1, 78, 0, 0)
+    assert regret.RegretJudge(wrong_only_where(sympy.Eq(regret.T, 2423))).scan() is None
+
+
+@pytest.mark.parametrize(
+    ("symbol", "simplest"),
+    [
+        (regret.WSTAR_SQ, (1, 1, 0, 1)),  # sum_v_sq simplified from 0 to 1: still wrong there
+        (regret.SUM_V_SQ, (1, 1, 0, 0)),
+    ],
+)
+def test_scan_draws_zero_norms(symbol: sympy.Symbol, simplest: tuple[int, ...]) -> None:
+    # wrong only where the norm is exactly 0: a fifth of the points drawn have it
+    found = regret.RegretJudge(wrong_only_where(sympy.Eq(symbol, 0))).scan(count=20)
+    assert found is not None
+    s = found.summary
+    assert (s.eta, s.T, s.wstar_sq, s.sum_v_sq) == simplest
+    assert regret.RegretJudge(wrong_only_where(sympy.Eq(symbol, 1))).scan(count=20) is None
 
 
 # --- first_verified: clear violations simplest first, then margins near zero -----------------
@@ -293,6 +331,14 @@ def supremum_at(model: Mapping[str, Fraction]) -> Fraction | None:
         (f"{R} + (T - 1)/(T - 2)", False, False, True),  # T = 2 (T in (1, 2) is no horizon)
         (f"{R} + (T - 1)/(T - 2)", True, False, True),
         (f"{R} + 1/wstar_sq", False, False, True),
+        # R - max(0, wstar_sq - U^2)/(2 eta): for sqrt(wstar_sq) > U > 0, (s - U)^2 < s^2 - U^2,
+        # so below S = R - (s - U)^2/(2 eta) (it would be >= R - (s + U)^2/(2 eta))
+        (
+            f"{R} - (wstar_sq - eta**2*T*sum_v_sq + Abs(wstar_sq - eta**2*T*sum_v_sq))/(4*eta)",
+            False,
+            False,
+            False,
+        ),
         # R - (T - 1)/T min(max(0, 1 - sqrt(wstar_sq)), max(0, U - sqrt(wstar_sq)))^2/(2 eta):
         # below S = R at wstar_sq = 0, T >= 2; it would be >= S if the lower end L of [L, U]
         # were 1 there, not 0
@@ -387,6 +433,11 @@ def test_at_points_skips_points_outside_the_domain() -> None:
         (one, 1, zero, -one),
     ):
         assert judge.at_points([point]) is None
+    # a point outside the domain, or too large for floats, is skipped: the next one is tried
+    huge = Fraction(10**400)
+    for skipped in ((one, 0, zero, zero), (one, 1, huge, zero), (huge, 1, zero, zero)):
+        found = judge.at_points([skipped, (one, 2, zero, zero)])
+        assert found is not None and (found.instance.T, found.summary.wstar_sq) == (2, 0)
     found = judge.at_points([(one, regret.MAX_T, zero, zero)])
     assert found is not None and found.instance.T == regret.MAX_T
     found = judge.at_points([(Fraction(1, 2), 1, one, one)])

@@ -14,7 +14,7 @@ import sympy
 import z3
 
 from hw2check.ledger import Derivation, Row, Verdict, checked, proved, undecided
-from hw2check.sheet import Expression
+from hw2check.sheet import Expression, parse_sheet, seed_text
 from hw2check.topics import Settings
 from proofs import regret
 from properties import regret as regret_properties
@@ -350,6 +350,23 @@ def test_simpler_parameters() -> None:
     ]
 
 
+def test_wide_horizon_small_unless_below_seven_tenths() -> None:
+    class Fixed(random.Random):
+        """random() is always ``value``; randint then uses it too (no getrandbits)."""
+
+        def __init__(self, value: float) -> None:
+            super().__init__(0)
+            self.value = value
+
+        def random(self) -> float:
+            return self.value
+
+    # 0.7 is not below 0.7: a small horizon, int(4*0.7) + 1 = 3 (not 10**2.8)
+    assert regret.wide_horizon(Fixed(0.7)) == 3
+    assert regret.wide_horizon(Fixed(0.5)) == 100  # 10**(4*0.5)
+    assert regret.wide_horizon(Fixed(0.0)) == 1
+
+
 def test_wide_positive() -> None:
     rng = random.Random(3)
     assert [regret.wide_positive(rng) for _ in range(4)] == [
@@ -485,6 +502,14 @@ def test_vector_arithmetic() -> None:
         regret_properties.dot(x, (Fraction(1),))
 
 
+def test_iterates_reject_a_vector_of_another_dimension() -> None:
+    instance = regret_properties.RegretInstance(
+        Fraction(1), ((Fraction(1),),), (Fraction(0), Fraction(0))
+    )
+    with pytest.raises(ValueError, match=r"^zip\(\) argument 2 is shorter than argument 1$"):
+        instance.iterates()
+
+
 def test_iterates_and_summary() -> None:
     vs = ((Fraction(1), Fraction(-2)), (Fraction(1, 3), Fraction(0)))
     instance = regret_properties.RegretInstance(Fraction(3, 2), vs, (Fraction(2), Fraction(1)))
@@ -602,6 +627,8 @@ def test_attaining_families() -> None:
         (regret.Attaining("single", half, 1, Fraction(3), Fraction(2)), (9.0, 4.0, 6.0), (1, 10)),
         (regret.Attaining("equal", half, 3, Fraction(5), Fraction(1)), (25.0, 3.0, 13.5), (3, 11)),
         (regret.Attaining("tight", half, 3, Fraction(2), Fraction(1)), (9.0, 14.0, 12.5), (3, 8)),
+        # T = 2: both spread entries mu + e, mu - e, so sum_v_sq = 2 mu^2 + 2 e^2
+        (regret.Attaining("tight", half, 2, Fraction(2), Fraction(1)), (4.0, 10.0, 6.5), (2, 8)),
         (
             regret.Attaining("tight", Fraction(2), 1, Fraction(3), Fraction(1)),
             (36.0, 9.0, 18.0),
@@ -675,6 +702,30 @@ def test_bound_claim_checks_carry_the_theorem_verdict() -> None:
         assert check.args == (regret.BoundClaim(2 * ETA, "2*eta", 7, 3, 1600, established),)
     assert (
         regret.bound_claim_checks("q", "3.2", "{}", regret.decide_bound, None, settings, None) == []
+    )
+
+
+def test_claim_checks_carry_the_theorem_row() -> None:
+    sheet = parse_sheet(seed_text(), "seed")
+
+    def theorem(verdict: Verdict) -> Row:
+        return Row("theorem.regret_identity", "3.2", "s", verdict, "m", "e", None, 0.5)
+
+    for verdict, established in ((Verdict.PROVED, True), (Verdict.UNDECIDED, False)):
+        theorems = {"theorem.regret_identity": theorem(verdict)}
+        (check,) = regret.claim_checks(sheet, Settings(), theorems)
+        assert check.args[0].theorem_proved is established
+    (check,) = regret.claim_checks(sheet, Settings(), {"theorem.other": theorem(Verdict.PROVED)})
+    assert check.args[0].theorem_proved is None
+
+
+def test_proof_resting_on_the_unproved_theorem_names_it() -> None:
+    expr = claim(R).bound
+    outcome = regret.decide_bound(regret.BoundClaim(expr, R, 10, 0, 5000, theorem_proved=False))
+    assert outcome == undecided(
+        "SymPy (theorem.regret_identity)",
+        f"{R} is the reference bound R = ||w*||^2/(2 eta) + (eta/2) sum ||v_t||^2; "
+        "but theorem.regret_identity is not proved",
     )
 
 
