@@ -695,6 +695,13 @@ def test_a_constant_is_evaluated_to_the_working_digits() -> None:
         assert autodiff.mp_value(sympy.pi, {}) == mpmath.pi
 
 
+def test_a_point_has_exactly_one_value_per_input() -> None:
+    assert autodiff.mp_point((Fraction(1, 4), Fraction(-3))) == {W1: 0.25, W2: -3}
+    for wrong in ((Fraction(1),), (Fraction(1), Fraction(2), Fraction(3))):
+        with pytest.raises(ValueError, match="zip"):
+            autodiff.mp_point(wrong)
+
+
 def test_fractional_powers_of_bases_up_to_one_and_the_undefined_ones() -> None:
     """Only a negative base, or 0 to a power <= 0, is undefined; 1/4 and 1 are ordinary bases."""
     x = sympy.Symbol("x")

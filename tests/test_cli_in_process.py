@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -152,6 +153,18 @@ def test_the_report_goes_to_the_output_file(
     assert target.read_text("utf-8") == expected("seed", ("3.1",), "markdown", SEED_PATH)
 
 
+def test_the_output_file_is_utf8_whatever_the_locale(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as if the locale's encoding were UTF-16: a write without an encoding would use it
+    monkeypatch.setattr(io, "text_encoding", lambda encoding, stacklevel=2: encoding or "utf-16")
+    target = tmp_path / "report.md"
+    status, out, err = run(capsys, "--only", "3.1", "--format", "markdown", "--output", str(target))
+    assert (status, out, err) == (1, "", "")
+    wanted = expected("seed", ("3.1",), "markdown", SEED_PATH)
+    assert target.read_bytes() == wanted.encode("utf-8")
+
+
 @pytest.mark.parametrize(
     ("where", "problem"),
     [
@@ -215,6 +228,7 @@ def test_help_is_the_recorded_text(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_defaults_of_format_seed_and_timeout() -> None:
     args = cli.parser().parse_args([])
     assert (args.format, args.seed, args.timeout) == ("table", 0, 20.0)
+    assert args.examples == 100
 
 
 def test_hypothesis_keeps_its_caches_in_a_scratch_folder_removed_at_the_end(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
+from typing import Any
 
 import pytest
 import sympy
@@ -26,6 +27,7 @@ from proofs.interpolation import (
     solve_lower_triangular,
 )
 from proofs.proximal_step import LAM, MINIMIZER, W_T, G, W
+from properties import interpolation as q7_properties
 from properties.interpolation import (
     COMMAND_DATASETS,
     Dataset,
@@ -36,7 +38,7 @@ from properties.interpolation import (
     fewer_units_network,
     network_violation,
 )
-from properties.search import SearchResult
+from properties.search import SearchResult, search
 
 # --- Q3.1: the proximal step ---------------------------------------------------------------
 
@@ -360,6 +362,26 @@ def test_forward_substitution_names_the_offending_entry() -> None:
         solve_lower_triangular([[F(1), F(0)], [F(1), F(0)]], [F(1), F(1)])
     assert str(singular.value) == "zero pivot A[1][1]: the system is singular"
     assert solve_lower_triangular([[F(2), F(0)], [F(1), F(4)]], [F(2), F(9)]) == [F(1), F(2)]
+    # integers are rationals too: the solution is still exact
+    whole: Any = ([[3, 0], [1, 3]], [1, 1])
+    solved = solve_lower_triangular(*whole)
+    assert solved == [F(1, 3), F(2, 9)]
+    assert [type(value) for value in solved] == [Fraction, Fraction]
+
+
+def test_every_case_decodes_from_exactly_one_record_per_possible_point(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lengths: list[int] = []
+
+    def spy(d: int, n: int, classes: bool, data: bytes, sizes: Sizes) -> Dataset:
+        lengths.append(len(data))
+        return _decode(d, n, classes, data, sizes)
+
+    monkeypatch.setattr(q7_properties, "_decode", spy)
+    result = search(q7_properties.datasets(COMMAND_DATASETS), lambda _: False, examples=30, seed=0)
+    assert result.cases == 30
+    assert set(lengths) == {COMMAND_DATASETS.record_bytes} == {40}
 
 
 def test_bytes_decode_to_exact_rationals_and_data_sets() -> None:

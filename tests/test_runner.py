@@ -315,6 +315,15 @@ def test_a_worker_whose_parent_is_gone_exits_with_status_0_here(
     assert exited.value.args == (0,)
 
 
+def test_a_worker_without_a_c_library_still_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_library(name: object, use_errno: bool = False) -> None:
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(runner, "ctypes", SimpleNamespace(CDLL=no_library))
+    monkeypatch.setattr(runner, "os", SimpleNamespace(getppid=lambda: 41))
+    assert runner._die_with(41) is None  # OSError ignored; the parent is alive: it returns
+
+
 def test_the_pool_waits_no_longer_than_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     waited: list[float] = []
 

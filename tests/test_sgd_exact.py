@@ -828,6 +828,9 @@ def test_claim_sign_and_failure_at_one_step_size() -> None:
     one = Fraction(1)
     assert properties.claim_sign(UNCERTAIN_ZERO * ETA, one) is None
     assert properties.claim_sign(UNCERTAIN_ZERO * ETA, one, prove_zero=True) == 0
+    # by default a zero is not proved, so an uncertain sign is no failure
+    assert properties.failure_sign(UNCERTAIN_ZERO * ETA, POSITIVE, (), one) is None
+    assert not properties.fails_at(UNCERTAIN_ZERO * ETA, POSITIVE, (), one)
     assert properties.claim_sign(ETA - 3, Fraction(2)) == -1
     assert properties.failure_sign(ETA - 1, ZERO, (), Fraction(3)) == 1
     assert properties.failure_sign(ETA - 1, ZERO, (), one) is None
