@@ -128,7 +128,7 @@ def test_scan_draws_1500_points_by_default() -> None:
     found = regret.RegretJudge(wrong_only_where(sympy.Eq(regret.T, 78))).scan()
     assert found is not None
     s = found.summary
-    assert (s.eta, s.T, s.wstar_sq, s.sum_v_sq) == (1, 78, 0, 0)
+    assert (s.eta, s.T, s.wstar_sq, s.sum_v_sq) == (Fraction(1), 78, Fraction(0), Fraction(0))
     assert regret.RegretJudge(wrong_only_where(sympy.Eq(regret.T, 2423))).scan() is None
 
 
@@ -140,11 +140,12 @@ def test_scan_draws_1500_points_by_default() -> None:
     ],
 )
 def test_scan_draws_zero_norms(symbol: sympy.Symbol, simplest: tuple[int, ...]) -> None:
+    expected = tuple(Fraction(value) for value in simplest)
     # wrong only where the norm is exactly 0: a fifth of the points drawn have it
     found = regret.RegretJudge(wrong_only_where(sympy.Eq(symbol, 0))).scan(count=20)
     assert found is not None
     s = found.summary
-    assert (s.eta, s.T, s.wstar_sq, s.sum_v_sq) == simplest
+    assert (s.eta, Fraction(s.T), s.wstar_sq, s.sum_v_sq) == expected
     assert regret.RegretJudge(wrong_only_where(sympy.Eq(symbol, 1))).scan(count=20) is None
 
 
@@ -437,7 +438,8 @@ def test_at_points_skips_points_outside_the_domain() -> None:
     huge = Fraction(10**400)
     for skipped in ((one, 0, zero, zero), (one, 1, huge, zero), (huge, 1, zero, zero)):
         found = judge.at_points([skipped, (one, 2, zero, zero)])
-        assert found is not None and (found.instance.T, found.summary.wstar_sq) == (2, 0)
+        assert found is not None
+        assert (found.instance.T, found.summary.wstar_sq) == (2, Fraction(0))
     found = judge.at_points([(one, regret.MAX_T, zero, zero)])
     assert found is not None and found.instance.T == regret.MAX_T
     found = judge.at_points([(Fraction(1, 2), 1, one, one)])
