@@ -729,7 +729,8 @@ def test_proof_resting_on_the_unproved_theorem_names_it() -> None:
     )
 
 
-def test_refuted_by_the_hypothesis_search() -> None:
+def test_refuted_by_the_hypothesis_search(recorded_tools: None) -> None:
+    # the shrunk instance is what the recorded hypothesis release finds
     # below R only for 10 < T < 100, where the grid has no horizon; beyond z3 (exp): the
     # search finds it first, and its shrunk instance is the witness
     text = f"{R} + exp((T - 10)*(T - 100)/1000) - 1"
@@ -742,7 +743,8 @@ def test_refuted_by_the_hypothesis_search() -> None:
     ).format(text)
 
 
-def test_hypothesis_search_draws_random_comparators() -> None:
+def test_hypothesis_search_draws_random_comparators(recorded_tools: None) -> None:
+    # the shrunk instance is what the recorded hypothesis release finds
     # below R only for 10 < T < 100 and wstar_sq > 0: the shrunk witness has v_t = 0 and a
     # random w* (an instance with w* a multiple of w_(T+1) would need some v_t != 0)
     text = f"{R} + 1000*(exp((T - 10)*(T - 100)/1000) - 1)*wstar_sq"
