@@ -201,6 +201,23 @@ def below_at(text: str, model: Mapping[str, Fraction], target: sympy.Expr) -> bo
     return bool(bound(text).xreplace(point) < target.xreplace(point))
 
 
+def solver_point(
+    answer: regret.SolverAnswer, holds: bool, undefined: bool, target: str
+) -> dict[str, Fraction] | None:
+    """The point z3 reports, after checking the answer's shape and wording (None: unsat)."""
+    assert (answer.holds, answer.undefined) == (holds, undefined)
+    if holds:
+        assert (answer.model, answer.reason) == (None, "unsat")
+        return None
+    assert answer.model is not None and set(answer.model) == set(NAMES)
+    where = ", ".join(f"{name} = {answer.model[name]}" for name in NAMES)
+    what = "not a real number" if undefined else f"below {target}"
+    assert answer.reason == f"z3: at {where} the bound is {what}"
+    assert answer.model["eta"] > 0
+    assert answer.model["wstar_sq"] >= 0 and answer.model["sum_v_sq"] >= 0
+    return dict(answer.model)
+
+
 @pytest.mark.parametrize(
     ("text", "holds", "undefined"),
     [
@@ -219,18 +236,12 @@ def below_at(text: str, model: Mapping[str, Fraction], target: sympy.Expr) -> bo
 )
 def test_z3_reference_query(text: str, holds: bool, undefined: bool) -> None:
     answer = regret.z3_reference_query(bound(text), 10_000)
-    assert (answer.holds, answer.undefined) == (holds, undefined)
-    if holds:
-        assert (answer.model, answer.reason) == (None, "unsat")
+    point = solver_point(answer, holds, undefined, "R")
+    if point is None:
         return
-    assert answer.model is not None and set(answer.model) == set(NAMES)
-    where = ", ".join(f"{name} = {answer.model[name]}" for name in NAMES)
-    what = "not a real number" if undefined else "below R"
-    assert answer.reason == f"z3: at {where} the bound is {what}"
-    assert answer.model["eta"] > 0 and answer.model["T"] >= 1
-    assert answer.model["wstar_sq"] >= 0 and answer.model["sum_v_sq"] >= 0
+    assert point["T"] >= 1
     if not undefined:
-        assert below_at(text, answer.model, regret.REFERENCE)
+        assert below_at(text, point, regret.REFERENCE)
 
 
 def test_fraction_of_z3_values() -> None:
@@ -353,22 +364,15 @@ def supremum_at(model: Mapping[str, Fraction]) -> Fraction | None:
 )
 def test_z3_supremum_query(text: str, integer_t: bool, holds: bool, undefined: bool) -> None:
     answer = regret.z3_supremum_query(bound(text), 10_000, integer_t)
-    assert (answer.holds, answer.undefined) == (holds, undefined)
-    if holds:
-        assert (answer.model, answer.reason) == (None, "unsat")
+    point = solver_point(answer, holds, undefined, "S")
+    if point is None:
         return
-    assert answer.model is not None and set(answer.model) == set(NAMES)
-    where = ", ".join(f"{name} = {answer.model[name]}" for name in NAMES)
-    what = "not a real number" if undefined else "below S"
-    assert answer.reason == f"z3: at {where} the bound is {what}"
-    horizon = answer.model["T"]
+    horizon = point["T"]
     assert horizon == 1 or horizon >= 2
     assert not integer_t or horizon.denominator == 1
-    assert answer.model["eta"] > 0
-    assert answer.model["wstar_sq"] >= 0 and answer.model["sum_v_sq"] >= 0
-    target = supremum_at(answer.model)
+    target = supremum_at(point)
     if not undefined and target is not None:
-        assert below_at(text, answer.model, sympy.Rational(target))
+        assert below_at(text, point, sympy.Rational(target))
 
 
 @pytest.mark.parametrize(

@@ -729,29 +729,36 @@ def test_proof_resting_on_the_unproved_theorem_names_it() -> None:
     )
 
 
-def test_refuted_by_the_hypothesis_search(recorded_tools: None) -> None:
-    # the shrunk instance is what the recorded hypothesis release finds
-    # below R only for 10 < T < 100, where the grid has no horizon; beyond z3 (exp): the
-    # search finds it first, and its shrunk instance is the witness
-    text = f"{R} + exp((T - 10)*(T - 100)/1000) - 1"
+# Both are below R only for 10 < T < 100, where the grid has no horizon, and beyond z3 (exp):
+# the hypothesis search finds them, and its shrunk instance (what the recorded hypothesis
+# release finds) is the witness.  In the second, wstar_sq > 0 is needed too: the witness has
+# v_t = 0 and a random w* (an instance with w* a multiple of w_(T+1) would need some v_t != 0).
+@pytest.mark.parametrize(
+    ("text", "bound", "wstar", "family", "wstar_sq"),
+    [
+        (
+            f"{R} + exp((T - 10)*(T - 100)/1000) - 1",
+            "-1 + exp(-89/1000) ~ -0.0851544264255480",
+            '["0"]',
+            TIGHT,
+            "0",
+        ),
+        (
+            f"{R} + 1000*(exp((T - 10)*(T - 100)/1000) - 1)*wstar_sq",
+            "-1999/2 + 1000*exp(-89/1000) ~ -84.6544264255480",
+            '["1"]',
+            ALONG,
+            "1",
+        ),
+    ],
+    ids=["tight", "random comparator"],
+)
+def test_refuted_by_the_hypothesis_search(
+    recorded_tools: None, text: str, bound: str, wstar: str, family: str, wstar_sq: str
+) -> None:
     outcome = regret.decide_bound(claim(text, 10))
     assert outcome.verdict is Verdict.REFUTED
     assert outcome.method == f"hypothesis search (shrunk), {EXACT}"
-    bound = "-1 + exp(-89/1000) ~ -0.0851544264255480"
     assert outcome.evidence == described(
-        1, 11, "1", '[[11, ["0"]]]', '["0"]', TIGHT, "0", bound, "0", "0"
-    ).format(text)
-
-
-def test_hypothesis_search_draws_random_comparators(recorded_tools: None) -> None:
-    # the shrunk instance is what the recorded hypothesis release finds
-    # below R only for 10 < T < 100 and wstar_sq > 0: the shrunk witness has v_t = 0 and a
-    # random w* (an instance with w* a multiple of w_(T+1) would need some v_t != 0)
-    text = f"{R} + 1000*(exp((T - 10)*(T - 100)/1000) - 1)*wstar_sq"
-    outcome = regret.decide_bound(claim(text, 10))
-    assert outcome.verdict is Verdict.REFUTED
-    assert outcome.method == f"hypothesis search (shrunk), {EXACT}"
-    bound = "-1999/2 + 1000*exp(-89/1000) ~ -84.6544264255480"
-    assert outcome.evidence == described(
-        1, 11, "1", '[[11, ["0"]]]', '["1"]', ALONG, "0", bound, "1", "0"
+        1, 11, "1", '[[11, ["0"]]]', wstar, family, "0", bound, wstar_sq, "0"
     ).format(text)

@@ -209,11 +209,17 @@ def test_z3_time_out_answers_unknown() -> None:
     assert answer.reason
 
 
-def test_z3_unknown_gives_undecided_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
-    def unknown(builder: object, constraints: object, text: str, ms: int) -> sgd.Z3Answer:
-        return sgd.Z3Answer("unknown", "timeout", (), text)
+def z3_answers(monkeypatch: pytest.MonkeyPatch, answer: str, reason: str = "") -> None:
+    """Every z3 query of sgd answers ``answer`` (with no model value)."""
 
-    monkeypatch.setattr(sgd, "ask_z3", unknown)
+    def fixed(builder: object, constraints: object, text: str, ms: int) -> sgd.Z3Answer:
+        return sgd.Z3Answer(answer, reason, (), text)
+
+    monkeypatch.setattr(sgd, "ask_z3", fixed)
+
+
+def test_z3_unknown_gives_undecided_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    z3_answers(monkeypatch, "unknown", "timeout")
     outcome = counterexample(SEED_COMPONENTS, "0", 1, "eta > 1/2")
     assert outcome.verdict is Verdict.UNDECIDED
     assert "timeout" in outcome.evidence

@@ -14,7 +14,7 @@ from hw2check.topics import Settings
 from proofs import sgd
 from properties import sgd as properties
 from properties.sgd import POSITIVE, ZERO
-from tests.test_sgd import SEED_COMPONENTS, setting
+from tests.test_sgd import SEED_COMPONENTS, setting, z3_answers
 
 ETA, W = SGD_ETA, SYMBOLS["w"]
 SETTINGS = Settings(examples=40)
@@ -507,10 +507,7 @@ def test_each_ending_of_the_decision_in_full(
 
 
 def test_z3_unknown_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    def unknown(builder: object, constraints: object, text: str, ms: int) -> sgd.Z3Answer:
-        return sgd.Z3Answer("unknown", "timeout", (), text)
-
-    monkeypatch.setattr(sgd, "ask_z3", unknown)
+    z3_answers(monkeypatch, "unknown", "timeout")
     made = setting(SEED_COMPONENTS, "0", 1, "eta > 1/2")
     assert sgd.decide_step(sgd.counterexample_claim(made), made, SETTINGS) == Outcome(
         Verdict.UNDECIDED,
@@ -522,10 +519,7 @@ def test_z3_unknown_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_z3_unknown_still_tries_the_sympy_proof(monkeypatch: pytest.MonkeyPatch) -> None:
-    def unknown(builder: object, constraints: object, text: str, ms: int) -> sgd.Z3Answer:
-        return sgd.Z3Answer("unknown", "timeout", (), text)
-
-    monkeypatch.setattr(sgd, "ask_z3", unknown)
+    z3_answers(monkeypatch, "unknown", "timeout")
     decision = sgd.decide_for_every_step(ETA**2 + ETA, POSITIVE, (), SETTINGS, "C")
     assert decision == sgd.StepDecision(
         Outcome(
@@ -540,10 +534,7 @@ def test_z3_unknown_still_tries_the_sympy_proof(monkeypatch: pytest.MonkeyPatch)
 def test_z3_sat_without_a_model_value_says_near_an_unknown_eta(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def sat(builder: object, constraints: object, text: str, ms: int) -> sgd.Z3Answer:
-        return sgd.Z3Answer("sat", "", (), text)
-
-    monkeypatch.setattr(sgd, "ask_z3", sat)
+    z3_answers(monkeypatch, "sat")
     decision = sgd.decide_for_every_step(ETA**2 + ETA, POSITIVE, (), SETTINGS, "C")
     assert decision == sgd.StepDecision(
         Outcome(
