@@ -157,6 +157,8 @@ def surely_defined(expression: sympy.Expr) -> bool:
     A symbolic proof of claim == reference (or bound >= reference) says nothing about the points
     where the claim as written is not a number: cancel turns (g*w_t - g**2/lam)/g into
     w_t - g/lam, which is defined at g = 0 where the claim is not."""
+    if expression.has(*UNDEFINED):
+        return False
     for node in sympy.preorder_traversal(expression):
         if node.is_Pow:
             exponent = node.exp
@@ -176,10 +178,9 @@ def surely_defined(expression: sympy.Expr) -> bool:
         elif isinstance(node, sympy.tan):
             if not sympy.cos(node.args[0]).is_nonzero:
                 return False
-        elif (
-            isinstance(node, sympy.Function)
-            and not isinstance(node, sympy.exp | sympy.sin | sympy.cos | sympy.Abs)
-        ) or node.has(*UNDEFINED):
+        elif isinstance(node, sympy.Function) and not isinstance(
+            node, sympy.exp | sympy.sin | sympy.cos | sympy.Abs
+        ):
             return False
     return True
 
