@@ -7,8 +7,36 @@ message says what is allowed, so a user knows what to change.  The command print
 
 from __future__ import annotations
 
+import re
 import reprlib
 import unicodedata
+
+# Characters that are never shown raw: controls (C0, DEL, C1), format characters
+# (zero-width, bidirectional embeddings, overrides and isolates) and line and paragraph
+# separators.
+HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
+
+
+def hidden(ch: str) -> bool:
+    """Whether a character is one that must never reach a reader raw."""
+    return unicodedata.category(ch) in HIDDEN_CATEGORIES
+
+
+def escape_hidden(text: str, keep: str = "") -> str:
+    """``text`` with every hidden character (but those in ``keep``) written as an escape,
+    ``\\x1b`` or ``\\u202e``, that shows what was there."""
+
+    def shown(match: re.Match[str]) -> str:
+        ch = match.group(0)
+        if ch in keep or not hidden(ch):
+            return ch
+        code = ord(ch)
+        if code < 0x100:
+            return f"\\x{code:02x}"
+        return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+    return NOT_PRINTABLE_ASCII.sub(shown, text)
 
 
 def visible(text: str) -> str:
@@ -17,12 +45,7 @@ def visible(text: str) -> str:
     Titles, paths and keys are untrusted: a raw escape sequence would drive the reader's
     terminal, and a bidirectional override would make a line read other than it is.
     """
-    return "".join(
-        (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        if unicodedata.category(ch) in ("Cc", "Cf")
-        else ch
-        for ch in " ".join(text.split())
-    )
+    return escape_hidden(" ".join(text.split()))
 
 
 # The most characters of one echoed value in a message: enough to recognise it.
