@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -482,3 +484,58 @@ def test_a_check_past_the_digit_limit_is_undecided_not_an_internal_error() -> No
     outcome, _ = runner.decide(Check("i", "3.1", "prints", _int_text))
     assert outcome.verdict is Verdict.UNDECIDED
     assert not outcome.evidence.startswith("internal error")
+
+
+# --- signals, as a user sends them -----------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (it may linger as a zombie until someone reaps it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_ends_the_command_quietly_with_its_workers(tmp_path: Path, number: int) -> None:
+    if not Path("/proc/self/task").exists():
+        pytest.skip("needs /proc to find the workers")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hw2check", "--jobs", "2", "--examples", "20"],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 120
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        workers = _children(process.pid)
+    assert len(workers) == 2 and list(scratch.iterdir())  # running, with its scratch folder
+    # Ctrl-C reaches the whole process group; a SIGTERM from kill only the command.
+    if number == signal.SIGINT:
+        os.killpg(process.pid, number)
+    else:
+        process.send_signal(number)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out) == (128 + number, "")
+    assert err == f"hw2check: stopped by {signal.Signals(number).name}\n"
+    assert list(scratch.iterdir()) == []
+    time.sleep(0.5)
+    assert all(_gone(pid) for pid in workers)
