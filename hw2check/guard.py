@@ -139,6 +139,8 @@ class NotRegular(OSError):
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     """Open a regular file for reading without ever blocking; raise ``NotRegular`` for a
     FIFO, a device or a socket, ``IsADirectoryError`` for a folder, ``OSError`` otherwise."""
+    if "\0" in os.fspath(path):
+        raise OSError(errno.EINVAL, "a NUL character in the path")
     # O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer.
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:

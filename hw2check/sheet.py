@@ -20,6 +20,7 @@ from typing import Any
 
 import sympy
 
+from hw2check.budget import OverBudget, time_limit
 from hw2check.errors import InputError, SheetError, UnknownSymbol, excerpt, short_repr
 from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression, shown
 from hw2check.guard import NotRegular, open_regular
@@ -32,6 +33,7 @@ MAX_SHEET_BYTES = 1_000_000
 # checking it and drawing its report stays bounded (SHEET.md has 2 or 3 components and
 # graphs of 5 nodes; these are far above any real answer).
 MAX_COMPONENTS = 50
+READ_SECONDS = 8.0  # the longest a sheet may take to validate
 MAX_GRAPH_NODES = 100
 
 # The symbols of every key, with the domain the claim is made on (SHEET.md).
@@ -464,9 +466,17 @@ def parse_sheet(text: str, path: str) -> Sheet:
             "a TOML document per SHEET.md (its values nest at most two levels)",
         ).located(file=path) from None
     try:
-        return _validate(document, path)
+        # Reading is linear in the sheet, and every count in it is limited; the time limit is
+        # the last guard, so that no sheet holds the command before any check starts.
+        with time_limit(READ_SECONDS):
+            return _validate(document, path)
     except InputError as error:
         raise error.located(file=path) from None
+    except OverBudget:
+        raise SheetError(
+            f"took more than {READ_SECONDS:g} s to read: its expressions are too many or too large",
+            "fewer or shorter expressions",
+        ).located(file=path) from None
 
 
 def _validate(document: dict[str, Any], path: str) -> Sheet:

@@ -539,3 +539,63 @@ def test_a_signal_ends_the_command_quietly_with_its_workers(tmp_path: Path, numb
     assert list(scratch.iterdir()) == []
     time.sleep(0.5)
     assert all(_gone(pid) for pid in workers)
+
+
+# --- usage errors and the time of reading a sheet --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["--seed", "9" * 5000], "argument --seed: '" + "9" * 58 + "… (5,002 characters) is not"),
+        (["--format", "x" * 5000], "invalid choice: '" + "x" * 58 + "… (5,002 characters) (choose"),
+        (["--jobs", "65"], "argument --jobs: '65' must be at most 64 (see"),
+        (["--examples", str(10**18 + 1)], f"'{10**18 + 1}' must be at most {10**18} (see"),
+    ],
+)
+def test_usage_errors_clip_what_they_echo(
+    args: list[str], shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.parser().parse_args(args)
+    err = capsys.readouterr().err
+    assert shown in err and len(err) < 300 and err.count("\n") == 1
+
+
+def test_a_long_output_path_is_clipped_in_the_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--output", "/no/such/" + "d" * 5000 + "/r.html"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hw2check: /no/such/ddd") and len(err) < 600
+
+
+def test_a_sheet_that_takes_too_long_to_read_is_an_input_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hw2check.sheet
+
+    monkeypatch.setattr(hw2check.sheet, "READ_SECONDS", 0.05)
+    terms = "+".join(f"{i}*w**{i}" for i in range(1, 150))[:999]
+    components = ", ".join([f'"{terms}"'] * 50)
+    with wall_clock(5):
+        assert message(f"[q6]\ncomponents = [{components}]\n") == (
+            "s.toml: took more than 0.05 s to read: its expressions are too many or too large; "
+            "fewer or shorter expressions"
+        )
+
+
+def test_a_long_expression_is_read_without_quadratic_slicing() -> None:
+    text = "+".join(["1.5"] * 333)[:999]  # 250 numbers, each sliced from the text
+    assert parse_expression(text, SYMBOLS) == sympy.Rational(3, 2) * 250
+
+
+def test_paths_no_file_can_have_are_input_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--output", "a\0b"]) == 2
+    assert capsys.readouterr().err == (
+        "hw2check: a\\x00b: cannot write (a NUL character in the path)\n"
+    )
+    assert cli._output_problem(Path("d" * 5000)) == "File name too long"
+    with pytest.raises(InputError) as raised:
+        load_sheet("a\0b")
+    assert str(raised.value) == (
+        "a\\x00b: cannot be read (a NUL character in the path); a readable TOML answer sheet"
+    )
