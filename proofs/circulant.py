@@ -404,6 +404,7 @@ def prove_convolution_is_circulant(timeout_ms: int = SOLVER_TIMEOUT_MS) -> Argum
 # ---------------------------------------------------------------- SymPy: delta sums, symbolic n
 
 Entry = Callable[[sympy.Expr, sympy.Expr, sympy.Expr], sympy.Expr]  # (a, b, n) -> M_ab
+Equation = tuple[sympy.Expr, sympy.Expr]
 
 SYMPY_ASSUMPTIONS = (
     "n is an integer >= 1 and i, j are integers with 0 <= i, j <= n - 1 (residues). SymPy is "
@@ -483,7 +484,8 @@ class Derivation:
 
     def text(self) -> str:
         steps = "\n".join(step.text() for step in self.steps)
-        return f"{self.title}\n{steps}\n  => {self.conclusion}"
+        verdict = "" if self.holds else "NOT SHOWN, a step failed: "
+        return f"{self.title}\n{steps}\n  => {verdict}{self.conclusion}"
 
 
 def with_slack(expr: sympy.Basic, term: sympy.Expr, n: sympy.Symbol) -> sympy.Basic:
@@ -540,6 +542,11 @@ def settle(value: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, list[Step]]:
     return value.xreplace(chosen), steps
 
 
+def inverse_images(forward: sympy.Expr, back: sympy.Expr, ix: Indices) -> Equation:
+    """forward(back(m)) and back(forward(k)): Mod(m, n) and Mod(k, n) for inverse maps."""
+    return forward.subs(ix.k, back), back.subs(ix.m, forward)
+
+
 def reindexing(summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, Step] | None:
     """k = Mod(α(m - β), n) for a delta on Mod(αk + β, n) with α = ±1: the delta is then on m.
 
@@ -554,7 +561,7 @@ def reindexing(summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, Step] | No
         if modulus != n or slope not in (1, -1):
             continue
         back = sympy.Mod(slope * (m - (inner - slope * k)), n)
-        there, here = mod.subs(k, back), back.subs(m, mod)
+        there, here = inverse_images(mod, back, ix)
         substituted = summand.subs(k, back)
         reduced = substituted.xreplace({sympy.Mod(m, n): m})
         step = Step(
@@ -563,7 +570,7 @@ def reindexing(summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, Step] | No
             "SymPy (subs)",
             f"{mod} at k = {back} is {there}, {back} at m = {mod} is {here} (inverse maps, "
             f"by the residue rule); the summand {substituted} is {reduced} by the residue rule",
-            there == sympy.Mod(m, n) and here == sympy.Mod(k, n),
+            (there, here) == (sympy.Mod(m, n), sympy.Mod(k, n)),
         )
         return reduced, step
     return None
@@ -583,7 +590,8 @@ def entry_sum(name: str, summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, 
         steps.append(Step(name, str(sympy.Sum(summand, limits)), by, "left unevaluated"))
         reindexed = reindexing(summand, ix)
         if reindexed is None:
-            return value, [*steps, Step("reindex", str(summand), "no delta on k ± b", "", False)]
+            missing = "no Kronecker delta on Mod(k + b, n) or Mod(-k + b, n) to reindex by"
+            return value, [*steps, Step("reindex", str(summand), "rule", missing, False)]
         steps.append(reindexed[1])
         summand, limits = reindexed[0], (ix.m, 0, ix.n - 1)
         value = deltasummation(summand, limits)
@@ -609,9 +617,6 @@ def derive_circulant_shift_commute(
         (residue_rule(ix), *cs_steps, *sc_steps, last),
         f"(CS)_ij = (SC)_ij = {cs} for all residues i, j, every n >= 1 and every generator c",
     )
-
-
-Equation = tuple[sympy.Expr, sympy.Expr]
 
 
 def show_equation(equation: Equation) -> str:
