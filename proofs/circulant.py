@@ -576,6 +576,18 @@ def reindexing(summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, Step] | No
     return None
 
 
+NOT_ON_K = (
+    "no Kronecker delta's equation is ±k + (terms without k), which delta summation needs "
+    "(it solves that equation for k, an integer only when the coefficient of k is ±1)"
+)
+
+
+def on_index(delta: sympy.Expr, index: sympy.Symbol) -> bool:
+    """The delta's equation is ±index + (terms without it): its solution is an integer."""
+    poly = (delta.args[0] - delta.args[1]).as_poly(index)
+    return poly is not None and poly.degree() == 1 and poly.LC() in (1, -1)
+
+
 def entry_sum(name: str, summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, list[Step]]:
     """Σ_{k=0}^{n-1} summand by SymPy's delta summation, reindexed first if SymPy needs it."""
     by = "SymPy (deltasummation)"
@@ -584,17 +596,17 @@ def entry_sum(name: str, summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, 
         if not all(arg.is_integer for arg in delta.args):
             failed = Step(name, str(delta), "SymPy (is_integer)", "not known to be integers", False)
             return sympy.Sum(summand, limits), [failed]
-    value = deltasummation(summand, limits)
     steps = []
-    if value.has(sympy.Sum):
-        steps.append(Step(name, str(sympy.Sum(summand, limits)), by, "left unevaluated"))
+    if not any(on_index(delta, ix.k) for delta in summand.atoms(sympy.KroneckerDelta)):
+        steps.append(Step(name, str(sympy.Sum(summand, limits)), "SymPy (as_poly)", NOT_ON_K))
         reindexed = reindexing(summand, ix)
         if reindexed is None:
             missing = "no Kronecker delta on Mod(k + b, n) or Mod(-k + b, n) to reindex by"
-            return value, [*steps, Step("reindex", str(summand), "rule", missing, False)]
+            failed = Step("reindex", str(summand), "rule", missing, False)
+            return sympy.Sum(summand, limits), [*steps, failed]
         steps.append(reindexed[1])
         summand, limits = reindexed[0], (ix.m, 0, ix.n - 1)
-        value = deltasummation(summand, limits)
+    value = deltasummation(summand, limits)
     total = sympy.Sum(summand, limits)
     steps.append(Step(name, str(total), by, str(value), not value.has(sympy.Sum)))
     settled, conditions = settle(value, ix)

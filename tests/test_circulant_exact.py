@@ -57,7 +57,7 @@ The shift S (S_ab = [b = a ⊕ 1]) multiplies by reindexing:
   [ok] residue rule: Eq(Mod(m, n), m) for an integer 0 <= m <= n - 1
       SymPy with m = r, n = r + s + 1: True
   [ok] (CS)_ij: Sum(KroneckerDelta(j, Mod(k + 1, n))*c[Mod(-i + k, n)], (k, 0, n - 1))
-      SymPy (deltasummation): left unevaluated
+      SymPy (as_poly): no Kronecker delta's equation is ±k + (terms without k), which delta summation needs (it solves that equation for k, an integer only when the coefficient of k is ±1)
   [ok] reindex: k = Mod(m + n - 1, n), m = 0..n - 1 (a bijection of 0..n - 1 leaves the sum unchanged)
       SymPy (subs): Mod(k + 1, n) at k = Mod(m + n - 1, n) is Mod(m, n), Mod(m + n - 1, n) at m = Mod(k + 1, n) is Mod(k, n) (inverse maps, by the residue rule); the summand KroneckerDelta(j, Mod(m, n))*c[Mod(-i + m + n - 1, n)] is KroneckerDelta(j, m)*c[Mod(-i + m + n - 1, n)] by the residue rule
   [ok] (CS)_ij: Sum(KroneckerDelta(j, m)*c[Mod(-i + m + n - 1, n)], (m, 0, n - 1))
@@ -110,7 +110,7 @@ B(add(add(i, k), 1), add(add(j, k), 1)) ⊢ B(add(i, k + 1), add(j, k + 1)) == B
   [ok] residue rule: Eq(Mod(m, n), m) for an integer 0 <= m <= n - 1
       SymPy with m = r, n = r + s + 1: True
   [ok] (BS)_ij: Sum(B(i, k)*KroneckerDelta(j, Mod(k + 1, n)), (k, 0, n - 1))
-      SymPy (deltasummation): left unevaluated
+      SymPy (as_poly): no Kronecker delta's equation is ±k + (terms without k), which delta summation needs (it solves that equation for k, an integer only when the coefficient of k is ±1)
   [ok] reindex: k = Mod(m + n - 1, n), m = 0..n - 1 (a bijection of 0..n - 1 leaves the sum unchanged)
       SymPy (subs): Mod(k + 1, n) at k = Mod(m + n - 1, n) is Mod(m, n), Mod(m + n - 1, n) at m = Mod(k + 1, n) is Mod(k, n) (inverse maps, by the residue rule); the summand B(i, Mod(m + n - 1, n))*KroneckerDelta(j, Mod(m, n)) is B(i, Mod(m + n - 1, n))*KroneckerDelta(j, m) by the residue rule
   [ok] (BS)_ij: Sum(B(i, Mod(m + n - 1, n))*KroneckerDelta(j, m), (m, 0, n - 1))

@@ -47,7 +47,7 @@ def test_derivation_steps_exactly() -> None:
     steps = q5.derive_circulant_shift_commute().steps
     assert [(s.name, s.by) for s in steps] == [
         ("residue rule", "SymPy with m = r, n = r + s + 1"),
-        ("(CS)_ij", "SymPy (deltasummation)"),
+        ("(CS)_ij", "SymPy (as_poly)"),
         ("reindex", "SymPy (subs)"),
         ("(CS)_ij", "SymPy (deltasummation)"),
         ("condition", "SymPy with j = r, n = r + s + 1 (j is a residue: by assumption)"),
@@ -58,7 +58,7 @@ def test_derivation_steps_exactly() -> None:
         ),
         ("CS - SC", "SymPy (simplify)"),
     ]
-    assert steps[1].result == "left unevaluated"
+    assert steps[1].result == q5.NOT_ON_K
     assert steps[-1].result == "0"
 
 
@@ -282,10 +282,32 @@ def test_entry_sum_without_a_reindexing_fails_there() -> None:
     assert value == sympy.Sum(summand, (ix.k, 0, ix.n - 1))
     assert [s.text() for s in steps] == [
         "  [ok] (T)_ij: Sum(KroneckerDelta(j, Mod(2*k, n)), (k, 0, n - 1))\n"
-        "      SymPy (deltasummation): left unevaluated",
+        "      SymPy (as_poly): no Kronecker delta's equation is ±k + (terms without k), which "
+        "delta summation needs (it solves that equation for k, an integer only when the "
+        "coefficient of k is ±1)",
         "  [FAILED] reindex: KroneckerDelta(j, Mod(2*k, n))\n"
         "      rule: no Kronecker delta on Mod(k + b, n) or Mod(-k + b, n) to reindex by",
     ]
+
+
+def test_on_index_is_a_delta_solved_by_an_integer() -> None:
+    ix = q5.indices()
+    n, i, j, k = ix.n, ix.i, ix.j, ix.k
+    assert q5.on_index(Delta(k, Mod(i + 1, n)), k)
+    assert q5.on_index(Delta(j, 1 - k), k)
+    assert not q5.on_index(Delta(j, 2 * k), k)  # k = j/2: not an integer for odd j
+    assert not q5.on_index(Delta(j, k**2 + k), k)
+    assert not q5.on_index(Delta(j, Mod(k + 1, n)), k)
+    assert not q5.on_index(Delta(j, i), k)
+
+
+def test_a_delta_with_slope_two_is_not_summed() -> None:
+    """SymPy's delta summation would put k = i/2, not an integer for odd i: refused."""
+    ix = q5.indices()
+    summand = Delta(ix.i, 2 * ix.k) * sympy.IndexedBase("c")[ix.k]
+    value, steps = q5.entry_sum("(T)_ij", summand, ix)
+    assert value == sympy.Sum(summand, (ix.k, 0, ix.n - 1))
+    assert [s.holds for s in steps] == [True, False]
 
 
 def test_entry_sum_of_a_direct_delta() -> None:
