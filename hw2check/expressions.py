@@ -123,6 +123,15 @@ class Guard(sympy.Function):  # type: ignore[misc]  # SymPy is untyped
             return cls.undefined
         return value if holds else None
 
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        """Where the guard is defined it is its value: d/dx guard(d, v) = guard(d, 1)*v'."""
+        if argindex == 1:
+            return sympy.Integer(0)
+        return type(self)(self.args[0], sympy.Integer(1))
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr | None:
+        return None  # a guard SymPy could not decide at a number has no certain value
+
 
 class where_nonzero(Guard):
     """``where_nonzero(d, v)`` is v where d is a nonzero number and undefined where d = 0
