@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.command import Command, in_process
+
 settings.register_profile(
     "ci",
     max_examples=60,
@@ -90,3 +92,9 @@ def use_warm_cache(warm_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     """This test's runs (and their child processes) read the warm cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(warm_cache))
     yield warm_cache
+
+
+@pytest.fixture
+def command(capsys: pytest.CaptureFixture[str]) -> Command:
+    """``command(*args)``: the command run in this process (``tests/command.py``)."""
+    return in_process(capsys)
