@@ -116,6 +116,12 @@ def parser() -> argparse.ArgumentParser:
         help="time limit of each single check (default 20)",
     )
     p.add_argument("--output", type=Path, metavar="PATH", help="write the report here")
+    p.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="prove the theorem rows again, not from the proof cache",
+    )
     return p
 
 
@@ -140,7 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
-    from hw2check.runner import Pool, Rows
+    from hw2check.cache import TheoremRows
+    from hw2check.runner import Pool
     from hw2check.sheet import Sheet, load_seed, load_sheet
     from hw2check.topics import Settings, topics
 
@@ -168,7 +175,8 @@ def _check(args: argparse.Namespace) -> int:
     with Pool(jobs=args.jobs, timeout=args.timeout) as pool:
         # Theorems are queued first; claims are queued as they are built, so they run while
         # the slower theorems finish.  A builder that reads a theorem row waits for it alone.
-        theorems = Rows(pool, {check.id: pool.submit(check) for check in theorem_checks})
+        # Theorem rows come from the proof cache when it has them (hw2check/cache.py).
+        theorems = TheoremRows(theorem_checks, settings, pool.later, read=args.cache)
         claims: list[list[int]] = [[] for _ in sheets]
         for module in reversed(modules):
             for number, sheet in enumerate(sheets):
