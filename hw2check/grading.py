@@ -440,7 +440,7 @@ def _earned(
     earned = points * share
     reasons = []
     if share < 1:
-        reasons.append(f"a {row.verdict} claim earns {points_text(share * 100)}% of its points")
+        reasons.append(f"{row.verdict} claims earn {points_text(share * 100)}% of their points")
         if row.verdict is Verdict.UNDECIDED:
             reasons[-1] += " (listed for manual review)"
     wanted = rubric.min_significant_digits

@@ -89,11 +89,16 @@ def claim_ids(path: Path) -> list[str]:
 
 def check_rows(path: Path) -> dict[str, dict[str, Any]]:
     """Check one sheet as the command does; its rows by id."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
     from hw2check.cli import main
 
     with tempfile.TemporaryDirectory(prefix="hw2check-pytest-") as scratch:
         output = Path(scratch) / "ledger.json"
-        main([str(path), "--format", "json", "--output", str(output)])
+        try:
+            main([str(path), "--format", "json", "--output", str(output)])
+        finally:
+            set_hypothesis_home_dir(None)  # main() points it at a folder it then removes
         data = json.loads(output.read_text("utf-8"))
     return {row["id"]: row for row in data.get("claims", [])}
 
