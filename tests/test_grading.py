@@ -365,7 +365,7 @@ def test_no_precision_rule_at_zero_digits_and_a_bad_sheet_is_not_checked() -> No
     )
     bad = grade(strict, None, None, ["n.toml: q4: wrong"])
     assert [(c.verdict, c.earned, c.lost) for c in bad.claims] == [
-        ("not checked", 0, "not checked: the sheet has input errors")
+        ("not checked", Fraction(0), "not checked: the sheet has input errors")
     ] * 2
     assert bad.errors == ("n.toml: q4: wrong",)
     assert bad.unanswered == []
