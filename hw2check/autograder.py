@@ -83,10 +83,12 @@ def wheel() -> tuple[str, bytes]:
     version = distribution.version
     info = f"hw2check-{version}.dist-info"
     files = [file for package in PACKAGES for file in _package_files(package)]
-    for name in ("METADATA", "entry_points.txt"):
-        text = distribution.read_text(name)
-        if text is not None:
-            files.append((f"{info}/{name}", text.encode("utf-8")))
+    # An installed package has METADATA; a source tree's egg-info has the same text as PKG-INFO.
+    metadata = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO") or ""
+    files.append((f"{info}/METADATA", metadata.encode("utf-8")))
+    entry_points = distribution.read_text("entry_points.txt")
+    if entry_points is not None:
+        files.append((f"{info}/entry_points.txt", entry_points.encode("utf-8")))
     files.append((f"{info}/WHEEL", WHEEL_FILE.encode("ascii")))
     record = "".join(f"{name},sha256={_digest(data)},{len(data)}\n" for name, data in files)
     files.append((f"{info}/RECORD", (record + f"{info}/RECORD,,\n").encode("utf-8")))
