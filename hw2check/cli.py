@@ -90,7 +90,9 @@ def parser() -> argparse.ArgumentParser:
         description="Check the mathematical claims of HW2 answer sheets: every claim gets a "
         "verdict (proved, checked, refuted, undecided) with evidence.",
         epilog="Without SHEET the built-in seed sheet is checked. Exit status: 0 nothing "
-        "refuted, 1 a claim refuted, 2 input or usage error.",
+        "refuted, 1 a claim refuted, 2 input or usage error. Also: 'hw2check rubric' prints "
+        "the default rubric; 'hw2check autograder --rubric R --output Z' writes a Gradescope "
+        "autograder (docs/grading.md).",
     )
     p.add_argument("sheets", nargs="*", metavar="SHEET", help="answer sheets (TOML, SHEET.md)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")

@@ -189,7 +189,7 @@ def _bad_section(path: str, errors: Sequence[str]) -> str:
 def html(
     ledgers: Sequence[Ledger],
     sheets: Sequence[Sheet] | None = None,
-    grades: Sequence[Grade] | None = None,
+    grades: Sequence[Grade | None] | None = None,
     scored: bool = False,
     bad: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> str:
@@ -214,7 +214,11 @@ def html(
             for n, ledger in enumerate(ledgers, start=1)
         )
         body.append(f"<nav><h1>hw2check report: {len(ledgers)} sheets</h1><ol>{links}</ol></nav>")
-    graded: list[Grade | None] = list(grades) if grades is not None else [None] * len(ledgers)
+    graded: list[Grade | None] = (
+        list(grades)
+        if grades is not None and len(grades) == len(ledgers)
+        else [None] * len(ledgers)
+    )
     body += [_bad_section(path, errors) for path, errors in bad]
     body += [
         _ledger_section(ledger, sheet, n, grade, scored)

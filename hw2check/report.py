@@ -229,34 +229,29 @@ def render(
     ledgers: Sequence[Ledger],
     fmt: str,
     sheets: Sequence[Sheet] | None = None,
-    grades: Sequence[Grade] | None = None,
+    grades: Sequence[Grade | None] | None = None,
     scored: bool = False,
 ) -> str:
     """The ledgers in a format; ``sheets`` (same order as ``ledgers``) lets Markdown and HTML
     typeset the sheets' formulas and draw their figures, and ``grades`` (same order) adds
-    the stated precision, the unanswered claims and, when ``scored``, the score.  Without
-    ``grades`` the sheets are graded with the default rubric (no score is shown)."""
-    from hw2check.grading import default_rubric, grade
-
+    the stated precision, the unanswered claims and, when ``scored``, the score."""
     paired: Sequence[Sheet | None] = (
         sheets if sheets is not None and len(sheets) == len(ledgers) else [None] * len(ledgers)
     )
-    if grades is None or len(grades) != len(ledgers):
-        rubric = default_rubric()
-        grades = [
-            grade(rubric, ledger, sheet) for ledger, sheet in zip(ledgers, paired, strict=True)
-        ]
+    graded: Sequence[Grade | None] = (
+        grades if grades is not None and len(grades) == len(ledgers) else [None] * len(ledgers)
+    )
     if fmt == "json":
         return "".join(
-            json_line(ledger, g, scored) for ledger, g in zip(ledgers, grades, strict=True)
+            json_line(ledger, g, scored) for ledger, g in zip(ledgers, graded, strict=True)
         )
     if fmt == "markdown":
         return "\n".join(
             markdown(ledger, sheet, g, scored)
-            for ledger, sheet, g in zip(ledgers, paired, grades, strict=True)
+            for ledger, sheet, g in zip(ledgers, paired, graded, strict=True)
         )
     if fmt == "html":
         from hw2check.html import html
 
-        return html(ledgers, sheets, grades, scored)
-    return "\n".join(table(ledger, g, scored) for ledger, g in zip(ledgers, grades, strict=True))
+        return html(ledgers, sheets, graded, scored)
+    return "\n".join(table(ledger, g, scored) for ledger, g in zip(ledgers, graded, strict=True))
