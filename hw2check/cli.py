@@ -12,12 +12,16 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from hw2check.errors import InputError, visible
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
-FORMATS = ("table", "json", "markdown", "html")
+if TYPE_CHECKING:
+    from hw2check.grading import Rubric
+
+FORMATS = ("table", "json", "markdown", "html", "gradescope", "csv", "junit")
+SUBCOMMANDS = ("rubric", "autograder")
 EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
 QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
 
@@ -86,7 +90,9 @@ def parser() -> argparse.ArgumentParser:
         description="Check the mathematical claims of HW2 answer sheets: every claim gets a "
         "verdict (proved, checked, refuted, undecided) with evidence.",
         epilog="Without SHEET the built-in seed sheet is checked. Exit status: 0 nothing "
-        "refuted, 1 a claim refuted, 2 input or usage error.",
+        "refuted, 1 a claim refuted, 2 input or usage error. Also: 'hw2check rubric' prints "
+        "the default rubric; 'hw2check autograder --rubric R --output Z' writes a Gradescope "
+        "autograder (docs/grading.md).",
     )
     p.add_argument("sheets", nargs="*", metavar="SHEET", help="answer sheets (TOML, SHEET.md)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")
@@ -122,6 +128,9 @@ def parser() -> argparse.ArgumentParser:
         action="store_false",
         help="prove the theorem rows again, not from the proof cache",
     )
+    p.add_argument(
+        "--rubric", type=Path, metavar="PATH", help="grade with this rubric (docs/grading.md)"
+    )
     return p
 
 
@@ -130,7 +139,19 @@ def _sort(rows: Sequence[Row]) -> list[Row]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        from hw2check.autograder import subcommand
+
+        return subcommand(argv)
     args = parser().parse_args(argv)
+    if args.format == "gradescope" and len(args.sheets) > 1:
+        print(
+            f"hw2check: error: --format gradescope grades exactly one SHEET, not "
+            f"{len(args.sheets)} (see hw2check --help)",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     if args.output is not None and (problem := _output_problem(args.output)) is not None:
         print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
         return EXIT_INPUT
@@ -151,18 +172,20 @@ def _check(args: argparse.Namespace) -> int:
     from hw2check.sheet import Sheet, load_seed, load_sheet
     from hw2check.topics import Settings, topics
 
+    if (rubric := _rubric(args.rubric)) is None:
+        return EXIT_INPUT
     status = EXIT_OK
     sheets: list[Sheet] = []
     if not args.sheets:
         sheets.append(load_seed())
-    for path in args.sheets:
+    bad: dict[int, tuple[str, str]] = {}
+    for position, path in enumerate(args.sheets):
         try:
             sheets.append(load_sheet(path))
         except InputError as error:
             print(f"hw2check: {error}", file=sys.stderr)
+            bad[position] = (path, str(error))
             status = EXIT_INPUT
-    if not sheets:
-        return status
 
     settings = Settings(examples=args.examples, seed=args.seed, timeout=args.timeout)
     modules = topics()
@@ -170,7 +193,7 @@ def _check(args: argparse.Namespace) -> int:
         check
         for module in modules
         for check in module.theorem_checks(settings)
-        if selected(check.question, args.only)
+        if sheets and selected(check.question, args.only)
     ]
     with Pool(jobs=args.jobs, timeout=args.timeout) as pool:
         # Theorems are queued first; claims are queued as they are built, so they run while
@@ -193,9 +216,10 @@ def _check(args: argparse.Namespace) -> int:
             for sheet, tickets in zip(sheets, claims, strict=True)
         ]
 
-    from hw2check.report import render
+    from hw2check.formats import render_results, results
 
-    text = render(ledgers, args.format, sheets)
+    graded = results(sheets, ledgers, bad, rubric, args.only)
+    text = render_results(graded, args.format, scored=args.rubric is not None)
     if args.output is not None:
         try:
             args.output.write_text(text, encoding="utf-8")
@@ -210,6 +234,18 @@ def _check(args: argparse.Namespace) -> int:
     if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
         status = EXIT_REFUTED
     return status
+
+
+def _rubric(path: Path | None) -> Rubric | None:
+    """The rubric of ``--rubric`` (or the default one); None after reporting its problems."""
+    from hw2check.grading import RubricErrors, default_rubric, load_rubric
+
+    try:
+        return default_rubric() if path is None else load_rubric(path)
+    except RubricErrors as errors:
+        for problem in errors.problems:
+            print(f"hw2check: {problem}", file=sys.stderr)
+        return None
 
 
 def run() -> None:
