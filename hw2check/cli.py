@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from hw2check.errors import InputError, visible
+from hw2check.guard import MAX_TIMEOUT, Interrupted, overwritten_sheet, quiet_signals
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
 if TYPE_CHECKING:
@@ -51,6 +52,10 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"'{text}' must be a positive number of seconds")
+    if value > MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is more than {MAX_TIMEOUT:g} seconds (one day), the largest time limit"
+        )
     return value
 
 
@@ -139,6 +144,16 @@ def _sort(rows: Sequence[Row]) -> list[Row]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        with quiet_signals():
+            return _main(argv)
+    except Interrupted as stop:
+        # The with blocks have unwound: workers stopped, the scratch folder removed.
+        print(f"hw2check: stopped by {stop}", file=sys.stderr)
+        return stop.status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         from hw2check.autograder import subcommand
@@ -154,6 +169,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     if args.output is not None and (problem := _output_problem(args.output)) is not None:
         print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
+        return EXIT_INPUT
+    if args.output is not None and (sheet := overwritten_sheet(args.output, args.sheets)):
+        print(
+            f"hw2check: {visible(str(args.output))}: refusing to write the report over the "
+            f"sheet {visible(sheet)} (give another --output path)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     # Hypothesis keeps caches in ./.hypothesis even with its example database off; the
     # command must write nothing into the user's folder, so they go to a scratch folder

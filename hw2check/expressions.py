@@ -302,14 +302,21 @@ def parse_decimal(text: str) -> Fraction:
         ) from None
     if not value.is_finite():
         raise InvalidValue(f"{shown(text)} is not finite", "a finite decimal number")
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if abs(exponent) > MAX_INTEGER + len(body):
+    # Both the exponent as written and the magnitude of the value obey the limit: a long
+    # mantissa must not stretch one past it ("1000e9999" is 1e10002).
+    if max(abs(_written_exponent(body)), abs(value.adjusted())) > MAX_INTEGER:
         raise NumberTooLarge(
             f"the decimal exponent of {shown(text)} is too large",
             f"exponents of absolute value at most {MAX_INTEGER}",
         )
     return Fraction(value)
+
+
+def _written_exponent(body: str) -> int:
+    """The exponent as written after ``e`` (0 without one): the limit applies to it, not
+    to the exponent of the digits, which a long mantissa would stretch."""
+    _, marker, written = body.lower().partition("e")
+    return int(written.replace("_", "")) if marker else 0
 
 
 class _Source:
@@ -619,6 +626,44 @@ def _describe(node: ast.AST) -> str:
     return _DESCRIPTIONS.get(type(node), type(node).__name__)
 
 
+Degrees = dict[sympy.Basic, float]
+
+
+def _degrees(expr: sympy.Basic, memo: dict[sympy.Basic, Degrees]) -> Degrees:
+    """An upper bound on the degree of ``expr`` in each of its symbols, read off the tree:
+    a product adds degrees, a numeric power multiplies them, anything else (a sum, a
+    function, a symbolic power) keeps the largest of its parts'."""
+    found = memo.get(expr)
+    if found is not None:
+        return found
+    if isinstance(expr, sympy.Symbol):
+        found = {expr: 1.0}
+    elif isinstance(expr, sympy.Pow) and expr.exp.is_Number:
+        scale = float(abs(expr.exp))
+        found = {symbol: degree * scale for symbol, degree in _degrees(expr.base, memo).items()}
+    else:
+        found = {}
+        product = isinstance(expr, sympy.Mul)
+        for part in expr.args:
+            for symbol, degree in _degrees(part, memo).items():
+                before = found.get(symbol, 0.0)
+                found[symbol] = before + degree if product else max(before, degree)
+    memo[expr] = found
+    return found
+
+
+def _check_degree(result: sympy.Basic, source: _Source) -> None:
+    """No symbol of the built expression has degree over ``MAX_INTEGER``: SymPy merges
+    w**10000*w**10000 into w**20000, which must be refused as (w**100)**200 is."""
+    for symbol, degree in sorted(_degrees(result, {}).items(), key=lambda item: str(item[0])):
+        if degree > MAX_INTEGER:
+            raise NumberTooLarge(
+                f"{shown(source.original)} has degree {degree:,.0f} in {symbol}, too large",
+                f"a degree of at most {MAX_INTEGER} in each symbol (products of powers add "
+                "their exponents)",
+            )
+
+
 def _check_finite(result: sympy.Basic, source: _Source) -> None:
     if result.has(*UNDEFINED):
         raise InvalidValue(
@@ -639,6 +684,7 @@ def parse_expression(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Ex
     source = _Source(text)
     tree = _parse_tree(source)
     result = _Builder(source, symbols).build(tree)
+    _check_degree(result, source)
     _check_finite(result, source)
     return result
 
@@ -685,6 +731,7 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
                     "comparisons of real values, such as 0 < eta < 1",
                     offset=source.offset(right_node),
                 ) from None
+            _check_degree(relation, source)
             _check_finite(relation, source)
             relations.append(relation)
             left, left_node = right, right_node
