@@ -1,4 +1,5 @@
-"""The command line (LEDGER.md): ``hw2check [SHEET ...] [options]``.
+"""The command line (docs/ledger-format.md): ``hw2check [check] [SHEET ...] [options]``,
+``hw2check init [PATH]`` and the other subcommands of ``hw2check/commands.py``.
 
 Exit status: 0 every sheet checked and nothing refuted; 1 something refuted; 2 an input or
 usage error (bad sheets are reported on stderr, the good ones are still checked).
@@ -10,11 +11,14 @@ import argparse
 import os
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from hw2check.errors import InputError, visible
+from hw2check import __version__
+from hw2check.commands import SUBCOMMANDS_HELP, subcommand
+from hw2check.errors import FORMAT_DOC, LEDGER_DOC, visible
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
 FORMATS = ("table", "json", "markdown", "html")
@@ -83,12 +87,31 @@ def _output_problem(path: Path) -> str | None:
 def parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="hw2check",
-        description="Check the mathematical claims of HW2 answer sheets: every claim gets a "
-        "verdict (proved, checked, refuted, undecided) with evidence.",
-        epilog="Without SHEET the built-in seed sheet is checked. Exit status: 0 nothing "
-        "refuted, 1 a claim refuted, 2 input or usage error.",
+        description=textwrap.fill(
+            "Check the mathematical claims of HW2 answer sheets: every claim gets a "
+            "verdict (proved, checked, refuted, undecided) with evidence.",
+            78,
+        ),
+        epilog=SUBCOMMANDS_HELP
+        + "\n\n"
+        + textwrap.fill(
+            "Without SHEET the built-in seed sheet is checked. A SHEET may be a directory "
+            "(every *.toml file with a [sheet] table under it) or - (standard input); a "
+            "sheet named like a subcommand is written ./init. Exit status: 0 nothing "
+            "refuted, 1 a claim refuted, 2 input or usage error. The sheet format is "
+            f"{FORMAT_DOC}, the output and exit statuses {LEDGER_DOC}.",
+            78,
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("sheets", nargs="*", metavar="SHEET", help="answer sheets (TOML, SHEET.md)")
+    p.add_argument("sheets", nargs="*", metavar="SHEET", help=f"answer sheets (TOML, {FORMAT_DOC})")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="check the valid claims of a sheet that has errors (the errors are still "
+        "reported, and the exit status is 2)",
+    )
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")
     p.add_argument(
         "--only", type=_questions, metavar="Q[,Q...]", help="only these questions (prefixes)"
@@ -124,7 +147,13 @@ def _sort(rows: Sequence[Row]) -> list[Row]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = subcommand(arguments)
+    if command is not None:
+        return command(arguments[1:])
+    if arguments[:1] == ["check"]:
+        arguments = arguments[1:]
+    args = parser().parse_args(arguments)
     if args.output is not None and (problem := _output_problem(args.output)) is not None:
         print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
         return EXIT_INPUT
@@ -140,20 +169,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
+    from hw2check.intake import read_sheets
     from hw2check.runner import Pool, Rows
-    from hw2check.sheet import Sheet, load_seed, load_sheet
+    from hw2check.sheet import load_seed
     from hw2check.topics import Settings, topics
 
     status = EXIT_OK
-    sheets: list[Sheet] = []
-    if not args.sheets:
-        sheets.append(load_seed())
-    for path in args.sheets:
-        try:
-            sheets.append(load_sheet(path))
-        except InputError as error:
-            print(f"hw2check: {error}", file=sys.stderr)
-            status = EXIT_INPUT
+    if args.sheets:
+        intake = read_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
+        sheets = intake.sheets
+        status = EXIT_INPUT if intake.failed else EXIT_OK
+    else:
+        sheets = [load_seed()]
     if not sheets:
         return status
 

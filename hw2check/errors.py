@@ -8,6 +8,13 @@ message says what is allowed, so a user knows what to change.  The command print
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+
+from hw2check.suggest import closest
+
+# Where a user reads the formats; every message that names a format points here.
+FORMAT_DOC = "docs/sheet-format.md"
+LEDGER_DOC = "docs/ledger-format.md"
 
 
 def visible(text: str) -> str:
@@ -32,6 +39,9 @@ class InputError(Exception):
         self.allowed = allowed
         self.file: str | None = None
         self.key: str | None = None
+        # Line and column (1-based) of the value in the sheet file, when known.
+        self.line: int | None = None
+        self.column: int | None = None
         super().__init__(problem)
 
     def located(self, *, file: str | None = None, key: str | None = None) -> InputError:
@@ -43,7 +53,10 @@ class InputError(Exception):
         return self
 
     def __str__(self) -> str:
-        where = ": ".join(part for part in (self.file, self.key) if part)
+        place = self.file
+        if place is not None and self.line is not None:
+            place = f"{place}:{self.line}:{self.column}"
+        where = ": ".join(part for part in (place, self.key) if part)
         text = self.problem if not self.allowed else f"{self.problem}; {self.allowed}"
         message = f"{where}: {text}" if where else text
         # A file or key name may hold line breaks or escape sequences; the message stays one
@@ -52,7 +65,22 @@ class InputError(Exception):
 
 
 class SheetError(InputError):
-    """A table or key that SHEET.md does not allow, or a value of the wrong type or shape."""
+    """A table or key that the sheet format does not allow, or a value of the wrong type or
+    shape."""
+
+
+class SheetErrors(InputError):
+    """Every error of one sheet, in the order they stand in the file: one line each."""
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        super().__init__(first.problem, first.allowed)
+        self.file, self.key = first.file, first.key
+        self.line, self.column = first.line, first.column
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
 
 
 class ExpressionError(InputError):
@@ -92,7 +120,7 @@ class UnknownSymbol(ExpressionError):
         self.symbol = symbol
         names = ", ".join(allowed_symbols) if allowed_symbols else "none"
         super().__init__(
-            f"unknown symbol '{symbol}'",
+            f"unknown symbol '{symbol}'{_did_you_mean(symbol, allowed_symbols)}",
             f"symbols allowed here: {names}",
             offset=offset,
         )
@@ -104,7 +132,7 @@ class UnknownFunction(ExpressionError):
     def __init__(self, name: str, allowed_functions: list[str], *, offset: int | None) -> None:
         self.function = name
         super().__init__(
-            f"unknown function '{name}'",
+            f"unknown function '{name}'{_did_you_mean(name, allowed_functions)}",
             "functions allowed: " + ", ".join(allowed_functions),
             offset=offset,
         )
@@ -116,3 +144,8 @@ class WrongArity(ExpressionError):
 
 class InvalidValue(ExpressionError):
     """An expression that parses but has no finite value where one is required."""
+
+
+def _did_you_mean(word: str, options: Sequence[str]) -> str:
+    match = closest(word, options)
+    return f" (did you mean '{match}'?)" if match is not None else ""
