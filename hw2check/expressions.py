@@ -444,7 +444,7 @@ _OPERATOR_TEXT: Mapping[type[ast.AST], str] = MappingProxyType(
 _DESCRIPTIONS: Mapping[type[ast.AST], str] = MappingProxyType(
     {
         ast.Attribute: "attribute access",
-        ast.Subscript: "a subscript",
+        ast.Subscript: "indexing with square brackets",
         ast.Lambda: "'lambda' (a reserved word; the symbol is lam)",
         ast.ListComp: "a comprehension",
         ast.SetComp: "a comprehension",
@@ -454,9 +454,9 @@ _DESCRIPTIONS: Mapping[type[ast.AST], str] = MappingProxyType(
         ast.BoolOp: "a boolean operator",
         ast.IfExp: "a conditional expression",
         ast.NamedExpr: "an assignment expression",
-        ast.List: "a list",
-        ast.Tuple: "a tuple",
-        ast.Dict: "a dict",
+        ast.List: "a list in square brackets",
+        ast.Tuple: "a list of values separated by commas",
+        ast.Dict: "a table in braces",
         ast.Set: "a set",
         ast.JoinedStr: "a string",
         ast.Await: "await",
