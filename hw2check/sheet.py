@@ -302,7 +302,7 @@ def read_graph(raw: Any) -> Graph:
         ):
             raise SheetError(
                 f"{shown(name)} cannot name a node",
-                "an identifier other than w1, w2, the function names and Python keywords",
+                "a name other than w1, w2, the function names and reserved words such as lambda",
             ).located(key=name)
         try:
             if not isinstance(text, str):
