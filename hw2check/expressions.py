@@ -24,6 +24,7 @@ from types import MappingProxyType
 
 import sympy
 
+from hw2check import latex
 from hw2check.diagnose import explain
 from hw2check.errors import (
     ExpressionError,
@@ -220,6 +221,43 @@ class _Source:
         return ast.get_source_segment(self.parsed, node) or ""
 
 
+class _LatexSource(_Source):
+    """A formula between ``$`` signs; the tree's offsets are already in the text as written."""
+
+    def __init__(self, text: str) -> None:
+        _check_text(text)
+        self.original = text
+        stripped = text.strip()
+        dollars = 2 if len(stripped) >= 4 and stripped[:2] == stripped[-2:] == "$$" else 1
+        self.base = len(text) - len(text.lstrip()) + dollars
+        self.body = stripped[dollars:-dollars]
+        self.parsed = text
+        self._lead, self._carets = 0, []
+
+    def offset(self, node: ast.AST | None) -> int | None:
+        return getattr(node, "col_offset", None)
+
+    def position(self, parsed_offset: int) -> int:
+        return parsed_offset
+
+    def segment(self, node: ast.AST) -> str:
+        start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", 0)
+        return getattr(node, "text", None) or self.original[start:end]
+
+
+def _source(text: str) -> _Source:
+    """The source of a plain expression, or of LaTeX when the text is between ``$`` signs."""
+    if isinstance(text, str):
+        stripped = text.strip()
+        if len(stripped) >= 2 and stripped[0] == stripped[-1] == "$":
+            return _LatexSource(text)
+    return _Source(text)
+
+
+def _is_function(name: str) -> bool:
+    return SPELLINGS.get(name, name) in FUNCTIONS
+
+
 def _check_text(text: str) -> None:
     if not isinstance(text, str):
         raise ExpressionError("an expression must be a string", ALLOWED_SYNTAX)
@@ -266,7 +304,31 @@ def _tree_depth(root: ast.AST) -> int:
     return deepest
 
 
-def _parse_tree(source: _Source, names: Sequence[str] = ()) -> ast.expr:
+def _parse_tree(
+    source: _Source, names: Sequence[str] = (), notation: Sequence[tuple[str, str]] = ()
+) -> ast.expr:
+    if isinstance(source, _LatexSource):
+        body = latex.parse(
+            source.body,
+            source.base,
+            names=names,
+            notation=notation,
+            is_function=_is_function,
+            max_depth=MAX_DEPTH,
+        )
+        tree: ast.AST = ast.Expression(body=body)
+    else:
+        tree = _parse_plain(source, names)
+    if _tree_depth(tree) > MAX_DEPTH:
+        raise NestingTooDeep(
+            f"the expression is nested deeper than {MAX_DEPTH}",
+            f"nesting depth at most {MAX_DEPTH}",
+        )
+    assert isinstance(tree, ast.Expression)
+    return tree.body
+
+
+def _parse_plain(source: _Source, names: Sequence[str]) -> ast.Expression:
     try:
         tree = ast.parse(source.parsed, mode="eval")
     except SyntaxError as error:
@@ -276,12 +338,7 @@ def _parse_tree(source: _Source, names: Sequence[str] = ()) -> ast.expr:
         raise ExpressionSyntaxError(
             f"{shown(source.original)} cannot be read", ALLOWED_SYNTAX
         ) from None
-    if _tree_depth(tree) > MAX_DEPTH:
-        raise NestingTooDeep(
-            f"the expression is nested deeper than {MAX_DEPTH}",
-            f"nesting depth at most {MAX_DEPTH}",
-        )
-    return tree.body
+    return tree
 
 
 class _Builder:
@@ -550,8 +607,8 @@ def parse_expression(
     """Parse untrusted ``text`` into a SymPy expression over the given ``symbols`` only.
 
     ``notation`` lists LaTeX spellings of the symbols, for text written between ``$...$``."""
-    source = _Source(text)
-    tree = _parse_tree(source, sorted(symbols))
+    source = _source(text)
+    tree = _parse_tree(source, sorted(symbols), notation)
     result = _Builder(source, symbols).build(tree)
     _check_finite(result, source)
     return result
@@ -562,7 +619,7 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
 
     Returns the pairwise relations whose conjunction is the condition.
     """
-    source = _Source(text)
+    source = _source(text)
     tree = _parse_tree(source, sorted(symbols))
     parts = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
     builder = _Builder(source, symbols)

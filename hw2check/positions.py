@@ -21,11 +21,8 @@ class Place:
 
     line: int
     column: int
-    # The characters between the quotes when the string has no escapes (so an offset in its
-    # value is an offset in the file); None otherwise.
-    raw: str | None = None
-    # Offset in the file of the first character of ``raw``.
-    start: int = 0
+    # For a string: the offset in the file of each character of its value.
+    chars: tuple[int, ...] | None = None
 
 
 class _Stop(Exception):
@@ -61,10 +58,10 @@ class _Scanner:
             else:
                 return
 
-    def record(self, name: str, offset: int, raw: str | None = None, start: int = 0) -> None:
+    def record(self, name: str, offset: int, chars: tuple[int, ...] | None = None) -> None:
         if name not in self.places:
             line, column = self.where(offset)
-            self.places[name] = Place(line, column, raw, start)
+            self.places[name] = Place(line, column, chars)
 
     def key(self) -> list[str]:
         """A dotted key: its parts."""
@@ -73,7 +70,7 @@ class _Scanner:
             self.blank(False)
             ch = self.peek()
             if ch in ('"', "'"):
-                parts.append(self.string()[0])
+                parts.append(self.string()[0])  # keys here are names without escapes
             else:
                 begin = self.at
                 while self.at < len(self.text) and self.text[self.at] in _BARE:
@@ -86,8 +83,8 @@ class _Scanner:
                 return parts
             self.at += 1
 
-    def string(self) -> tuple[str, str | None, int]:
-        """A string at the cursor: (its text, its raw text if escape-free, raw start)."""
+    def string(self) -> tuple[str, tuple[int, ...]]:
+        """A string at the cursor: its raw text and the file offset of each value character."""
         quote = self.peek()
         triple = self.peek(3) == quote * 3
         delimiter = quote * 3 if triple else quote
@@ -107,8 +104,9 @@ class _Scanner:
                     self.at += 1
                 raw = self.text[begin : self.at]
                 self.at += len(delimiter)
-                escaped = quote == '"' and "\\" in raw
-                return raw, (None if escaped else raw), begin
+                if quote == "'":
+                    return raw, tuple(range(begin, begin + len(raw)))
+                return raw, _unescaped(raw, begin)
             self.at += 1
         raise _Stop
 
@@ -117,8 +115,8 @@ class _Scanner:
         offset = self.at
         ch = self.peek()
         if ch in ('"', "'"):
-            _, raw, start = self.string()
-            self.record(name, offset, raw, start)
+            _, chars = self.string()
+            self.record(name, offset, chars)
         elif ch == "[":
             self.record(name, offset)
             self.at += 1
@@ -190,6 +188,31 @@ class _Scanner:
                 self.pair(table)
 
 
+# The length of each escape of a basic string, by the character after the backslash.
+_ESCAPE_LENGTH = {"u": 6, "U": 10}
+
+
+def _unescaped(raw: str, begin: int) -> tuple[int, ...]:
+    """The file offset of each character of a basic string's value (``raw`` starts at
+    ``begin``): an escape is one character, a line-ending backslash none."""
+    chars: list[int] = []
+    at = 0
+    while at < len(raw):
+        if raw[at] != "\\":
+            chars.append(begin + at)
+            at += 1
+            continue
+        following = raw[at + 1 : at + 2]
+        if following.isspace():  # a line-ending backslash: the blanks after it vanish
+            at += 1
+            while at < len(raw) and raw[at].isspace():
+                at += 1
+            continue
+        chars.append(begin + at)
+        at += _ESCAPE_LENGTH.get(following, 2)
+    return tuple(chars)
+
+
 def _join(table: str, parts: list[str]) -> str:
     return ".".join([table, *parts] if table else parts)
 
@@ -209,9 +232,9 @@ class Places:
         """Line and column of ``name``'s value; of its character ``offset`` when the value is
         a string whose characters stand in the file as they are."""
         place = self._scanner.places[name]
-        if offset is None or place.raw is None or not 0 <= offset < len(place.raw):
+        if offset is None or place.chars is None or not 0 <= offset < len(place.chars):
             return place.line, place.column
-        return self._scanner.where(place.start + offset)
+        return self._scanner.where(place.chars[offset])
 
 
 def value_places(text: str) -> Places:

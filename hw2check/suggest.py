@@ -19,7 +19,7 @@ SYNONYMS: Mapping[str, str] = MappingProxyType(
 )
 
 
-def closest(word: str, options: Sequence[str]) -> str | None:
+def closest(word: str, options: Sequence[str], cutoff: float = 0.6) -> str | None:
     """The option ``word`` most likely stands for, or None when none is close."""
     synonym = SYNONYMS.get(word)
     if synonym is not None and synonym in options:
@@ -27,5 +27,5 @@ def closest(word: str, options: Sequence[str]) -> str | None:
     folded = {option.lower(): option for option in options}
     if word.lower() in folded and folded[word.lower()] != word:
         return folded[word.lower()]
-    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
     return matches[0] if matches else None
