@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -25,6 +25,8 @@ from types import MappingProxyType
 
 import sympy
 
+from hw2check import latex
+from hw2check.diagnose import explain
 from hw2check.errors import (
     ExpressionError,
     ExpressionSyntaxError,
@@ -73,6 +75,9 @@ FUNCTIONS: Mapping[str, Callable[[sympy.Expr], sympy.Expr]] = MappingProxyType(
         "sigmoid": _sigmoid,
     }
 )
+
+# Other spellings of symbol and function names: Greek letters in plain text.
+SPELLINGS: Mapping[str, str] = MappingProxyType({"λ": "lam", "η": "eta", "σ": "sigmoid"})
 
 _BINARY: Mapping[type[ast.operator], Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = (
     MappingProxyType(
@@ -335,7 +340,9 @@ class _Source:
     def offset(self, node: ast.AST | None) -> int | None:
         if node is None or not hasattr(node, "col_offset"):
             return None
-        return self.position(node.col_offset)
+        # The parser counts columns in UTF-8 bytes; a Greek letter is two of them.
+        characters = len(self.parsed.encode()[: node.col_offset].decode("utf-8", "ignore"))
+        return self.position(characters)
 
     def position(self, parsed_offset: int) -> int:
         """The offset in the text as written of an offset in the parsed text."""
@@ -348,6 +355,43 @@ class _Source:
 
     def segment(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.parsed, node) or ""
+
+
+class _LatexSource(_Source):
+    """A formula between ``$`` signs; the tree's offsets are already in the text as written."""
+
+    def __init__(self, text: str) -> None:
+        _check_text(text)
+        self.original = text
+        stripped = text.strip()
+        dollars = 2 if len(stripped) >= 4 and stripped[:2] == stripped[-2:] == "$$" else 1
+        self.base = len(text) - len(text.lstrip()) + dollars
+        self.body = stripped[dollars:-dollars]
+        self.parsed = text
+        self._lead, self._carets = 0, []
+
+    def offset(self, node: ast.AST | None) -> int | None:
+        return getattr(node, "col_offset", None)
+
+    def position(self, parsed_offset: int) -> int:
+        return parsed_offset
+
+    def segment(self, node: ast.AST) -> str:
+        start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", 0)
+        return getattr(node, "text", None) or self.original[start:end]
+
+
+def _source(text: str) -> _Source:
+    """The source of a plain expression, or of LaTeX when the text is between ``$`` signs."""
+    if isinstance(text, str):
+        stripped = text.strip()
+        if len(stripped) >= 2 and stripped[0] == stripped[-1] == "$":
+            return _LatexSource(text)
+    return _Source(text)
+
+
+def _is_function(name: str) -> bool:
+    return SPELLINGS.get(name, name) in FUNCTIONS
 
 
 def _check_text(text: str) -> None:
@@ -396,26 +440,41 @@ def _tree_depth(root: ast.AST) -> int:
     return deepest
 
 
-def _parse_tree(source: _Source) -> ast.expr:
-    try:
-        tree = ast.parse(source.parsed, mode="eval")
-    except SyntaxError as error:
-        column = (error.offset or 1) - 1
-        raise ExpressionSyntaxError(
-            f"{shown(source.original)} is not one arithmetic expression ({error.msg})",
-            ALLOWED_SYNTAX,
-            offset=source.position(max(column, 0)),
-        ) from None
-    except (MemoryError, RecursionError, ValueError):
-        raise ExpressionSyntaxError(
-            f"{shown(source.original)} cannot be parsed", ALLOWED_SYNTAX
-        ) from None
+def _parse_tree(
+    source: _Source, names: Sequence[str] = (), notation: Sequence[tuple[str, str]] = ()
+) -> ast.expr:
+    if isinstance(source, _LatexSource):
+        body = latex.parse(
+            source.body,
+            source.base,
+            names=names,
+            notation=notation,
+            is_function=_is_function,
+            max_depth=MAX_DEPTH,
+        )
+        tree: ast.AST = ast.Expression(body=body)
+    else:
+        tree = _parse_plain(source, names)
     if _tree_depth(tree) > MAX_DEPTH:
         raise NestingTooDeep(
             f"the expression is nested deeper than {MAX_DEPTH}",
             f"nesting depth at most {MAX_DEPTH}",
         )
+    assert isinstance(tree, ast.Expression)
     return tree.body
+
+
+def _parse_plain(source: _Source, names: Sequence[str]) -> ast.Expression:
+    try:
+        tree = ast.parse(source.parsed, mode="eval")
+    except SyntaxError as error:
+        column = source.position(max((error.offset or 1) - 1, 0))
+        raise explain(source.original, column, names, ALLOWED_SYNTAX) from None
+    except (MemoryError, RecursionError, ValueError):
+        raise ExpressionSyntaxError(
+            f"{shown(source.original)} cannot be read", ALLOWED_SYNTAX
+        ) from None
+    return tree
 
 
 class _Builder:
@@ -491,7 +550,7 @@ class _Builder:
         return sympy.Rational(exact.numerator, exact.denominator)
 
     def _name(self, node: ast.Name) -> sympy.Expr:
-        symbol = self.symbols.get(node.id)
+        symbol = self.symbols.get(SPELLINGS.get(node.id, node.id))
         if symbol is None:
             if node.id in FUNCTIONS:
                 raise ForbiddenSyntax(
@@ -541,10 +600,10 @@ class _Builder:
     def _call(self, node: ast.Call) -> sympy.Expr:
         offset = self.source.offset(node)
         if not isinstance(node.func, ast.Name):
-            raise ForbiddenSyntax(
-                f"{_describe(node.func)} cannot be called", ALLOWED_SYNTAX, offset=offset
-            )
-        function = FUNCTIONS.get(node.func.id)
+            raise _not_callable(node.func, self.source.segment(node), self.source, offset)
+        function = FUNCTIONS.get(SPELLINGS.get(node.func.id, node.func.id))
+        if function is None and SPELLINGS.get(node.func.id, node.func.id) in self.symbols:
+            raise _not_callable(node.func, self.source.segment(node), self.source, offset)
         if function is None:
             raise UnknownFunction(node.func.id, sorted(FUNCTIONS), offset=offset)
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
@@ -572,11 +631,32 @@ _CALL_CONDITIONS: Mapping[str, Callable[[sympy.Expr], SideCondition]] = MappingP
 )
 
 
+_OPERATOR_TEXT: Mapping[type[ast.AST], str] = MappingProxyType(
+    {
+        ast.FloorDiv: "//",
+        ast.Mod: "%",
+        ast.MatMult: "@",
+        ast.LShift: "<<",
+        ast.RShift: ">>",
+        ast.BitAnd: "&",
+        ast.BitOr: "|",
+        ast.BitXor: "^",
+        ast.Invert: "~",
+        ast.Not: "not",
+        ast.Eq: "==",
+        ast.NotEq: "!=",
+        ast.Is: "is",
+        ast.IsNot: "is not",
+        ast.In: "in",
+        ast.NotIn: "not in",
+    }
+)
+
 _DESCRIPTIONS: Mapping[type[ast.AST], str] = MappingProxyType(
     {
         ast.Attribute: "attribute access",
-        ast.Subscript: "a subscript",
-        ast.Lambda: "a lambda",
+        ast.Subscript: "indexing with square brackets",
+        ast.Lambda: "'lambda' (a reserved word; the symbol is lam)",
         ast.ListComp: "a comprehension",
         ast.SetComp: "a comprehension",
         ast.DictComp: "a comprehension",
@@ -585,9 +665,9 @@ _DESCRIPTIONS: Mapping[type[ast.AST], str] = MappingProxyType(
         ast.BoolOp: "a boolean operator",
         ast.IfExp: "a conditional expression",
         ast.NamedExpr: "an assignment expression",
-        ast.List: "a list",
-        ast.Tuple: "a tuple",
-        ast.Dict: "a dict",
+        ast.List: "a list in square brackets",
+        ast.Tuple: "a list of values separated by commas",
+        ast.Dict: "a table in braces",
         ast.Set: "a set",
         ast.JoinedStr: "a string",
         ast.Await: "await",
@@ -622,8 +702,39 @@ def _describe(node: ast.AST) -> str:
             return "a string"
         return f"the constant {node.value!r}"
     if isinstance(node, ast.BinOp | ast.UnaryOp):
-        return f"the operator {type(node.op).__name__}"
-    return _DESCRIPTIONS.get(type(node), type(node).__name__)
+        return f"the operator '{_OPERATOR_TEXT.get(type(node.op), type(node.op).__name__)}'"
+    return _DESCRIPTIONS.get(type(node), "this construction")
+
+
+def _with_product(call: str) -> str:
+    """``call`` (text ending in a parenthesized argument) with a * before the argument."""
+    depth = 0
+    for position in range(len(call) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(call[position], 0)
+        if depth == 0:
+            return call[:position].rstrip() + "*" + call[position:]
+    return call
+
+
+def _not_callable(
+    func: ast.expr, call: str, source: _Source, offset: int | None
+) -> ExpressionError:
+    """The error for a call of something that is not a function name (``np.cos(w)``,
+    ``2(w + 1)``)."""
+    if isinstance(func, ast.Attribute) and func.attr in FUNCTIONS:
+        return ForbiddenSyntax(
+            f"{shown(source.segment(func))} is not allowed (did you mean {shown(func.attr)}?)",
+            "the functions are written without a module: " + " ".join(FUNCTIONS),
+            offset=offset,
+        )
+    if not isinstance(func, ast.Attribute):
+        # 2(w + 1), (w + 1)(w - 1): a product written without its *.
+        return ForbiddenSyntax(
+            f"a value directly followed by '(' (did you mean {shown(_with_product(call))}?)",
+            "write products with *",
+            offset=offset,
+        )
+    return ForbiddenSyntax(f"{_describe(func)} cannot be called", ALLOWED_SYNTAX, offset=offset)
 
 
 Degrees = dict[sympy.Basic, float]
@@ -679,10 +790,17 @@ def _check_finite(result: sympy.Basic, source: _Source) -> None:
             )
 
 
-def parse_expression(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
-    """Parse untrusted ``text`` into a SymPy expression over the given ``symbols`` only."""
-    source = _Source(text)
-    tree = _parse_tree(source)
+def parse_expression(
+    text: str,
+    symbols: Mapping[str, sympy.Symbol],
+    *,
+    notation: Sequence[tuple[str, str]] = (),
+) -> sympy.Expr:
+    """Parse untrusted ``text`` into a SymPy expression over the given ``symbols`` only.
+
+    ``notation`` lists LaTeX spellings of the symbols, for text written between ``$...$``."""
+    source = _source(text)
+    tree = _parse_tree(source, sorted(symbols), notation)
     result = _Builder(source, symbols).build(tree)
     _check_degree(result, source)
     _check_finite(result, source)
@@ -694,8 +812,8 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
 
     Returns the pairwise relations whose conjunction is the condition.
     """
-    source = _Source(text)
-    tree = _parse_tree(source)
+    source = _source(text)
+    tree = _parse_tree(source, sorted(symbols))
     parts = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
     builder = _Builder(source, symbols)
     relations: list[sympy.Basic] = []
@@ -711,7 +829,7 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
             relate = _COMPARISONS.get(type(op))
             if relate is None:
                 raise ForbiddenSyntax(
-                    f"the comparison {type(op).__name__} is not allowed",
+                    f"the comparison '{_OPERATOR_TEXT.get(type(op), '?')}' is not allowed",
                     "comparisons < <= > >=",
                     offset=source.offset(right_node),
                 )

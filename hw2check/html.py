@@ -32,6 +32,7 @@ def escape(text: str) -> str:
     character shown as a visible escape (``\\x1b``, ``\\u202e``) instead of raw."""
     return _html.escape(escape_hidden(text, keep="\n\t"))
 
+
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 # Where each figure goes: the first of these questions present in the ledger.
