@@ -547,6 +547,11 @@ def inverse_images(forward: sympy.Expr, back: sympy.Expr, ix: Indices) -> Equati
     return forward.subs(ix.k, back), back.subs(ix.m, forward)
 
 
+def are_inverse(images: Equation, ix: Indices) -> bool:
+    """Both compositions are Mod(m, n) and Mod(k, n): identities on 0..n - 1 (residue rule)."""
+    return images == (sympy.Mod(ix.m, ix.n), sympy.Mod(ix.k, ix.n))
+
+
 def reindexing(summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, Step] | None:
     """k = Mod(α(m - β), n) for a delta on Mod(αk + β, n) with α = ±1: the delta is then on m.
 
@@ -570,7 +575,7 @@ def reindexing(summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, Step] | No
             "SymPy (subs)",
             f"{mod} at k = {back} is {there}, {back} at m = {mod} is {here} (inverse maps, "
             f"by the residue rule); the summand {substituted} is {reduced} by the residue rule",
-            (there, here) == (sympy.Mod(m, n), sympy.Mod(k, n)),
+            are_inverse((there, here), ix),
         )
         return reduced, step
     return None
