@@ -322,6 +322,43 @@ def test_a_delta_with_slope_two_is_not_summed() -> None:
     assert [s.holds for s in steps] == [True, False]
 
 
+def test_remainder_names_are_for_the_remainders_in_deltas_without_k_or_m() -> None:
+    ix = q5.indices()
+    n, i, j, k, m = ix.n, ix.i, ix.j, ix.k, ix.m
+    c = sympy.IndexedBase("c")
+    summand = (
+        Delta(k, Mod(i + 1, n))
+        * Delta(j, Mod(i, n))
+        * Delta(m, Mod(k + 1, n))
+        * Delta(k, Mod(m, n))
+        * Delta(j, Mod(i, n + 1))
+        * c[Mod(j, n)]
+    )
+    names = q5.remainder_names(summand, ix)
+    assert names == {
+        Mod(i + 1, n): sympy.Symbol("p0", integer=True),
+        Mod(i, n): sympy.Symbol("p1", integer=True),
+    }
+    assert q5.remainder_names(c[Mod(j, n)] * Delta(k, j), ix) == {}
+
+
+def test_delta_sum_names_the_remainder_and_puts_it_back() -> None:
+    ix = q5.indices()
+    n, i, k = ix.n, ix.i, ix.k
+    value, step = q5.delta_sum("(T)_ij", Delta(k, Mod(i + 1, n)) * k, (k, 0, n - 1), ix)
+    assert value == sympy.Piecewise((Mod(i + 1, n), n >= Mod(i + 1, n) + 1), (0, True))
+    assert step == q5.Step(
+        "(T)_ij",
+        "Sum(k*KroneckerDelta(k, p0), (k, 0, n - 1)), p0 = Mod(i + 1, n)",
+        "SymPy (deltasummation)",
+        "Piecewise((p0, (p0 >= 0) & (p0 <= n - 1)), (0, True)), that is "
+        "Piecewise((Mod(i + 1, n), n >= Mod(i + 1, n) + 1), (0, True))",
+        True,
+    )
+    left, failed = q5.delta_sum("(T)_ij", Delta(k * k, i), (k, 0, n - 1), ix)
+    assert left.has(sympy.Sum) and not failed.holds
+
+
 def test_entry_sum_of_a_direct_delta() -> None:
     ix = q5.indices()
     value, steps = q5.entry_sum("(T)_ij", Delta(ix.k, ix.i) * ix.k, ix)
