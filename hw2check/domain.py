@@ -214,11 +214,28 @@ def _integer_points(symbol: sympy.Symbol, roots: Sequence[sympy.Expr]) -> Iterat
         yield sympy.Integer(1) if symbol.is_positive else sympy.Integer(0)
 
 
+def _completed(
+    at: Point, within: Sequence[SideCondition], symbols: Sequence[sympy.Symbol]
+) -> dict[sympy.Symbol, sympy.Expr] | None:
+    """The point with every other symbol given a grid value, such that ``within`` holds
+    there (the other side is defined); None when no grid value does."""
+    missing = [s for s in symbols if s not in at]
+    choices = [[v for v in LINE_VALUES if in_domain(s, v)] for s in missing]
+    for values in itertools.product(*choices):
+        point = {**at, **dict(zip(missing, values, strict=True))}
+        if all_hold(within, point) is not False:
+            return {s: point[s] for s in symbols if s in point} | {
+                s: v for s, v in point.items() if s not in symbols
+            }
+    return None
+
+
 def _one_variable(
     condition: SideCondition,
     symbol: sympy.Symbol,
     fixed: Point,
     within: Sequence[SideCondition],
+    symbols: Sequence[sympy.Symbol],
 ) -> Definedness:
     """Decide one condition in one free variable (the others ``fixed``)."""
     expr = condition.expr.xreplace(dict(fixed))
@@ -232,15 +249,15 @@ def _one_variable(
     for value in points:
         if not value.is_real or not in_domain(symbol, value):
             continue
-        at = {**fixed, symbol: value}
         if condition_at(local, {symbol: value}) is not False:
             continue
-        if all_hold(within, at) is False:
+        at = _completed({**fixed, symbol: value}, within, symbols)
+        if at is None:
             continue  # the other side is not defined there either
         if value.is_Rational:
-            return Definedness(False, dict(at), condition)
+            return Definedness(False, at, condition)
         irrational = irrational or ", ".join(
-            [*(f"{s} = {format_rational(v)}" for s, v in fixed.items()), f"{symbol} = {value}"]
+            f"{s} = {format_rational(v) if v.is_Rational else v}" for s, v in at.items()
         )
     if irrational is not None:
         return Definedness(False, None, condition, irrational)
@@ -259,7 +276,7 @@ def _search(
             fixed = dict(zip(others, values, strict=True))
             if not all(in_domain(s, v) for s, v in fixed.items()):
                 continue
-            found = _one_variable(condition, symbol, fixed, within)
+            found = _one_variable(condition, symbol, fixed, within, symbols)
             if found.point is not None:
                 return found
             if found.irrational is not None and irrational is None:
@@ -280,7 +297,7 @@ def definedness(
             continue
         free = [s for s in symbols if s in condition.expr.free_symbols]
         if not condition.expr.free_symbols - set(symbols) and len(free) == 1:
-            found = _one_variable(condition, free[0], {}, within)
+            found = _one_variable(condition, free[0], {}, within, symbols)
         elif not free:
             holds = condition_at(condition, {})
             found = Definedness(True) if holds else UNDECIDED

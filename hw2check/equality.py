@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import sympy
 
 from hw2check.domain import Definedness, both_definedness, condition_at, defined_at
-from hw2check.expressions import UNDEFINED, format_rational, side_conditions
+from hw2check.expressions import UNDEFINED, format_rational, side_conditions, strip_guards
 from hw2check.ledger import Outcome, checked, proved, refuted, undecided
 
 # Candidate values, small first, so the witness a user reads is as simple as possible.
@@ -570,6 +570,13 @@ def decide_equal(
             )
     points = list(grid(symbols))
     provable = domain.holds and _inhabited(claim, reference, points)
+    cancelled = rational_difference(difference, symbols)
+    if cancelled is not None and cancelled != 0:
+        # a rational difference that cancel shows nonzero is nonzero at a point of a grid
+        # fine enough for its degree: exact, never sampled
+        points += list(itertools.islice(nonzero_points(cancelled, symbols), MAX_POINTS))
+    elif cancelled == 0 and provable:
+        return proof()
     if provable and is_symbolically_zero(difference, slow=False):
         return proof()
     for point in points[:QUICK_POINTS]:
@@ -590,6 +597,57 @@ def decide_equal(
     if domain.irrational is not None:
         return _domain_undecided(domain)
     return _no_difference(comparison)
+
+
+# cancel handles products of many small factors cheaply: a looser bound than MAX_TERMS
+MAX_RATIONAL_TERMS = 5000
+MAX_WITNESS_DEGREE = 24  # degree up to which the exact witness grid of a polynomial is tried
+
+
+def rational_difference(
+    difference: sympy.Expr, symbols: Sequence[sympy.Symbol]
+) -> sympy.Expr | None:
+    """The difference as one cancelled rational function of the symbols (guards dropped: the
+    domains are decided apart), or None when it is not one or is too large."""
+    plain = strip_guards(difference)
+    try:
+        if not affordable(plain, MAX_RATIONAL_TERMS) or not plain.is_rational_function(*symbols):
+            return None
+        powers = plain.atoms(sympy.Pow)
+        if any(abs(p.exp) > MAX_WITNESS_DEGREE for p in powers if p.exp.is_Integer):
+            return None  # (w - w_t)**1000: cancel would expand it, and no witness grid is tried
+        return sympy.cancel(sympy.together(plain))  # type: ignore[no-any-return]
+    except (sympy.polys.polyerrors.PolynomialError, RecursionError, ValueError, ArithmeticError):
+        return None  # ArithmeticError: an overflow such as exp(exp(exp(10000)))
+
+
+def nonzero_points(
+    cancelled: sympy.Expr, symbols: Sequence[sympy.Symbol]
+) -> Iterator[dict[sympy.Symbol, sympy.Rational]]:
+    """Points of a grid on which a nonzero rational function is certainly nonzero somewhere:
+    a nonzero polynomial of degree at most d in each variable does not vanish on every point
+    of a product of sets of d + 1 values (the combinatorial Nullstellensatz), and the grid
+    skips the denominator's zeros only where that is a number to avoid."""
+    numerator, _ = sympy.fraction(cancelled)
+    free = [s for s in symbols if s in numerator.free_symbols]
+    degree = max((sympy.degree(numerator, s) for s in free), default=0)
+    if degree > MAX_WITNESS_DEGREE:
+        return
+    fixed = {s: _first_value(s) for s in symbols if s not in free}
+    # twice the values needed, so that the denominator's zeros and the domains leave enough
+    values = [[v for v in _values(s, 2 * int(degree) + 2)] for s in free]
+    for combination in itertools.product(*values):
+        point = {**fixed, **dict(zip(free, combination, strict=True))}
+        yield {symbol: point[symbol] for symbol in symbols}
+
+
+def _values(symbol: sympy.Symbol, count: int) -> list[sympy.Rational]:
+    start = 1 if symbol.is_positive else 0
+    return [sympy.Integer(start + k) for k in range(count)]
+
+
+def _first_value(symbol: sympy.Symbol) -> sympy.Rational:
+    return sympy.Integer(1 if symbol.is_positive else 0)
 
 
 def _inhabited(
