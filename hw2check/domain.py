@@ -33,6 +33,7 @@ from hw2check.expressions import (
     format_rational,
     side_conditions,
 )
+from hw2check.ledger import Outcome, Verdict, checked, undecided
 
 Point = Mapping[sympy.Symbol, sympy.Expr]
 # Grid values of the other variables when a condition in several variables is cut to one.
@@ -339,3 +340,32 @@ def both_definedness(
     if ahead.irrational is not None:
         return ahead
     return back if back.irrational is not None else UNDECIDED
+
+
+def within_domain(
+    outcome: Outcome, expr: sympy.Expr, symbols: Sequence[sympy.Symbol], what: str = "bound"
+) -> Outcome:
+    """An outcome for a claim about ``expr`` on the whole domain, made honest about where
+    ``expr`` is defined: a refutation stands (it is at a point where the claim is defined and
+    false); where a side condition fails at some point of the domain, rational or not, the
+    claim says nothing there (``undecided``, naming the point); a proof stands only when every
+    side condition is shown to hold on the whole domain."""
+    if outcome.verdict is Verdict.REFUTED:
+        return outcome
+    domain = definedness(side_conditions(expr), symbols)
+    if domain.failing is not None and (domain.point is not None or domain.irrational):
+        if outcome.verdict is Verdict.UNDECIDED:
+            return outcome  # already undecided (it names a point where the value is not real)
+        kind = "" if domain.point is not None else " (an irrational point)"
+        return undecided(
+            "exact root isolation of the side conditions",
+            f"the {what} is not defined at {domain.where()}{kind}: "
+            f"{domain.failing.describe()} fails there, so the claim says nothing there",
+        )
+    if outcome.verdict is Verdict.PROVED and not domain.holds:
+        return checked(
+            outcome.method,
+            f"{outcome.evidence}; not proved on the whole domain: where the {what} is defined "
+            "(its side conditions) is not decided",
+        )
+    return outcome
