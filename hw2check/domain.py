@@ -246,7 +246,7 @@ def _one_variable(
     roots, complete = found
     points = _integer_points(symbol, roots) if symbol.is_integer else _line_points(symbol, roots)
     local = SideCondition(condition.kind, expr)
-    irrational: str | None = None
+    irrational: tuple[float, bool, str] | None = None  # the failing point nearest 0, named
     for value in points:
         if not value.is_real or not in_domain(symbol, value):
             continue
@@ -257,11 +257,13 @@ def _one_variable(
             continue  # the other side is not defined there either
         if value.is_Rational:
             return Definedness(False, at, condition)
-        irrational = irrational or ", ".join(
+        named = ", ".join(
             f"{s} = {format_rational(v) if v.is_Rational else v}" for s, v in at.items()
         )
+        key = (abs(float(sympy.N(value))), bool(value.is_negative), named)
+        irrational = key if irrational is None else min(irrational, key)
     if irrational is not None:
-        return Definedness(False, None, condition, irrational)
+        return Definedness(False, None, condition, irrational[2])
     return Definedness(complete and not fixed)
 
 

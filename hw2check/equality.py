@@ -300,7 +300,7 @@ def _explodes(expr: sympy.Expr, point: Mapping[sympy.Symbol, sympy.Expr]) -> boo
                 exponent = power.exp.xreplace(dict(point))
             except (TypeError, ValueError, ArithmeticError):
                 return True
-            if exponent.is_Rational and max(abs(exponent.p), exponent.q) > MAX_EXPONENT:
+            if exponent.is_Rational and abs(exponent) > MAX_EXPONENT:
                 return True
     return False
 
