@@ -47,6 +47,7 @@ NONNEGATIVES: tuple[sympy.Rational, ...] = (sympy.Integer(0), *POSITIVES)
 POSITIVE_INTEGERS: tuple[sympy.Rational, ...] = tuple(sympy.Integer(v) for v in (1, 2, 3, 5, 10))
 
 MAX_POINTS = 4000
+ZERO_QUERY_OPS = 40  # largest value (in operations) whose exact zero SymPy is asked about
 # Largest exponent a point may give a power with a symbolic exponent (the sheets' limit).
 MAX_EXPONENT = 10_000
 INHABITED_POINTS = 200  # grid points searched for one where both sides are defined
@@ -266,17 +267,23 @@ def certified_nonzero(value: sympy.Expr) -> bool | None:
     evaluation is (the accuracy is relative to its modulus)."""
     if value.is_Rational:
         return bool(value != 0)
+    approx = _certified(value)
+    if (
+        approx is not None
+        and (approx.is_Number or approx.is_Add or approx.is_Mul)
+        and not (approx.free_symbols or approx.has(*UNDEFINED))
+        and approx != 0
+    ):
+        return True
+    # Not certified nonzero: SymPy's assumptions may still show an exact zero.  They evaluate
+    # numerically at rising precision, which is slow on large values and cannot show a zero
+    # there anyway, so they are asked only of small ones.
+    if sympy.count_ops(value) > ZERO_QUERY_OPS:
+        return None
     try:
-        if value.is_zero:
-            return False
+        return False if value.is_zero else None
     except _NOT_CERTIFIED:
         return None
-    approx = _certified(value)
-    if approx is None or not (approx.is_Number or approx.is_Add or approx.is_Mul):
-        return None
-    if approx.free_symbols or approx.has(*UNDEFINED):
-        return None
-    return True if approx != 0 else None
 
 
 def agrees_numerically(value: sympy.Expr) -> bool:
@@ -351,6 +358,12 @@ class _Comparison:
         if difference.has(*UNDEFINED):
             self.uncertain += 1
             return None
+        if difference != 0 and not difference.is_Rational:
+            # the expansion shows an exact 0 when there is one; a value that is not, SymPy
+            # evaluates faster in whichever form has fewer operations
+            plain = claim_value - reference_value
+            if not plain.has(*UNDEFINED) and sympy.count_ops(plain) < sympy.count_ops(difference):
+                difference = plain
         nonzero = certified_nonzero(difference)
         if nonzero:
             return claim_value, reference_value
