@@ -181,9 +181,9 @@ def _between(low: sympy.Expr | None, high: sympy.Expr | None) -> sympy.Rational:
     if low is None and high is None:
         return sympy.Integer(0)
     if low is None:
-        return sympy.floor(high) - 1  # type: ignore[no-any-return]
+        return sympy.floor(high) - 1
     if high is None:
-        return sympy.floor(low) + 1  # type: ignore[no-any-return]
+        return sympy.floor(low) + 1
     for denominator in itertools.chain((1, 2, 4, 10), (10**k for k in range(2, 40))):
         candidate = sympy.floor(low * denominator) + 1
         value = sympy.Rational(candidate, denominator)

@@ -629,7 +629,7 @@ def rational_difference(
         powers = plain.atoms(sympy.Pow)
         if any(abs(p.exp) > MAX_WITNESS_DEGREE for p in powers if p.exp.is_Integer):
             return None  # (w - w_t)**1000: cancel would expand it, and no witness grid is tried
-        return sympy.cancel(sympy.together(plain))  # type: ignore[no-any-return]
+        return sympy.cancel(sympy.together(plain))
     except (sympy.polys.polyerrors.PolynomialError, RecursionError, ValueError, ArithmeticError):
         return None  # ArithmeticError: an overflow such as exp(exp(exp(10000)))
 
