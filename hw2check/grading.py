@@ -292,7 +292,9 @@ def parse_rubric(text: str, path: str) -> Rubric:
 def _points(reader: _Reader, raw: Mapping[str, Any]) -> dict[str, Fraction]:
     if not raw:
         reader.problem(
-            "points", "no claim is given points", 'at least one entry, such as "q3_1" = 1'
+            "points",
+            "no claim is given points",
+            f'at least one entry, such as "{catalogue()[0][0]}" = 1',
         )
     points: dict[str, Fraction] = {}
     for entry, value in raw.items():
