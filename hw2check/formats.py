@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from hw2check.ledger import SCHEMA, Ledger, Row, Verdict
 from hw2check.report import MARKS, _text, grade_lines, markdown_grade_lines, render
 
 if TYPE_CHECKING:
+    from hw2check.intake import Entry
     from hw2check.sheet import Sheet
 
 FORMATS = ("table", "json", "markdown", "html", "gradescope", "csv", "junit")
@@ -53,25 +54,24 @@ class Result:
 
 
 def results(
-    sheets: Sequence[Sheet],
+    entries: Sequence[Entry],
     ledgers: Sequence[Ledger],
-    bad: Mapping[int, tuple[str, str]],
     rubric: Rubric,
     only: Sequence[str] | None = None,
 ) -> list[Result]:
-    """The sheets of a run in the order given: ``bad`` maps a position to (path, error)."""
+    """The sheets of a run in the order given; ``ledgers`` are those of the entries that
+    have a sheet to check, in the same order."""
     from hw2check.grading import grade
 
-    checked = iter(zip(sheets, ledgers, strict=True))
+    checked = iter(ledgers)
     out = []
-    for position in range(len(sheets) + len(bad)):
-        if position in bad:
-            path, error = bad[position]
-            out.append(Result(path, "", grade(rubric, None, None, [error], only)))
+    for entry in entries:
+        if entry.sheet is None:
+            out.append(Result(entry.path, "", grade(rubric, None, None, entry.errors, only)))
         else:
-            sheet, ledger = next(checked)
-            scored = grade(rubric, ledger, sheet, (), only)
-            out.append(Result(ledger.path, ledger.title, scored, ledger, sheet))
+            ledger = next(checked)
+            scored = grade(rubric, ledger, entry.sheet, entry.errors, only)
+            out.append(Result(ledger.path, ledger.title, scored, ledger, entry.sheet))
     return out
 
 

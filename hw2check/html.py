@@ -10,11 +10,13 @@ the same offline.
 
 from __future__ import annotations
 
+import html as _html
 import re
 from collections.abc import Sequence
-from html import escape
 from typing import TYPE_CHECKING
 
+from hw2check.budget import TOO_LARGE
+from hw2check.errors import escape_hidden
 from hw2check.grading import is_theorem
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import Formula, formulas_of, math_element
@@ -24,6 +26,13 @@ from hw2check.sheet import Sheet
 
 if TYPE_CHECKING:
     from hw2check.grading import Grade
+
+
+def escape(text: str) -> str:
+    """Free text for HTML: markup escaped, and every control, bidirectional or zero-width
+    character shown as a visible escape (``\\x1b``, ``\\u202e``) instead of raw."""
+    return _html.escape(escape_hidden(text, keep="\n\t"))
+
 
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -109,6 +118,12 @@ def _row_html(row: Row, anchor: str, formulas: dict[str, list[Formula]]) -> str:
 
 def _figure_html(plot: Plot) -> str:
     caption = f"<figcaption>{escape(plot.caption)}</figcaption>"
+    if plot.svg is None and plot.missing == TOO_LARGE:
+        return (
+            '<figure class="plot missing"><p class="note">This figure is too large to show: '
+            "computing or drawing it for this sheet took longer than its budget.</p>"
+            f"{caption}</figure>"
+        )
     if plot.svg is None:
         return (
             '<figure class="plot missing"><p class="note">This plot needs matplotlib: '

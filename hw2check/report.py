@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from hw2check.errors import visible
+from hw2check.errors import NOT_PRINTABLE_ASCII, hidden, visible
 from hw2check.ledger import Ledger, Row, Verdict
 
 if TYPE_CHECKING:
@@ -38,11 +38,18 @@ def _columns(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+# Combining marks on one character that count as taking no column; past them each takes
+# one, so a title of thousands of combining marks is clipped like any long title.
+MARKS_PER_CHARACTER = 2
+
+
 def _prefix(text: str, width: int) -> int:
     """How many leading characters of ``text`` fit in ``width`` terminal columns."""
-    used = 0
+    used = marks = 0
     for count, ch in enumerate(text):
-        used += _columns(ch)
+        columns = _columns(ch)
+        marks = marks + 1 if columns == 0 else 0
+        used += columns if marks <= MARKS_PER_CHARACTER else 1
         if used > width:
             return count
     return len(text)
@@ -164,7 +171,29 @@ def json_line(ledger: Ledger, grade: Grade | None = None, scored: bool = False) 
         from hw2check.grading import grade_json
 
         data["grade"] = grade_json(grade)
-    return json.dumps(data, ensure_ascii=False) + "\n"
+    return json_escaped(json.dumps(data, ensure_ascii=False)) + "\n"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    if not hidden(ch):
+        return ch
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)  # a UTF-16 surrogate pair, as JSON writes it
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with every hidden character (controls, bidirectional and zero-width
+    format characters, line separators) written as a ``\\uXXXX`` escape.
+
+    Outside strings JSON text is printable ASCII, so only characters inside strings are
+    replaced, and the decoded values are unchanged: a reader of the raw line sees no raw
+    control or bidirectional character, a JSON parser sees the same data.
+    """
+    return NOT_PRINTABLE_ASCII.sub(_json_escape, text)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$~#!])")
