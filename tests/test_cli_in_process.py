@@ -138,7 +138,7 @@ def test_a_bad_sheet_is_reported_and_the_good_one_still_checked(
         "tables allowed: sheet, q3_1, q3_2, q3_3, q4, q5, q6\n"
     )
     assert out == (
-        f"{bad}\nsheet: {bad}\n\nNot checked: the sheet has input errors\n  {err}"
+        f"{bad}\nsheet: {bad}\n\nNot checked: the sheet has input errors\n  {err}\n"
         + expected("seed", ("3.1",), "table", good)
     )
 

@@ -97,14 +97,14 @@ def test_bad_sheets_are_in_the_output_and_the_status_is_2(
         capsys, bad, small, "--format", "csv", "--rubric", str(files / "rubric.toml")
     )
     assert status == 2
-    assert err.startswith(f"hw2check: {bad}: q3_1.step_size: ")
+    assert err.startswith(f"{bad}:4:15: q3_1.step_size: '1/' ends with '/'")
     lines = out.splitlines()
     assert lines[0].startswith("path,title,status,score,max_score,q3_1.minimizer,")
     assert lines[1].startswith(f"{bad},,input error,0,10,not checked,0,")
     assert lines[2].startswith(f"{small},small,checked,2,10,refuted,0,proved,2,unanswered,0,")
     status, out, _ = run(capsys, bad, "--format", "json")
     assert status == 2
-    assert json.loads(out)["errors"][0].startswith(f"{bad}: q3_1.step_size: ")
+    assert json.loads(out)["errors"][0].startswith(f"{bad}:4:15: q3_1.step_size: ")
     assert "claims" not in json.loads(out)
 
 

@@ -75,7 +75,7 @@ def test_with_the_option_claims_are_items_and_a_bad_sheet_a_collection_error(
         "bob.toml::q3_1.minimizer",
         "carol.toml::q3_2.bound",
     ]
-    assert f"hw2check: {sheets}/dave.toml: q3_1.step_size: " in "\n".join(lines)
+    assert f"hw2check: {sheets}/dave.toml:4:15: q3_1.step_size: '1/' ends with" in "\n".join(lines)
     assert "pyproject" not in "\n".join(lines)
 
 
