@@ -289,7 +289,7 @@ def _rubric(path: Path | None) -> Rubric | None:
         return default_rubric() if path is None else load_rubric(path)
     except RubricErrors as errors:
         for problem in errors.problems:
-            print(f"hw2check: {problem}", file=sys.stderr)
+            print(problem, file=sys.stderr)  # file: key: ..., like the errors of a sheet
         return None
 
 
