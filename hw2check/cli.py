@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import textwrap
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from hw2check import __version__
 from hw2check.commands import SUBCOMMANDS_HELP, subcommand
-from hw2check.errors import FORMAT_DOC, LEDGER_DOC, visible
+from hw2check.errors import FORMAT_DOC, LEDGER_DOC, excerpt
 from hw2check.guard import MAX_TIMEOUT, Interrupted, overwritten_sheet, quiet_signals
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
@@ -28,21 +29,33 @@ if TYPE_CHECKING:
 REPORTS = ("table", "json", "markdown", "html")
 FORMATS = (*REPORTS, "gradescope", "csv", "junit")
 EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
+# Every worker holds up to 2 GB; more workers than this would only share the same cores.
+MAX_JOBS = 64
+PATH_EXCERPT = 200  # characters of a path a message shows
+MAX_WHOLE = 10**18  # --examples and --seed: far past any budget, inside every 64-bit field
 QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
 
 
-def _whole(text: str, minimum: int) -> int:
+def _whole(text: str, minimum: int, maximum: int = MAX_WHOLE) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 100 else None
     except ValueError:
+        value = None
+    if value is None:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < minimum:
         raise argparse.ArgumentTypeError(f"'{text}' must be at least {minimum}")
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at most {maximum}")
     return value
 
 
 def _positive_int(text: str) -> int:
     return _whole(text, 1)
+
+
+def _jobs(text: str) -> int:
+    return _whole(text, 1, MAX_JOBS)
 
 
 def _seed(text: str) -> int:
@@ -77,17 +90,36 @@ def _questions(text: str) -> list[str]:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        """A usage error in one line (argparse would print the whole usage first)."""
+        """A usage error in one line (argparse would print the whole usage first), every
+        long word of it (an echoed argument) clipped."""
+        message = _LONG_WORD.sub(lambda word: excerpt(word.group(0)), message)
         self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+_LONG_WORD = re.compile(r"\S{61,}")
+
+
+def _shown_path(path: str | Path) -> str:
+    """A path as a message shows it: escaped, and clipped when it is long."""
+    return excerpt(str(path), PATH_EXCERPT)
 
 
 def _output_problem(path: Path) -> str | None:
     """Why the report cannot be written at ``path``, found before any check runs."""
+    try:
+        return _output_obstacle(path)
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte in it
+        return getattr(error, "strerror", None) or "not a usable path"
+
+
+def _output_obstacle(path: Path) -> str | None:
+    if "\0" in str(path):
+        return "a NUL character in the path"
     if path.is_dir():
         return "is a directory"
     folder = path.parent
     if not folder.is_dir():
-        return f"no such directory {str(folder)!r}"
+        return f"no such directory {excerpt(repr(str(folder)), PATH_EXCERPT)}"
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         return "not writable"
     return None
@@ -135,8 +167,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)")
     p.add_argument(
         "--jobs",
-        type=_positive_int,
-        default=os.cpu_count() or 1,
+        type=_jobs,
+        default=min(os.cpu_count() or 1, MAX_JOBS),
         metavar="N",
         help="parallel worker processes (default: the number of cores)",
     )
@@ -190,12 +222,12 @@ def _main(argv: Sequence[str] | None) -> int:
         )
         return EXIT_INPUT
     if args.output is not None and (problem := _output_problem(args.output)) is not None:
-        print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
+        print(f"hw2check: {_shown_path(args.output)}: cannot write ({problem})", file=sys.stderr)
         return EXIT_INPUT
     if args.output is not None and (sheet := overwritten_sheet(args.output, args.sheets)):
         print(
-            f"hw2check: {visible(str(args.output))}: refusing to write the report over the "
-            f"sheet {visible(sheet)} (give another --output path)",
+            f"hw2check: {_shown_path(args.output)}: refusing to write the report over the "
+            f"sheet {_shown_path(sheet)} (give another --output path)",
             file=sys.stderr,
         )
         return EXIT_INPUT
@@ -270,7 +302,7 @@ def _check(args: argparse.Namespace) -> int:
             args.output.write_text(text, encoding="utf-8")
         except OSError as error:
             print(
-                f"hw2check: {visible(str(args.output))}: cannot write ({error.strerror})",
+                f"hw2check: {_shown_path(args.output)}: cannot write ({error.strerror})",
                 file=sys.stderr,
             )
             return EXIT_INPUT

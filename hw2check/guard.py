@@ -98,11 +98,24 @@ def quiet_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends: a worker is started within it, so it
+    cannot receive one before ``worker_signals`` has set its own handling."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def worker_signals() -> None:
     """In a worker: SIGINT (a Ctrl-C reaches the whole process group) is the command's to
-    handle, and SIGTERM ends the worker at once, without a traceback."""
+    handle, and SIGTERM ends the worker at once, without a traceback. Then the signals
+    held while the worker started are let through."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 def _kind(mode: int) -> str:
@@ -126,6 +139,8 @@ class NotRegular(OSError):
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     """Open a regular file for reading without ever blocking; raise ``NotRegular`` for a
     FIFO, a device or a socket, ``IsADirectoryError`` for a folder, ``OSError`` otherwise."""
+    if "\0" in os.fspath(path):
+        raise OSError(errno.EINVAL, "a NUL character in the path")
     # O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer.
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
