@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,6 +56,13 @@ CACHE_HOMES = Path(tempfile.mkdtemp(prefix="hw2check-test-caches-"))
 # stored or read there: such fixtures prove every theorem, whatever ran before them.
 (CACHE_HOMES / "test-outside").write_text("not a folder: no proof cache outside a test\n")
 os.environ["XDG_CACHE_HOME"] = str(CACHE_HOMES / "test-outside")
+# Compiled bytecode goes to a folder of this session too (never into the checkout), so the
+# child processes of the tests compile the project's sources once, not once each, even where
+# PYTHONDONTWRITEBYTECODE is set.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ["PYTHONPYCACHEPREFIX"] = str(CACHE_HOMES / "bytecode")
+sys.dont_write_bytecode = False
+sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
 _NUMBERS = itertools.count()
 
 
