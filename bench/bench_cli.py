@@ -22,6 +22,7 @@ Run: ``python -m bench.bench_cli [--runs N] [--sheets N] [--no-suite]``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -52,6 +53,17 @@ def wall(command: list[str], extra: Mapping[str, str] | None = None, cwd: Path =
     return time.perf_counter() - start
 
 
+def suite_run() -> tuple[float, str]:
+    """Seconds of the test suite as .ci/run runs it, and pytest's summary line."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **BYTECODE, "CI": "true"}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*SUITE, "--dist", "loadfile"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    lines = done.stdout.strip().splitlines()
+    return time.perf_counter() - start, lines[-1] if lines else f"exit status {done.returncode}"
+
+
 def paired(runs: int, cache_home: str) -> dict[str, list[float]]:
     """Seconds of the floor, a warm run and a cold run, interleaved ``runs`` times."""
     cache = {"XDG_CACHE_HOME": cache_home}
@@ -62,6 +74,53 @@ def paired(runs: int, cache_home: str) -> dict[str, list[float]]:
         times["warm"].append(wall(HW2CHECK, cache))
         times["cold"].append(wall([*HW2CHECK, "--no-cache"], cache))
     return times
+
+
+# Run in a child process: where the time of one run goes, part by part (seconds).
+PARTS = """
+import contextlib, io, json, sys, time
+marks = [time.perf_counter()]
+import sympy, z3, hypothesis
+marks.append(time.perf_counter())
+import hw2check.cli, hw2check.runner, hw2check.sheet, hw2check.topics, hw2check.cache
+hw2check.topics.topics()
+marks.append(time.perf_counter())
+hw2check.sheet.load_seed()
+marks.append(time.perf_counter())
+hw2check.cache.fingerprint()
+marks.append(time.perf_counter())
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    hw2check.cli.main(["--format", "json", *sys.argv[1:]])
+marks.append(time.perf_counter())
+rows = json.loads(out.getvalue())["claims"]
+spent = [b - a for a, b in zip(marks, marks[1:])]
+fresh = [r for r in rows if "(cached proof of " not in r["method"]]
+theorems = sum(r["seconds"] for r in fresh if r["id"].startswith("theorem."))
+claims = sum(r["seconds"] for r in rows if not r["id"].startswith("theorem."))
+print(json.dumps([*spent, theorems, claims]))
+"""
+PART_NAMES = (
+    "import sympy, z3, hypothesis",
+    "import hw2check, proofs, properties",
+    "parse the seed sheet",
+    "proof cache key (source hash, versions)",
+    "check and render (wall)",
+    "  theorem rows proved (CPU, in workers)",
+    "  31 claims (CPU, in workers)",
+)
+
+
+def parts(runs: int, cache_home: str, *options: str) -> list[float]:
+    """Median seconds of each part of a run, measured inside a child process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **BYTECODE, "XDG_CACHE_HOME": cache_home}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    command = [sys.executable, "-c", PARTS, *options]
+    samples = [
+        json.loads(subprocess.run(command, cwd=ROOT, env=env, capture_output=True).stdout)
+        for _ in range(runs)
+    ]
+    return [statistics.median(column) for column in zip(*samples, strict=True)]
 
 
 def class_of_sheets(folder: Path, count: int) -> list[str]:
@@ -129,10 +188,13 @@ def main() -> None:
         sheets.mkdir()
         paths = class_of_sheets(sheets, args.sheets)
         batch = wall([*HW2CHECK, *paths], {"XDG_CACHE_HOME": scratch})
+        warm_parts = parts(args.runs, scratch)
+        cold_parts = parts(args.runs, scratch, "--no-cache")
+        start = wall([sys.executable, "-c", "pass"])
         floor_after = wall(IMPORTS)
         suite = None
         if not args.no_suite:
-            suite = wall([*SUITE, "--dist", "loadfile"], {"CI": "true"})
+            suite, outcome = suite_run()
             floor_after = statistics.median([floor_after, wall(IMPORTS)])
 
     floor = statistics.median(times["floor"])
@@ -157,6 +219,12 @@ def main() -> None:
     )
     if suite is not None:
         row("test suite, CI=true, -n 2", suite, floor, f"floor then: {floor_after:.3f} s")
+        print(f"  {outcome}")
+    print("\nwhere the time of one run goes (median seconds, inside the process)")
+    print(f"{'part':<46} {'warm':>9} {'cold':>9}")
+    print(f"{'python -c pass (start-up, whole process)':<46} {start:>9.3f} {start:>9.3f}")
+    for name, warm, cold in zip(PART_NAMES, warm_parts, cold_parts, strict=True):
+        print(f"{name:<46} {warm:>9.3f} {cold:>9.3f}")
 
 
 if __name__ == "__main__":
