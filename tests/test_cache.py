@@ -56,6 +56,23 @@ def test_the_folder_follows_xdg_and_falls_back_to_the_home_cache(
     assert cache.folder() == tmp_path / "x" / "hw2check"
 
 
+def test_without_a_home_folder_there_is_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def homeless() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(homeless))
+    assert cache.folder({}) is None
+    assert cache.folder({"XDG_CACHE_HOME": "/var/c"}) == Path("/var/c/hw2check")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    pool = Recorder(proved("p", "e"))
+    rows = cache.TheoremRows([theorem(1)], SETTINGS, pool.later)
+    assert rows["theorem.t1"].method == "p" and rows.cached == frozenset()
+    again = cache.TheoremRows([theorem(1)], SETTINGS, pool.later)
+    assert again["theorem.t1"].method == "p" and pool.submitted == ["theorem.t1"] * 2
+
+
 def test_the_tests_never_see_the_users_cache() -> None:
     home = Path(os.environ["XDG_CACHE_HOME"])
     assert home.name.startswith("test-")
