@@ -117,6 +117,34 @@ def test_the_entry_is_the_documented_json(tmp_path: Path) -> None:
     }
 
 
+def test_the_entry_text_is_sorted_json_that_keeps_unicode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replaced: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(source: str, target: str) -> None:
+        replaced.append((source, target))
+        real_replace(source, target)
+
+    monkeypatch.setattr("os.replace", replace)
+    row = row_of(theorem(), proved("z3 ≤", "x ≥ 0 for every x²"))
+    cache.store(tmp_path, row, SETTINGS, today=DAY)
+    path = entry_path(tmp_path)
+    entry = {
+        "format": "hw2check/proof-cache-1",
+        "key": cache.key("theorem.t1", SETTINGS),
+        "date": "2026-03-14",
+        "row": {"verdict": "proved", "method": "z3 ≤", "evidence": "x ≥ 0 for every x²",
+                "seconds": 1.25},
+    }  # fmt: skip
+    assert path.read_text("utf-8") == json.dumps(entry, ensure_ascii=False, sort_keys=True)
+    # written beside the entry under a hidden temporary name, then renamed over it
+    ((source, target),) = replaced
+    assert Path(target) == path and Path(source).parent == path.parent
+    assert Path(source).name.startswith(".") and source.endswith(".tmp")
+
+
 def test_the_date_is_today_in_utc_by_default(tmp_path: Path) -> None:
     before = datetime.datetime.now(datetime.UTC).date().isoformat()
     cache.store(tmp_path, PROVED, SETTINGS)
