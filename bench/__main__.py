@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import sys
 
-from bench import bench_autodiff, bench_bounds, bench_circulant, bench_cli, bench_properties
+from bench import (
+    bench_autodiff,
+    bench_bounds,
+    bench_circulant,
+    bench_cli,
+    bench_grading,
+    bench_properties,
+)
 
 
 def main() -> None:
     no_suite = "--no-suite" in sys.argv[1:]
-    for section in (bench_cli, bench_bounds, bench_properties, bench_circulant, bench_autodiff):
+    sections = (bench_cli, bench_grading, bench_bounds, bench_properties, bench_circulant)
+    for section in (*sections, bench_autodiff):
         print(f"\n== {section.__name__}")
         flags = ["--no-suite"] if no_suite and section is bench_cli else []
         sys.argv = [section.__name__, *flags]

@@ -1,4 +1,5 @@
-"""The command line (LEDGER.md): ``hw2check [SHEET ...] [options]``.
+"""The command line (docs/ledger-format.md): ``hw2check [check] [SHEET ...] [options]``,
+``hw2check init [PATH]`` and the other subcommands of ``hw2check/commands.py``.
 
 Exit status: 0 every sheet checked and nothing refuted; 1 something refuted; 2 an input or
 usage error (bad sheets are reported on stderr, the good ones are still checked).
@@ -10,14 +11,21 @@ import argparse
 import os
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from hw2check.errors import InputError, visible
+from hw2check import __version__
+from hw2check.commands import SUBCOMMANDS_HELP, subcommand
+from hw2check.errors import FORMAT_DOC, LEDGER_DOC, visible
+from hw2check.guard import MAX_TIMEOUT, Interrupted, overwritten_sheet, quiet_signals
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
-FORMATS = ("table", "json", "markdown", "html")
+if TYPE_CHECKING:
+    from hw2check.grading import Rubric
+
+FORMATS = ("table", "json", "markdown", "html", "gradescope", "csv", "junit")
 EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
 QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
 
@@ -47,6 +55,10 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"'{text}' must be a positive number of seconds")
+    if value > MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is more than {MAX_TIMEOUT:g} seconds (one day), the largest time limit"
+        )
     return value
 
 
@@ -83,12 +95,31 @@ def _output_problem(path: Path) -> str | None:
 def parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="hw2check",
-        description="Check the mathematical claims of HW2 answer sheets: every claim gets a "
-        "verdict (proved, checked, refuted, undecided) with evidence.",
-        epilog="Without SHEET the built-in seed sheet is checked. Exit status: 0 nothing "
-        "refuted, 1 a claim refuted, 2 input or usage error.",
+        description=textwrap.fill(
+            "Check the mathematical claims of HW2 answer sheets: every claim gets a "
+            "verdict (proved, checked, refuted, undecided) with evidence.",
+            78,
+        ),
+        epilog=SUBCOMMANDS_HELP
+        + "\n\n"
+        + textwrap.fill(
+            "Without SHEET the built-in seed sheet is checked. A SHEET may be a directory "
+            "(every *.toml file with a [sheet] table under it) or - (standard input); a "
+            "sheet named like a subcommand is written ./init. Exit status: 0 nothing "
+            "refuted, 1 a claim refuted, 2 input or usage error. The sheet format is "
+            f"{FORMAT_DOC}, the output and exit statuses {LEDGER_DOC}.",
+            78,
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("sheets", nargs="*", metavar="SHEET", help="answer sheets (TOML, SHEET.md)")
+    p.add_argument("sheets", nargs="*", metavar="SHEET", help=f"answer sheets (TOML, {FORMAT_DOC})")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="check the valid claims of a sheet that has errors (the errors are still "
+        "reported, and the exit status is 2)",
+    )
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")
     p.add_argument(
         "--only", type=_questions, metavar="Q[,Q...]", help="only these questions (prefixes)"
@@ -122,6 +153,9 @@ def parser() -> argparse.ArgumentParser:
         action="store_false",
         help="prove the theorem rows again, not from the proof cache",
     )
+    p.add_argument(
+        "--rubric", type=Path, metavar="PATH", help="grade with this rubric (docs/grading.md)"
+    )
     return p
 
 
@@ -130,9 +164,39 @@ def _sort(rows: Sequence[Row]) -> list[Row]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        with quiet_signals():
+            return _main(argv)
+    except Interrupted as stop:
+        # The with blocks have unwound: workers stopped, the scratch folder removed.
+        print(f"hw2check: stopped by {stop}", file=sys.stderr)
+        return stop.status
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = subcommand(arguments)
+    if command is not None:
+        return command(arguments[1:])
+    if arguments[:1] == ["check"]:
+        arguments = arguments[1:]
+    args = parser().parse_args(arguments)
+    if args.format == "gradescope" and len(args.sheets) > 1:
+        print(
+            f"hw2check: error: --format gradescope grades exactly one SHEET, not "
+            f"{len(args.sheets)} (see hw2check --help)",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     if args.output is not None and (problem := _output_problem(args.output)) is not None:
         print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
+        return EXIT_INPUT
+    if args.output is not None and (sheet := overwritten_sheet(args.output, args.sheets)):
+        print(
+            f"hw2check: {visible(str(args.output))}: refusing to write the report over the "
+            f"sheet {visible(sheet)} (give another --output path)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     # Hypothesis keeps caches in ./.hypothesis even with its example database off; the
     # command must write nothing into the user's folder, so they go to a scratch folder
@@ -147,22 +211,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
     from hw2check.cache import TheoremRows
+    from hw2check.intake import Entry, read_sheets
     from hw2check.runner import Pool
-    from hw2check.sheet import Sheet, load_seed, load_sheet
+    from hw2check.sheet import SEED_PATH, load_seed
     from hw2check.topics import Settings, topics
 
+    if (rubric := _rubric(args.rubric)) is None:
+        return EXIT_INPUT
     status = EXIT_OK
-    sheets: list[Sheet] = []
-    if not args.sheets:
-        sheets.append(load_seed())
-    for path in args.sheets:
-        try:
-            sheets.append(load_sheet(path))
-        except InputError as error:
-            print(f"hw2check: {error}", file=sys.stderr)
-            status = EXIT_INPUT
-    if not sheets:
-        return status
+    if args.sheets:
+        intake = read_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
+        entries = intake.entries
+        status = EXIT_INPUT if intake.failed else EXIT_OK
+    else:
+        entries = [Entry(SEED_PATH, load_seed())]
+    sheets = [entry.sheet for entry in entries if entry.sheet is not None]
 
     settings = Settings(examples=args.examples, seed=args.seed, timeout=args.timeout)
     modules = topics()
@@ -170,7 +233,7 @@ def _check(args: argparse.Namespace) -> int:
         check
         for module in modules
         for check in module.theorem_checks(settings)
-        if selected(check.question, args.only)
+        if sheets and selected(check.question, args.only)
     ]
     with Pool(jobs=args.jobs, timeout=args.timeout) as pool:
         # Theorems are queued first; claims are queued as they are built, so they run while
@@ -193,9 +256,10 @@ def _check(args: argparse.Namespace) -> int:
             for sheet, tickets in zip(sheets, claims, strict=True)
         ]
 
-    from hw2check.report import render
+    from hw2check.formats import render_results, results
 
-    text = render(ledgers, args.format, sheets)
+    graded = results(entries, ledgers, rubric, args.only)
+    text = render_results(graded, args.format, scored=args.rubric is not None)
     if args.output is not None:
         try:
             args.output.write_text(text, encoding="utf-8")
@@ -210,6 +274,18 @@ def _check(args: argparse.Namespace) -> int:
     if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
         status = EXIT_REFUTED
     return status
+
+
+def _rubric(path: Path | None) -> Rubric | None:
+    """The rubric of ``--rubric`` (or the default one); None after reporting its problems."""
+    from hw2check.grading import RubricErrors, default_rubric, load_rubric
+
+    try:
+        return default_rubric() if path is None else load_rubric(path)
+    except RubricErrors as errors:
+        for problem in errors.problems:
+            print(f"hw2check: {problem}", file=sys.stderr)
+        return None
 
 
 def run() -> None:

@@ -25,6 +25,9 @@ from hypothesis import HealthCheck, settings
 
 from tests.command import Command, in_process
 
+# pytester runs pytest inside a test (the hw2check pytest plugin's tests).
+pytest_plugins = ["pytester"]
+
 settings.register_profile(
     "ci",
     max_examples=60,

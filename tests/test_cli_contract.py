@@ -33,7 +33,7 @@ def test_a_bad_sheet_does_not_stop_the_good_ones(command: Command, tmp_path: Pat
     good.write_text(GOOD)
     result = command(str(bad), str(good), "--only", "3.1", "--format", "json")
     assert result.returncode == 2
-    assert "bad.toml: q3_1.minimizer:" in result.stderr
+    assert "bad.toml:4:14: q3_1.minimizer:" in result.stderr
     assert "Traceback" not in result.stderr
     ledgers = [json.loads(line) for line in result.stdout.splitlines()]
     assert [ledger["sheet"]["title"] for ledger in ledgers] == ["a sheet that gets Q3.1 right"]
