@@ -139,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
         help="time limit of each single check (default 20)",
     )
     p.add_argument("--output", type=Path, metavar="PATH", help="write the report here")
+    p.add_argument("--quiet", action="store_true", help="print only each sheet's summary line")
     return p
 
 
@@ -212,9 +213,12 @@ def _check(args: argparse.Namespace) -> int:
             for sheet, tickets in zip(sheets, claims, strict=True)
         ]
 
+    from hw2check.output import quiet, table_width, wrote
     from hw2check.report import render
 
-    text = render(ledgers, args.format, sheets)
+    text = (
+        quiet(ledgers) if args.quiet else render(ledgers, args.format, sheets, width=table_width())
+    )
     if args.output is not None:
         try:
             args.output.write_text(text, encoding="utf-8")
@@ -224,6 +228,7 @@ def _check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_INPUT
+        print(wrote(str(args.output), ledgers), file=sys.stderr)
     else:
         sys.stdout.write(text)
     if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
@@ -233,4 +238,6 @@ def _check(args: argparse.Namespace) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    from hw2check.output import quietly_on_closed_pipe
+
+    sys.exit(quietly_on_closed_pipe(main))

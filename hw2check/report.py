@@ -58,17 +58,17 @@ def _clip(text: str, width: int) -> str:
 INDENT = "      "
 
 
-def _wrapped(label: str, text: str) -> list[str]:
+def _wrapped(label: str, text: str, width: int = WIDTH) -> list[str]:
     lines = []
     # textwrap counts characters; a line with wide characters is cut again by columns.
     for line in textwrap.wrap(
         visible(text),
-        WIDTH,
+        width,
         initial_indent=f"    {label}: ",
         subsequent_indent=INDENT,
         break_on_hyphens=False,
     ):
-        while (cut := _prefix(line, WIDTH)) < len(line):
+        while (cut := _prefix(line, width)) < len(line):
             lines.append(line[:cut])
             line = INDENT + line[cut:]
         lines.append(line)
@@ -83,26 +83,41 @@ def summary_line(ledger: Ledger) -> str:
     return "  ".join(f"{verdict} {count}" for verdict, count in ledger.summary.items())
 
 
-def table(ledger: Ledger) -> str:
-    """The default output: one line per row, then the evidence of every row not proved."""
+def table(ledger: Ledger, width: int = WIDTH) -> str:
+    """The default output, ``width`` columns wide: one line per row, then the evidence of
+    every row not proved, and the whole method of every row whose method was cut short."""
     id_width = max([len(row.id) for row in ledger.claims] + [5])
-    method_width = max(10, WIDTH - 5 - (id_width + 1) - 12)
-    lines = [_clip(f"{ledger.title}", WIDTH), _clip(f"sheet: {ledger.path}", WIDTH), ""]
+    method_width = max(10, width - 5 - (id_width + 1) - 12)
+    lines = [_clip(f"{ledger.title}", width), _clip(f"sheet: {ledger.path}", width), ""]
     lines.append(f"{'Q':<4} {'claim':<{id_width}} {'verdict':<11} method")
+    cut: set[str] = set()
     for row in ledger.claims:
+        method = _clip(row.method, method_width)
+        if method != visible(row.method):
+            cut.add(row.id)
         lines.append(
             f"{row.question:<4} {row.id:<{id_width}} {MARKS[row.verdict]} {row.verdict!s:<9} "
-            f"{_clip(row.method, method_width)}"
+            f"{method}"
         )
-    details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED]
+    details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED or row.id in cut]
     if details:
-        lines += ["", "Evidence for the rows not proved:"]
+        proved_cut = any(row.verdict is Verdict.PROVED for row in details)
+        heading = (
+            "rows not proved, and the methods cut short above"
+            if proved_cut
+            else ("rows not proved")
+        )
+        lines += ["", f"Evidence for the {heading}:"]
     for row in details:
         lines.append(f"  {MARKS[row.verdict]} {row.id} — {row.verdict}")
-        lines += _wrapped("claim", row.statement)
-        lines += _wrapped("evidence", row.evidence)
+        if row.id in cut:
+            lines += _wrapped("method", row.method, width)
+        if row.verdict is Verdict.PROVED:
+            continue
+        lines += _wrapped("claim", row.statement, width)
+        lines += _wrapped("evidence", row.evidence, width)
         if row.witness:
-            lines += _wrapped("witness", _witness_text(row))
+            lines += _wrapped("witness", _witness_text(row), width)
     lines += ["", summary_line(ledger)]
     return "\n".join(lines) + "\n"
 
@@ -158,9 +173,15 @@ def markdown(ledger: Ledger, sheet: Sheet | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(ledgers: Sequence[Ledger], fmt: str, sheets: Sequence[Sheet] | None = None) -> str:
+def render(
+    ledgers: Sequence[Ledger],
+    fmt: str,
+    sheets: Sequence[Sheet] | None = None,
+    *,
+    width: int = WIDTH,
+) -> str:
     """The ledgers in a format; ``sheets`` (same order as ``ledgers``) lets Markdown and HTML
-    typeset the sheets' formulas and draw their figures."""
+    typeset the sheets' formulas and draw their figures; ``width`` is the table's."""
     paired: Sequence[Sheet | None] = (
         sheets if sheets is not None and len(sheets) == len(ledgers) else [None] * len(ledgers)
     )
@@ -174,4 +195,4 @@ def render(ledgers: Sequence[Ledger], fmt: str, sheets: Sequence[Sheet] | None =
         from hw2check.html import html
 
         return html(ledgers, sheets)
-    return "\n".join(table(ledger) for ledger in ledgers)
+    return "\n".join(table(ledger, width) for ledger in ledgers)

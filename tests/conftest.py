@@ -35,3 +35,10 @@ def recorded_tools() -> None:
     recorded = snapshot.load()["versions"]
     if recorded != snapshot.versions():
         pytest.skip(f"expected text recorded with {recorded}")
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table is as wide as ``COLUMNS`` says; recorded outputs are 80 columns wide, so a
+    test runs without the width of the terminal it was started from."""
+    monkeypatch.delenv("COLUMNS", raising=False)
