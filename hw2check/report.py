@@ -75,6 +75,10 @@ def _wrapped(label: str, text: str, width: int = WIDTH) -> list[str]:
     return lines
 
 
+def _wrapped_heading(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, subsequent_indent="  ")
+
+
 def _witness_text(row: Row) -> str:
     return ", ".join(f"{visible(k)} = {visible(v)}" for k, v in (row.witness or {}).items())
 
