@@ -105,13 +105,10 @@ def table(ledger: Ledger, width: int = WIDTH) -> str:
         )
     details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED or row.id in cut]
     if details:
-        proved_cut = any(row.verdict is Verdict.PROVED for row in details)
-        heading = (
-            "rows not proved, and the methods cut short above"
-            if proved_cut
-            else ("rows not proved")
-        )
-        lines += ["", f"Evidence for the {heading}:"]
+        heading = "Evidence for the rows not proved"
+        if cut:
+            heading += ", and the methods cut short above"
+        lines += ["", *_wrapped_heading(heading + ":", width)]
     for row in details:
         lines.append(f"  {MARKS[row.verdict]} {row.id} — {row.verdict}")
         if row.id in cut:
