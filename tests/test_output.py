@@ -46,7 +46,7 @@ LEDGER = Ledger(
 def test_a_method_cut_short_is_shown_whole_below() -> None:
     text = table(LEDGER, 60)
     assert "q3_1.b ✓ proved    a method with a long description a …\n" in text
-    assert "Evidence for the rows not proved, and the methods\n  cut short above:\n" in text
+    assert "Evidence for the rows not proved, and the methods cut short\n  above:\n" in text
     block = text[text.index("Evidence") :]
     assert (
         "  ✓ q3_1.b — proved\n    method: a method with a long description a method with" in block
