@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from hw2check.errors import visible
 from hw2check.ledger import Ledger, Row, Verdict
+from hw2check.present import lines_of, matrix_of
 
 if TYPE_CHECKING:
     from hw2check.sheet import Sheet
@@ -79,8 +80,35 @@ def _wrapped_heading(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, subsequent_indent="  ")
 
 
-def _witness_text(row: Row) -> str:
-    return ", ".join(f"{visible(k)} = {visible(v)}" for k, v in (row.witness or {}).items())
+def _paragraphs(label: str, text: str, width: int) -> list[str]:
+    """Text of several lines, each wrapped on its own under ``label``."""
+    first, *rest = lines_of(text)
+    lines = _wrapped(label, first, width)
+    for line in rest:
+        lines += textwrap.wrap(
+            visible(line), width, initial_indent=INDENT, subsequent_indent=INDENT + "  "
+        ) or [""]
+    return lines
+
+
+def _witness_lines(row: Row, width: int) -> list[str]:
+    """The witness: its plain values on wrapped lines, each matrix laid out row by row."""
+    plain: list[str] = []
+    matrices: list[list[str]] = []
+    for key, value in (row.witness or {}).items():
+        matrix = matrix_of(value)
+        if matrix is None:
+            plain.append(f"{visible(key)} = {visible(value)}")
+            continue
+        name = f"{visible(key)} = " + (f"{matrix.name} = " if matrix.name else "")
+        rows = matrix.text_lines()
+        matrices.append(
+            [INDENT + name + rows[0], *(INDENT + " " * len(name) + r for r in rows[1:])]
+        )
+    lines = _wrapped("witness", ", ".join(plain), width) if plain else ["    witness:"]
+    for block in matrices:
+        lines += [line if len(line) <= width else _clip(line, width) for line in block]
+    return lines
 
 
 def summary_line(ledger: Ledger) -> str:
@@ -116,9 +144,9 @@ def table(ledger: Ledger, width: int = WIDTH) -> str:
         if row.verdict is Verdict.PROVED:
             continue
         lines += _wrapped("claim", row.statement, width)
-        lines += _wrapped("evidence", row.evidence, width)
+        lines += _paragraphs("evidence", row.evidence, width)
         if row.witness:
-            lines += _wrapped("witness", _witness_text(row), width)
+            lines += _witness_lines(row, width)
     lines += ["", summary_line(ledger)]
     return "\n".join(lines) + "\n"
 
@@ -146,6 +174,16 @@ def _code(text: str, cell: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def _markdown_value(value: str) -> str:
+    """A witness value: a matrix typeset (its cells are plain words and numbers), else code."""
+    matrix = matrix_of(value)
+    if matrix is None:
+        return _code(value)
+    body = r" \\ ".join(" & ".join(row) for row in matrix.rows)
+    name = f"{_code(matrix.name)} = " if matrix.name else ""
+    return f"{name}$\\begin{{pmatrix}} {body} \\end{{pmatrix}}$"
+
+
 def markdown(ledger: Ledger, sheet: Sheet | None = None) -> str:
     from hw2check.mathml import formulas_of
 
@@ -167,9 +205,10 @@ def markdown(ledger: Ledger, sheet: Sheet | None = None) -> str:
         lines.append(f"*Claim:* {_text(row.statement)}")
         for formula in formulas.get(row.id, []):
             lines += ["", f"${formula.latex}$"]
-        lines += ["", f"*Method:* {_text(row.method)}", "", f"*Evidence:* {_text(row.evidence)}"]
+        evidence = "<br>".join(_text(line) for line in lines_of(row.evidence))
+        lines += ["", f"*Method:* {_text(row.method)}", "", f"*Evidence:* {evidence}"]
         if row.witness:
-            pairs = ", ".join(f"{_code(k)} = {_code(v)}" for k, v in row.witness.items())
+            pairs = ", ".join(f"{_code(k)} = {_markdown_value(v)}" for k, v in row.witness.items())
             lines += ["", f"*Witness:* {pairs}"]
     return "\n".join(lines) + "\n"
 
