@@ -37,6 +37,9 @@ from hw2check.suggest import closest
 SEED_PATH = "<built-in seed sheet>"
 # A sheet is a few kilobytes; anything much larger is not one, and reading it costs time.
 MAX_SHEET_BYTES = 1_000_000
+# A sheet's errors are all reported up to this many, so that a file that is no sheet at all
+# does not flood the screen.
+MAX_ERRORS = 50
 
 # The symbols of every key, with the domain the claim is made on (docs/sheet-format.md).
 SYMBOLS: Mapping[str, sympy.Symbol] = MappingProxyType(
@@ -764,6 +767,11 @@ def read_sheet(text: str, path: str) -> tuple[Sheet | None, list[InputError]]:
             _place(problem, places)
             problem.located(file=path)
         errors.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
+        if len(errors) > MAX_ERRORS:
+            more = SheetError(
+                f"and {len(errors) - MAX_ERRORS} more errors", "fix these first, then run again"
+            ).located(file=path)
+            errors = [*errors[:MAX_ERRORS], more]
     return sheet, errors
 
 
