@@ -26,33 +26,39 @@ def test_without_a_sheet_the_derivation_is_printed(capsys: pytest.CaptureFixture
     assert capsys.readouterr().out == "derived\n"
 
 
+def on_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str) -> tuple[int, str, str]:
+    """``python -m proofs.proximal_step`` on a sheet with this body: status, out, err."""
+    sheet = tmp_path / "s.toml"
+    sheet.write_text('[sheet]\ntitle = "t"\n' + body)
+    status = module_main("proofs.proximal_step", "", print, [str(sheet)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "parts"),
+    [
+        (
+            '[q3_1]\nstep_size = "2/lam"\n[q5]\n',
+            1,
+            ["on this question:\nq3_1.step_size (3.1): refuted\n", "  witness: lam = "],
+        ),
+        ("", 0, ["on this question:\n  none: the sheet makes no claim of this question\n"]),
+    ],
+)
 def test_a_sheet_gets_its_claims_of_the_question(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, status: int, parts: list[str]
 ) -> None:
-    sheet = tmp_path / "s.toml"
-    sheet.write_text('[sheet]\ntitle = "t"\n[q3_1]\nstep_size = "2/lam"\n[q5]\n')
-    assert module_main("proofs.proximal_step", "", print, [str(sheet)]) == 1
-    out = capsys.readouterr().out
+    found, out, _ = on_sheet(tmp_path, capsys, body)
+    assert found == status
     assert out.startswith("theorem.proximal_step (3.1): proved\n")
-    assert f"Claims of {sheet} on this question:\nq3_1.step_size (3.1): refuted\n" in out
-    assert "  witness: lam = " in out
-
-
-def test_a_sheet_without_claims_of_the_question(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    sheet = tmp_path / "s.toml"
-    sheet.write_text('[sheet]\ntitle = "t"\n')
-    assert module_main("proofs.proximal_step", "", print, [str(sheet)]) == 0
-    assert capsys.readouterr().out.endswith(
-        "on this question:\n  none: the sheet makes no claim of this question\n"
-    )
+    assert f"Claims of {tmp_path / 's.toml'} on this question:" in out
+    assert all(part in out for part in parts), out
 
 
 def test_a_bad_sheet_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    sheet = tmp_path / "s.toml"
-    sheet.write_text('[sheet]\ntitle = "t"\n[q3_1]\nstep_size = "1/lambda"\n')
-    assert module_main("proofs.proximal_step", "", print, [str(sheet)]) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.startswith(f"{sheet}:4:16: q3_1.step_size: 'lambda' is a reserved word")
+    status, out, err = on_sheet(tmp_path, capsys, '[q3_1]\nstep_size = "1/lambda"\n')
+    assert (status, out) == (2, "")
+    assert err.startswith(
+        f"{tmp_path / 's.toml'}:4:16: q3_1.step_size: 'lambda' is a reserved word"
+    )
