@@ -170,18 +170,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
-    from hw2check.intake import read_sheets
+    from hw2check.intake import named_sheets
     from hw2check.runner import Pool, Rows
-    from hw2check.sheet import load_seed
     from hw2check.topics import Settings, topics
 
-    status = EXIT_OK
-    if args.sheets:
-        intake = read_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
-        sheets = intake.sheets
-        status = EXIT_INPUT if intake.failed else EXIT_OK
-    else:
-        sheets = [load_seed()]
+    intake = named_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
+    sheets, status = intake.sheets, EXIT_INPUT if intake.failed else EXIT_OK
     if not sheets:
         return status
 

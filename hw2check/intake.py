@@ -22,6 +22,7 @@ from hw2check.errors import InputError, SheetError, SheetErrors
 from hw2check.sheet import (
     MAX_SHEET_BYTES,
     Sheet,
+    load_seed,
     read_sheet,
     sheet_bytes,
     sheet_text,
@@ -83,6 +84,13 @@ def read_sheets(paths: Sequence[str], *, keep_going: bool, errors: TextIO) -> In
         if sheet is not None and (not problems or keep_going):
             intake.sheets.append(sheet)
     return intake
+
+
+def named_sheets(paths: Sequence[str], *, keep_going: bool, errors: TextIO) -> Intake:
+    """The sheets of the command line: those of ``paths``, or the seed sheet without any."""
+    if not paths:
+        return Intake([load_seed()])
+    return read_sheets(paths, keep_going=keep_going, errors=errors)
 
 
 def _read(path: str) -> tuple[Sheet | None, Sequence[InputError]]:
