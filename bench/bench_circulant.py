@@ -11,13 +11,29 @@
 Times are the best of a few repeats (one repeat for SymPy above n = 32), wall clock, one core.
 ``per entry`` is the project's time divided by n²: flat means growth no faster than n².
 
+The SymPy derivation of 5a for symbolic n (``derive_circulant_shift_commute``): what it adds
+to a run, goal under 0.2 s.  CPU time (``time.process_time``, summed over the command's
+processes), since the machine may be shared: elapsed time would count the other load too.
+    run:   ``hw2check --only 5a --jobs 1`` (the row, its sheet claim, start-up) with the
+           derivation, and with it replaced by an empty one, in fresh processes, interleaved;
+    row:   in a fresh interpreter, the row's z3 steps and explicit check first, then the
+           derivation (cold: it pays SymPy's first use of delta summation, including the
+           lazy import of ``sympy.physics.units`` by ``solve``'s ``checksol``, which any
+           other check that calls ``solve`` in the same worker shares), then again with
+           SymPy's cache cleared (warm).
+
 Run: ``python -m bench.bench_circulant``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import resource
+import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -72,6 +88,72 @@ def ratio(slow: float | None, fast: float) -> str:
     return "-" if slow is None else f"{slow / fast:.0f}x"
 
 
+DERIVATION_GOAL = 0.2  # seconds added to a run
+PAIRS = 5
+
+# A fresh interpreter: the row's other parts, then the derivation cold and warm (CPU seconds).
+ROW_PROBE = """
+import json, time, sympy
+from proofs import circulant as q5
+start = time.process_time()
+q5.prove_residue_arithmetic(); q5.prove_shift_product_rule()
+q5.prove_circulant_is_polynomial_in_shift(); q5.prove_circulant_shift_commute()
+q5.verify_circulant_commutes_explicitly()
+rest = time.process_time() - start
+start = time.process_time()
+holds = q5.derive_circulant_shift_commute().holds
+cold = time.process_time() - start
+sympy.core.cache.clear_cache()
+start = time.process_time()
+q5.derive_circulant_shift_commute()
+warm = time.process_time() - start
+print(json.dumps({"rest": rest, "cold": cold, "warm": warm, "holds": holds}))
+"""
+
+# The command with the derivation replaced by an empty one (which holds): the baseline run.
+WITHOUT = (
+    "from proofs import circulant as q5\n"
+    "q5.derive_circulant_shift_commute = lambda *args: q5.Derivation('', (), '')\n"
+    "from hw2check.cli import main\n"
+    "raise SystemExit(main(['--only', '5a', '--jobs', '1']))\n"
+)
+WITH = "from hw2check.cli import main\nraise SystemExit(main(['--only', '5a', '--jobs', '1']))\n"
+
+
+def children_cpu(code: str) -> float:
+    """CPU seconds (user + system) of ``python -c code`` and every process it waited for."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def derivation_figures() -> None:
+    runs: dict[str, list[float]] = {"with": [], "without": []}
+    rows = []
+    for _ in range(PAIRS):
+        runs["with"].append(children_cpu(WITH))
+        runs["without"].append(children_cpu(WITHOUT))
+        probe = subprocess.run(
+            [sys.executable, "-c", ROW_PROBE], check=True, capture_output=True, text=True
+        )
+        rows.append(json.loads(probe.stdout))
+    median = {key: statistics.median(values) for key, values in runs.items()}
+    added = statistics.median(w - o for w, o in zip(runs["with"], runs["without"], strict=True))
+    part = {key: statistics.median(row[key] for row in rows) for key in ("rest", "cold", "warm")}
+    print(f"\nthe SymPy derivation of 5a (median of {PAIRS}, CPU seconds; goal: adds < 0.2 s):")
+    print(
+        f"  hw2check --only 5a --jobs 1: {median['with']:.3f} s with it, "
+        f"{median['without']:.3f} s without: adds {added:.3f} s "
+        f"({'within' if added < DERIVATION_GOAL else 'OVER'} the goal)"
+    )
+    print(
+        f"  in a fresh interpreter: the row's z3 steps and explicit check {part['rest']:.3f} s, "
+        f"then the derivation {part['cold']:.3f} s cold, {part['warm']:.3f} s warm "
+        f"(derived every time: {all(row['holds'] for row in rows)})"
+    )
+
+
 def main() -> None:
     print(__doc__.split("\n\n")[0])
     print(
@@ -103,6 +185,7 @@ def main() -> None:
         f"\nthe ledger's explicit range, n = 1..64 for 5a and 5b together: "
         f"{seconds(time.perf_counter() - start)}"
     )
+    derivation_figures()
 
 
 if __name__ == "__main__":

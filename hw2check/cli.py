@@ -14,14 +14,18 @@ import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from hw2check import __version__
 from hw2check.commands import SUBCOMMANDS_HELP, subcommand
 from hw2check.errors import FORMAT_DOC, LEDGER_DOC, visible
+from hw2check.guard import MAX_TIMEOUT, Interrupted, overwritten_sheet, quiet_signals
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
-FORMATS = ("table", "json", "markdown", "html")
+if TYPE_CHECKING:
+    from hw2check.grading import Rubric
+
+FORMATS = ("table", "json", "markdown", "html", "gradescope", "csv", "junit")
 EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
 QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
 
@@ -51,6 +55,10 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"'{text}' must be a positive number of seconds")
+    if value > MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is more than {MAX_TIMEOUT:g} seconds (one day), the largest time limit"
+        )
     return value
 
 
@@ -140,6 +148,15 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", type=Path, metavar="PATH", help="write the report here")
     p.add_argument("--quiet", action="store_true", help="print only each sheet's summary line")
+    p.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="prove the theorem rows again, not from the proof cache",
+    )
+    p.add_argument(
+        "--rubric", type=Path, metavar="PATH", help="grade with this rubric (docs/grading.md)"
+    )
     return p
 
 
@@ -148,6 +165,16 @@ def _sort(rows: Sequence[Row]) -> list[Row]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        with quiet_signals():
+            return _main(argv)
+    except Interrupted as stop:
+        # The with blocks have unwound: workers stopped, the scratch folder removed.
+        print(f"hw2check: stopped by {stop}", file=sys.stderr)
+        return stop.status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = subcommand(arguments)
     if command is not None:
@@ -155,8 +182,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[:1] == ["check"]:
         arguments = arguments[1:]
     args = parser().parse_args(arguments)
+    if args.format == "gradescope" and len(args.sheets) > 1:
+        print(
+            f"hw2check: error: --format gradescope grades exactly one SHEET, not "
+            f"{len(args.sheets)} (see hw2check --help)",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     if args.output is not None and (problem := _output_problem(args.output)) is not None:
         print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
+        return EXIT_INPUT
+    if args.output is not None and (sheet := overwritten_sheet(args.output, args.sheets)):
+        print(
+            f"hw2check: {visible(str(args.output))}: refusing to write the report over the "
+            f"sheet {visible(sheet)} (give another --output path)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     # Hypothesis keeps caches in ./.hypothesis even with its example database off; the
     # command must write nothing into the user's folder, so they go to a scratch folder
@@ -170,14 +211,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
+    from hw2check.cache import TheoremRows
     from hw2check.intake import named_sheets
-    from hw2check.runner import Pool, Rows
+    from hw2check.runner import Pool
     from hw2check.topics import Settings, topics
 
+    if (rubric := _rubric(args.rubric)) is None:
+        return EXIT_INPUT
     intake = named_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
-    sheets, status = intake.sheets, EXIT_INPUT if intake.failed else EXIT_OK
-    if not sheets:
-        return status
+    entries, sheets = intake.entries, intake.sheets
+    status = EXIT_INPUT if intake.failed else EXIT_OK
 
     settings = Settings(examples=args.examples, seed=args.seed, timeout=args.timeout)
     modules = topics()
@@ -185,12 +228,13 @@ def _check(args: argparse.Namespace) -> int:
         check
         for module in modules
         for check in module.theorem_checks(settings)
-        if selected(check.question, args.only)
+        if sheets and selected(check.question, args.only)
     ]
     with Pool(jobs=args.jobs, timeout=args.timeout) as pool:
         # Theorems are queued first; claims are queued as they are built, so they run while
         # the slower theorems finish.  A builder that reads a theorem row waits for it alone.
-        theorems = Rows(pool, {check.id: pool.submit(check) for check in theorem_checks})
+        # Theorem rows come from the proof cache when it has them (hw2check/cache.py).
+        theorems = TheoremRows(theorem_checks, settings, pool.later, read=args.cache)
         claims: list[list[int]] = [[] for _ in sheets]
         for module in reversed(modules):
             for number, sheet in enumerate(sheets):
@@ -207,11 +251,15 @@ def _check(args: argparse.Namespace) -> int:
             for sheet, tickets in zip(sheets, claims, strict=True)
         ]
 
+    from hw2check.formats import render_results, results
     from hw2check.output import quiet, table_width, wrote
-    from hw2check.report import render
 
+    graded = results(entries, ledgers, rubric, args.only)
+    scored = args.rubric is not None
     text = (
-        quiet(ledgers) if args.quiet else render(ledgers, args.format, sheets, width=table_width())
+        quiet(ledgers)
+        if args.quiet
+        else render_results(graded, args.format, scored=scored, width=table_width())
     )
     if args.output is not None:
         try:
@@ -228,6 +276,18 @@ def _check(args: argparse.Namespace) -> int:
     if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
         status = EXIT_REFUTED
     return status
+
+
+def _rubric(path: Path | None) -> Rubric | None:
+    """The rubric of ``--rubric`` (or the default one); None after reporting its problems."""
+    from hw2check.grading import RubricErrors, default_rubric, load_rubric
+
+    try:
+        return default_rubric() if path is None else load_rubric(path)
+    except RubricErrors as errors:
+        for problem in errors.problems:
+            print(f"hw2check: {problem}", file=sys.stderr)
+        return None
 
 
 def run() -> None:

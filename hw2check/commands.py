@@ -25,8 +25,10 @@ SUBCOMMANDS_HELP = """subcommands:
   check SHEET ...   check sheets (the default: hw2check SHEET ... is the same)
   init [PATH]       write an annotated blank sheet to PATH (default sheet.toml),
                     never overwriting a file
-  rubric            grade with a rubric (see hw2check rubric --help)
-  autograder        build an autograder (see hw2check autograder --help)"""
+  rubric            print the default rubric, a starting point to edit
+                    (docs/grading.md; grade with --rubric PATH)
+  autograder        write a Gradescope autograder zip
+                    (hw2check autograder --rubric R --output autograder.zip)"""
 
 
 def _init(argv: Sequence[str]) -> int:
@@ -64,18 +66,19 @@ def _init(argv: Sequence[str]) -> int:
     return 0
 
 
-def _reserved(name: str) -> Command:
-    def unavailable(argv: Sequence[str]) -> int:
-        print(f"hw2check: {name} is not available in this version", file=sys.stderr)
-        return EXIT_INPUT
+def _grading(name: str) -> Command:
+    def command(argv: Sequence[str]) -> int:
+        from hw2check.autograder import subcommand
 
-    return unavailable
+        return subcommand([name, *argv])
+
+    return command
 
 
 SUBCOMMANDS: dict[str, Command] = {
     "init": _init,
-    "rubric": _reserved("rubric"),
-    "autograder": _reserved("autograder"),
+    "rubric": _grading("rubric"),
+    "autograder": _grading("autograder"),
 }
 
 

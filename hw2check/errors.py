@@ -7,6 +7,8 @@ message says what is allowed, so a user knows what to change.  The command print
 
 from __future__ import annotations
 
+import re
+import reprlib
 import unicodedata
 from collections.abc import Sequence
 
@@ -16,6 +18,33 @@ from hw2check.suggest import closest
 FORMAT_DOC = "docs/sheet-format.md"
 LEDGER_DOC = "docs/ledger-format.md"
 
+# Characters that are never shown raw: controls (C0, DEL, C1), format characters
+# (zero-width, bidirectional embeddings, overrides and isolates) and line and paragraph
+# separators.
+HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
+
+
+def hidden(ch: str) -> bool:
+    """Whether a character is one that must never reach a reader raw."""
+    return unicodedata.category(ch) in HIDDEN_CATEGORIES
+
+
+def escape_hidden(text: str, keep: str = "") -> str:
+    """``text`` with every hidden character (but those in ``keep``) written as an escape,
+    ``\\x1b`` or ``\\u202e``, that shows what was there."""
+
+    def shown(match: re.Match[str]) -> str:
+        ch = match.group(0)
+        if ch in keep or not hidden(ch):
+            return ch
+        code = ord(ch)
+        if code < 0x100:
+            return f"\\x{code:02x}"
+        return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+    return NOT_PRINTABLE_ASCII.sub(shown, text)
+
 
 def visible(text: str) -> str:
     """Free text on one line, with control and format characters shown as escapes.
@@ -23,12 +52,51 @@ def visible(text: str) -> str:
     Titles, paths and keys are untrusted: a raw escape sequence would drive the reader's
     terminal, and a bidirectional override would make a line read other than it is.
     """
-    return "".join(
-        (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        if unicodedata.category(ch) in ("Cc", "Cf")
-        else ch
-        for ch in " ".join(text.split())
-    )
+    return escape_hidden(" ".join(text.split()))
+
+
+# The most characters of one echoed value in a message: enough to recognise it.
+EXCERPT = 60
+# The most characters of each part of a message (where, what, what is allowed).
+MESSAGE_PART = 300
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """``visible(text)`` cut to at most ``limit`` characters, the cut marked with the size.
+
+    Every value a message echoes goes through here (or ``shown``), so a value of a
+    hundred thousand characters stays short; only the head is escaped, never the whole.
+    """
+    head = visible(text[: 4 * limit + 1])
+    if len(text) <= 4 * limit and len(head) <= limit:
+        return head
+    return f"{head[: limit - 1]}… ({len(text):,} characters)"
+
+
+class _Short(reprlib.Repr):
+    """``repr`` that shows only the head of long lists, tables, strings and integers."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.maxlevel, self.maxlist, self.maxdict, self.maxtuple = 2, 12, 6, 12
+        self.maxstring = self.maxother = self.maxlong = limit
+
+    def repr_int(self, x: int, level: int) -> str:
+        # Python refuses to print an integer of more than 4300 digits; its size is enough.
+        if x.bit_length() > 4 * self.maxlong:
+            return f"<an integer of {x.bit_length():,} bits>"
+        return str(super().repr_int(x, level))
+
+
+def echo(value: object, limit: int = EXCERPT) -> str:
+    """A short excerpt of any value's ``repr``, without building the whole of it: a list of
+    a hundred thousand items, or an integer of thousands of digits, shows only its head."""
+    return excerpt(short_repr(value, limit), limit)
+
+
+def short_repr(value: object, limit: int = EXCERPT) -> str:
+    """``repr(value)`` with long parts elided (``...``), built in bounded time."""
+    return str(_Short(limit).repr(value))
 
 
 class InputError(Exception):
@@ -53,15 +121,22 @@ class InputError(Exception):
         return self
 
     def __str__(self) -> str:
-        place = self.file
+        place = _part(self.file) if self.file else None
         if place is not None and self.line is not None:
             place = f"{place}:{self.line}:{self.column}"
-        where = ": ".join(part for part in (place, self.key) if part)
-        text = self.problem if not self.allowed else f"{self.problem}; {self.allowed}"
-        message = f"{where}: {text}" if where else text
-        # A file or key name may hold line breaks or escape sequences; the message stays one
-        # plain line.
-        return visible(message.replace("\r", "\\r").replace("\n", "\\n"))
+        where = ": ".join(part for part in (place, _part(self.key or "")) if part)
+        problem, allowed = _part(self.problem), _part(self.allowed)
+        text = problem if not allowed else f"{problem}; {allowed}"
+        return f"{where}: {text}" if where else text
+
+
+def _part(text: str) -> str:
+    """One part of a message as plain text on one line, clipped.
+
+    A file or key name may hold line breaks or escape sequences, and a problem may echo a
+    value of any size.
+    """
+    return excerpt(text.replace("\r", "\\r").replace("\n", "\\n"), MESSAGE_PART)
 
 
 class SheetError(InputError):

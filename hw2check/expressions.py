@@ -17,7 +17,8 @@ from __future__ import annotations
 import ast
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from types import MappingProxyType
@@ -90,49 +91,177 @@ _BINARY: Mapping[type[ast.operator], Callable[[sympy.Expr, sympy.Expr], sympy.Ex
 )
 
 
-class where_nonzero(sympy.Function):  # type: ignore[misc]  # SymPy is untyped
-    """``where_nonzero(d, v)`` is v where d is a nonzero number and undefined where d = 0.
+# The kinds of side condition an expression's natural domain is made of (``SideCondition``).
+NONZERO = "nonzero"
+POSITIVE = "positive"
+NONNEGATIVE = "nonnegative"
 
-    It records a division that SymPy cancelled while the expression was built (see
-    ``_faithful``).  Unlike an unevaluated product it survives pickling, which rebuilds
-    expressions with evaluation on, so a check in a worker process sees it too.
+
+def _holds(kind: str, value: sympy.Expr) -> bool | None:
+    """Whether ``value`` satisfies the kind of condition, by SymPy's assumptions."""
+    if kind == NONZERO:
+        return value.is_nonzero  # type: ignore[no-any-return]
+    if kind == POSITIVE:
+        return value.is_positive  # type: ignore[no-any-return]
+    return value.is_nonnegative  # type: ignore[no-any-return]
+
+
+class Guard(sympy.Function):  # type: ignore[misc]  # SymPy is untyped
+    """``guard(d, v)`` is v where d satisfies the guard's condition, undefined elsewhere.
+
+    It records a side condition of the sheet's expression that SymPy's automatic
+    simplification removed while the expression was built (see ``_faithful``).  Unlike an
+    unevaluated expression it survives pickling, which rebuilds expressions with evaluation
+    on, so a check in a worker process sees it too.
     """
 
     nargs = 2
+    kind = NONZERO
+    undefined: sympy.Expr = sympy.zoo
+
+    @classmethod
+    def eval(cls, condition: sympy.Expr, value: sympy.Expr) -> sympy.Expr | None:
+        if not condition.is_number:
+            return None
+        holds = _holds(cls.kind, condition)
+        if holds is False:
+            return cls.undefined
+        return value if holds else None
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        """Where the guard is defined it is its value: d/dx guard(d, v) = guard(d, 1)*v'."""
+        if argindex == 1:
+            return sympy.Integer(0)
+        return type(self)(self.args[0], sympy.Integer(1))
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr | None:
+        return None  # a guard SymPy could not decide at a number has no certain value
+
+
+class where_nonzero(Guard):
+    """``where_nonzero(d, v)`` is v where d is a nonzero number and undefined where d = 0
+    (a division that SymPy cancelled)."""
+
+    kind = NONZERO
     # The numeric version ``lambdify`` uses (floats or mpmath numbers).
     _imp_ = staticmethod(lambda divisor, value: value if divisor != 0 else float("nan"))
 
-    @classmethod
-    def eval(cls, divisor: sympy.Expr, value: sympy.Expr) -> sympy.Expr | None:
-        if divisor.is_zero:
-            return sympy.zoo
-        if divisor.is_number and divisor.is_zero is False:
-            return value
-        return None
+
+class where_positive(Guard):
+    """``where_positive(d, v)``: v where d > 0 (a logarithm, or a root under a negative
+    exponent, that SymPy simplified away)."""
+
+    kind = POSITIVE
+    undefined = sympy.nan
+    _imp_ = staticmethod(lambda condition, value: value if condition > 0 else float("nan"))
 
 
-def _singular_bases(expr: sympy.Basic) -> frozenset[sympy.Basic]:
-    """The non-constant expressions the value divides by (bases of negative powers)."""
-    return frozenset(
-        power.base
-        for power in expr.atoms(sympy.Pow)
-        if power.exp.is_negative and power.base.free_symbols
-    )
+class where_nonnegative(Guard):
+    """``where_nonnegative(d, v)``: v where d >= 0 (an even root or a fractional power that
+    SymPy simplified away, as in sqrt(a)*sqrt(a))."""
+
+    kind = NONNEGATIVE
+    undefined = sympy.nan
+    _imp_ = staticmethod(lambda condition, value: value if condition >= 0 else float("nan"))
 
 
-def _faithful(result: sympy.Expr, expected: frozenset[sympy.Basic]) -> sympy.Expr:
-    """``result`` unless SymPy's automatic simplification cancelled a division in it.
+GUARDS: Mapping[str, type[Guard]] = MappingProxyType(
+    {NONZERO: where_nonzero, POSITIVE: where_positive, NONNEGATIVE: where_nonnegative}
+)
 
-    SymPy turns ``a*(T - 1)/(T - 1)`` into ``a`` and ``0/x`` into ``0`` as the expression is
-    built, so a claim undefined at T = 1 (x = 0) would look defined everywhere and could be
-    proved.  When a divisor disappears, the result is wrapped in ``where_nonzero``: the
-    expression means what the sheet wrote, and it is undefined where the sheet's is.
+
+@dataclass(frozen=True)
+class SideCondition:
+    """One condition of an expression's natural domain: ``expr`` is nonzero / positive /
+    nonnegative (a denominator, a logarithm's argument, an even root's argument)."""
+
+    kind: str
+    expr: sympy.Expr
+
+    def holds(self) -> bool | None:
+        return _holds(self.kind, self.expr)
+
+    def describe(self) -> str:
+        relation = {NONZERO: "!= 0", POSITIVE: "> 0", NONNEGATIVE: ">= 0"}[self.kind]
+        return f"{self.expr} {relation}"
+
+
+def _own_conditions(node: sympy.Basic) -> Iterator[SideCondition]:
+    """The side conditions that ``node`` itself adds (not its arguments)."""
+    if isinstance(node, Guard):
+        yield SideCondition(node.kind, node.args[0])
+    elif isinstance(node, sympy.Pow):
+        base, exponent = node.base, node.exp
+        if not node.free_symbols or base.is_positive:
+            return
+        if exponent.is_Integer:
+            if exponent.is_negative:
+                yield SideCondition(NONZERO, base)
+        elif exponent.is_Rational:
+            yield SideCondition(POSITIVE if exponent.is_negative else NONNEGATIVE, base)
+        else:
+            yield SideCondition(POSITIVE, base)
+    elif isinstance(node, sympy.log):
+        yield SideCondition(POSITIVE, node.args[0])
+    elif isinstance(node, sympy.tan):
+        yield SideCondition(NONZERO, sympy.cos(node.args[0]))
+
+
+def side_conditions(expr: sympy.Basic) -> tuple[SideCondition, ...]:
+    """Every side condition of the expression's natural domain, in a stable order, without
+    those SymPy's assumptions already show (``lam > 0`` for a division by lam)."""
+    found: dict[SideCondition, None] = {}
+    for node in sympy.preorder_traversal(expr):
+        for condition in _own_conditions(node):
+            # a guard inside a condition stands for its value (its own condition is listed)
+            plain = SideCondition(condition.kind, strip_guards(condition.expr))
+            if plain.holds() is not True:
+                found[plain] = None
+    return tuple(found)
+
+
+def strip_guards(expr: sympy.Basic) -> sympy.Basic:
+    """The expression with every guard replaced by its value."""
+    if not expr.has(Guard):
+        return expr
+    return expr.replace(lambda node: isinstance(node, Guard), lambda node: node.args[1])
+
+
+def _keys(condition: SideCondition) -> Iterator[tuple[str, sympy.Expr]]:
+    """Normal forms of a condition and of the weaker ones it implies: a positive constant
+    factor does not change it, nor a sign for ``nonzero``."""
+    coefficient, rest = condition.expr.as_coeff_Mul()
+    signed = rest if not coefficient.is_negative else -rest
+    unsigned = -rest if rest.could_extract_minus_sign() else rest
+    if condition.kind == POSITIVE:
+        yield POSITIVE, signed
+        yield NONNEGATIVE, signed
+    elif condition.kind == NONNEGATIVE:
+        yield NONNEGATIVE, signed
+        return
+    yield NONZERO, unsigned
+
+
+def _faithful(result: sympy.Expr, expected: Iterable[SideCondition]) -> sympy.Expr:
+    """``result`` unless SymPy's automatic simplification removed a side condition from it.
+
+    SymPy turns ``a*(T - 1)/(T - 1)`` into ``a``, ``0*log(w)`` into 0, ``exp(log(x))`` into
+    x and ``tan(u) - tan(u)`` into 0 as the expression is built, so a claim undefined at
+    T = 1 (or w = 0, x <= 0, a pole of tan) would look defined everywhere and could be
+    proved.  When a condition disappears, the result is wrapped in a guard
+    (``where_nonzero``, ``where_positive``, ``where_nonnegative``): the expression means what
+    the sheet wrote, and it is undefined where the sheet's is.
     """
-    lost = expected - _singular_bases(result)
-    for base in sorted(lost, key=sympy.default_sort_key):
-        # A divisor that the symbols' domains keep away from 0 (lam > 0, 1 + w**2) may cancel.
-        if base.is_zero is not False:
-            result = where_nonzero(base, result)
+    kept = {key for condition in side_conditions(result) for key in _keys(condition)}
+    lost: dict[SideCondition, None] = {}
+    for condition in expected:
+        if not condition.expr.free_symbols or next(_keys(condition)) in kept:
+            continue
+        # A condition that the symbols' domains show (lam > 0, 1 + w**2) may disappear.
+        if condition.holds() is not True:
+            lost[condition] = None
+    for condition in sorted(lost, key=lambda c: (c.kind, sympy.default_sort_key(c.expr))):
+        result = GUARDS[condition.kind](condition.expr, result)
     return result
 
 
@@ -178,14 +307,21 @@ def parse_decimal(text: str) -> Fraction:
         ) from None
     if not value.is_finite():
         raise InvalidValue(f"{shown(text)} is not finite", "a finite decimal number")
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if abs(exponent) > MAX_INTEGER + len(body):
+    # Both the exponent as written and the magnitude of the value obey the limit: a long
+    # mantissa must not stretch one past it ("1000e9999" is 1e10002).
+    if max(abs(_written_exponent(body)), abs(value.adjusted())) > MAX_INTEGER:
         raise NumberTooLarge(
             f"the decimal exponent of {shown(text)} is too large",
             f"exponents of absolute value at most {MAX_INTEGER}",
         )
     return Fraction(value)
+
+
+def _written_exponent(body: str) -> int:
+    """The exponent as written after ``e`` (0 without one): the limit applies to it, not
+    to the exponent of the digits, which a long mantissa would stretch."""
+    _, marker, written = body.lower().partition("e")
+    return int(written.replace("_", "")) if marker else 0
 
 
 class _Source:
@@ -378,9 +514,9 @@ class _Builder:
         value = self.build(current)
         for link in reversed(spine):
             right = self.build(link.right)
-            expected = _singular_bases(value) | _singular_bases(right)
+            expected = [*side_conditions(value), *side_conditions(right)]
             if isinstance(link.op, ast.Div):
-                expected |= _singular_bases(1 / right)
+                expected += side_conditions(1 / right)
             value = _faithful(_BINARY[type(link.op)](value, right), expected)
         return value
 
@@ -446,9 +582,11 @@ class _Builder:
                         f"exact numbers of at most {MAX_NUMBER_BITS} bits",
                         offset=offset,
                     )
-        expected = _singular_bases(base) | _singular_bases(exponent)
+        expected = [*side_conditions(base), *side_conditions(exponent)]
         if exponent.is_negative:
-            expected |= _singular_bases(1 / base)
+            expected += side_conditions(1 / base)
+        if not exponent.is_Integer:
+            expected += _own_conditions(sympy.Pow(base, exponent, evaluate=False))
         result = _faithful(base**exponent, expected)
         # SymPy merges (x**a)**b into x**(a*b); the merged exponent obeys the same limit.
         if isinstance(result, sympy.Pow) and result.exp.is_Number and abs(result.exp) > MAX_INTEGER:
@@ -474,7 +612,23 @@ class _Builder:
                 f"for example {node.func.id}(x)",
                 offset=offset,
             )
-        return function(self.build(node.args[0]))
+        argument = self.build(node.args[0])
+        expected = list(side_conditions(argument))
+        own = _CALL_CONDITIONS.get(node.func.id)
+        if own is not None:
+            expected.append(own(argument))
+        return _faithful(function(argument), expected)
+
+
+# The side condition each function adds for its argument u.
+_CALL_CONDITIONS: Mapping[str, Callable[[sympy.Expr], SideCondition]] = MappingProxyType(
+    {
+        "sqrt": lambda u: SideCondition(NONNEGATIVE, u),
+        "log": lambda u: SideCondition(POSITIVE, u),
+        "ln": lambda u: SideCondition(POSITIVE, u),
+        "tan": lambda u: SideCondition(NONZERO, sympy.cos(u)),
+    }
+)
 
 
 _OPERATOR_TEXT: Mapping[type[ast.AST], str] = MappingProxyType(
@@ -583,6 +737,44 @@ def _not_callable(
     return ForbiddenSyntax(f"{_describe(func)} cannot be called", ALLOWED_SYNTAX, offset=offset)
 
 
+Degrees = dict[sympy.Basic, float]
+
+
+def _degrees(expr: sympy.Basic, memo: dict[sympy.Basic, Degrees]) -> Degrees:
+    """An upper bound on the degree of ``expr`` in each of its symbols, read off the tree:
+    a product adds degrees, a numeric power multiplies them, anything else (a sum, a
+    function, a symbolic power) keeps the largest of its parts'."""
+    found = memo.get(expr)
+    if found is not None:
+        return found
+    if isinstance(expr, sympy.Symbol):
+        found = {expr: 1.0}
+    elif isinstance(expr, sympy.Pow) and expr.exp.is_Number:
+        scale = float(abs(expr.exp))
+        found = {symbol: degree * scale for symbol, degree in _degrees(expr.base, memo).items()}
+    else:
+        found = {}
+        product = isinstance(expr, sympy.Mul)
+        for part in expr.args:
+            for symbol, degree in _degrees(part, memo).items():
+                before = found.get(symbol, 0.0)
+                found[symbol] = before + degree if product else max(before, degree)
+    memo[expr] = found
+    return found
+
+
+def _check_degree(result: sympy.Basic, source: _Source) -> None:
+    """No symbol of the built expression has degree over ``MAX_INTEGER``: SymPy merges
+    w**10000*w**10000 into w**20000, which must be refused as (w**100)**200 is."""
+    for symbol, degree in sorted(_degrees(result, {}).items(), key=lambda item: str(item[0])):
+        if degree > MAX_INTEGER:
+            raise NumberTooLarge(
+                f"{shown(source.original)} has degree {degree:,.0f} in {symbol}, too large",
+                f"a degree of at most {MAX_INTEGER} in each symbol (products of powers add "
+                "their exponents)",
+            )
+
+
 def _check_finite(result: sympy.Basic, source: _Source) -> None:
     if result.has(*UNDEFINED):
         raise InvalidValue(
@@ -610,6 +802,7 @@ def parse_expression(
     source = _source(text)
     tree = _parse_tree(source, sorted(symbols), notation)
     result = _Builder(source, symbols).build(tree)
+    _check_degree(result, source)
     _check_finite(result, source)
     return result
 
@@ -656,6 +849,7 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
                     "comparisons of real values, such as 0 < eta < 1",
                     offset=source.offset(right_node),
                 ) from None
+            _check_degree(relation, source)
             _check_finite(relation, source)
             relations.append(relation)
             left, left_node = right, right_node

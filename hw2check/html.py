@@ -10,16 +10,29 @@ the same offline.
 
 from __future__ import annotations
 
+import html as _html
 import re
 from collections.abc import Sequence
-from html import escape
+from typing import TYPE_CHECKING
 
+from hw2check.budget import TOO_LARGE
+from hw2check.errors import escape_hidden
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import Formula, formulas_of, math_element
 from hw2check.plots import INSTALL_HINT, Plot, matplotlib_available, plots
 from hw2check.present import lines_of, matrix_of, minus_signs
-from hw2check.report import MARKS
+from hw2check.report import MARKS, grade_lines, method_text, summary_line
 from hw2check.sheet import Sheet
+
+if TYPE_CHECKING:
+    from hw2check.grading import Grade
+
+
+def escape(text: str) -> str:
+    """Free text for HTML: markup escaped, and every control, bidirectional or zero-width
+    character shown as a visible escape (``\\x1b``, ``\\u202e``) instead of raw."""
+    return _html.escape(escape_hidden(text, keep="\n\t"))
+
 
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -125,6 +138,12 @@ def _row_html(row: Row, anchor: str, formulas: dict[str, list[Formula]]) -> str:
 
 def _figure_html(plot: Plot) -> str:
     caption = f"<figcaption>{escape(plot.caption)}</figcaption>"
+    if plot.svg is None and plot.missing == TOO_LARGE:
+        return (
+            '<figure class="plot missing"><p class="note">This figure is too large to show: '
+            "computing or drawing it for this sheet took longer than its budget.</p>"
+            f"{caption}</figure>"
+        )
     if plot.svg is None:
         return (
             '<figure class="plot missing"><p class="note">This plot needs matplotlib: '
@@ -146,24 +165,32 @@ def _plots(ledger: Ledger, sheet: Sheet | None, prefix: str) -> dict[str, Plot]:
     return {places[plot.key]: plot for plot in plots(sheet, list(places), prefix)}
 
 
-def _ledger_section(ledger: Ledger, sheet: Sheet | None, number: int) -> str:
+def _ledger_section(
+    ledger: Ledger,
+    sheet: Sheet | None,
+    number: int,
+    grade: Grade | None = None,
+    scored: bool = False,
+) -> str:
     prefix = f"s{number}"
     formulas = formulas_of(sheet)
     figures = _plots(ledger, sheet, prefix)
     rows = "\n".join(
         f"<tr><td>{escape(row.question)}</td>"
         f'<td><a href="#{_id(prefix, row.id)}"><code>{escape(row.id)}</code></a></td>'
-        f"<td>{_badge(row.verdict)}</td><td>{escape(row.method)}</td></tr>"
+        f"<td>{_badge(row.verdict)}</td><td>{escape(method_text(row, grade))}</td></tr>"
         for row in ledger.claims
     )
     summary = "".join(
         _badge(Verdict(verdict), f"{count} {verdict}") for verdict, count in ledger.summary.items()
     )
+    summary += f" {escape(summary_line(ledger, grade))}"
+    grading = "".join(f'<p class="grade">{escape(line)}</p>' for line in grade_lines(grade, scored))
     author = f" by {escape(sheet.author)}" if sheet is not None and sheet.author else ""
     parts = [
         f'<section class="sheet" id="{prefix}"><h1>{escape(ledger.title)}</h1>',
         f'<p class="meta">Sheet <code>{escape(ledger.path)}</code>{author}</p>',
-        f'<p class="summary">{summary}</p>',
+        f'<p class="summary">{summary}</p>{grading}',
         "<table><thead><tr><th>Q</th><th>claim</th><th>verdict</th>"
         f"<th>method</th></tr></thead><tbody>\n{rows}\n</tbody></table>",
     ]
@@ -186,8 +213,25 @@ def _ledger_section(ledger: Ledger, sheet: Sheet | None, number: int) -> str:
     return "\n".join(parts)
 
 
-def html(ledgers: Sequence[Ledger], sheets: Sequence[Sheet] | None = None) -> str:
-    """The report of these ledgers; ``sheets`` (same order) adds formulas and figures."""
+def _bad_section(path: str, errors: Sequence[str]) -> str:
+    items = "".join(f"<li>{escape(error)}</li>" for error in errors)
+    return (
+        f'<section class="sheet bad"><h1>Not checked: <code>{escape(path)}</code></h1>'
+        f'<p class="note">This sheet has input errors; none of its claims was checked.</p>'
+        f"<ul>{items}</ul></section>"
+    )
+
+
+def html(
+    ledgers: Sequence[Ledger],
+    sheets: Sequence[Sheet] | None = None,
+    grades: Sequence[Grade | None] | None = None,
+    scored: bool = False,
+    bad: Sequence[tuple[str, Sequence[str]]] = (),
+) -> str:
+    """The report of these ledgers; ``sheets`` (same order) adds formulas and figures,
+    ``grades`` (same order) the score and unanswered claims, and ``bad`` lists the sheets
+    that could not be checked (path, errors) first."""
     paired: list[Sheet | None] = (
         list(sheets)
         if sheets is not None and len(sheets) == len(ledgers)
@@ -206,11 +250,19 @@ def html(ledgers: Sequence[Ledger], sheets: Sequence[Sheet] | None = None) -> st
             for n, ledger in enumerate(ledgers, start=1)
         )
         body.append(f"<nav><h1>hw2check report: {len(ledgers)} sheets</h1><ol>{links}</ol></nav>")
+    graded: list[Grade | None] = (
+        list(grades)
+        if grades is not None and len(grades) == len(ledgers)
+        else [None] * len(ledgers)
+    )
+    body += [_bad_section(path, errors) for path, errors in bad]
     body += [
-        _ledger_section(ledger, sheet, n)
-        for n, (ledger, sheet) in enumerate(zip(ledgers, paired, strict=True), start=1)
+        _ledger_section(ledger, sheet, n, grade, scored)
+        for n, (ledger, sheet, grade) in enumerate(zip(ledgers, paired, graded, strict=True), 1)
     ]
     title = ledgers[0].title if len(ledgers) == 1 else f"{len(ledgers)} sheets"
+    if bad:
+        title = f"{len(ledgers) + len(bad)} sheets, {len(bad)} not checked"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/>'
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>'

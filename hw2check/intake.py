@@ -21,6 +21,7 @@ from typing import TextIO
 from hw2check.errors import InputError, SheetError, SheetErrors
 from hw2check.sheet import (
     MAX_SHEET_BYTES,
+    SEED_PATH,
     Sheet,
     load_seed,
     read_sheet,
@@ -64,12 +65,27 @@ def _is_sheet(path: Path) -> bool:
     return path.is_file() and _SHEET_HEADER.search(head) is not None
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One sheet of a run: its path, the sheet to check (None when nothing of it can be
+    checked) and its errors, each one line."""
+
+    path: str
+    sheet: Sheet | None
+    errors: tuple[str, ...] = ()
+
+
 @dataclass
 class Intake:
-    """The sheets that can be checked, and whether any sheet had an error."""
+    """Every sheet named, in order, and whether any sheet had an error."""
 
-    sheets: list[Sheet] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
     failed: bool = False
+
+    @property
+    def sheets(self) -> list[Sheet]:
+        """The sheets to check."""
+        return [entry.sheet for entry in self.entries if entry.sheet is not None]
 
 
 def read_sheets(paths: Sequence[str], *, keep_going: bool, errors: TextIO) -> Intake:
@@ -81,15 +97,18 @@ def read_sheets(paths: Sequence[str], *, keep_going: bool, errors: TextIO) -> In
             print(problem, file=errors)
         if problems:
             intake.failed = True
-        if sheet is not None and (not problems or keep_going):
-            intake.sheets.append(sheet)
+        if sheet is not None and problems and not keep_going:
+            sheet = None
+        shown = path if isinstance(path, str) else str(path.file or "")
+        shown = STDIN_NAME if shown == STDIN else shown
+        intake.entries.append(Entry(shown, sheet, tuple(str(problem) for problem in problems)))
     return intake
 
 
 def named_sheets(paths: Sequence[str], *, keep_going: bool, errors: TextIO) -> Intake:
     """The sheets of the command line: those of ``paths``, or the seed sheet without any."""
     if not paths:
-        return Intake([load_seed()])
+        return Intake([Entry(SEED_PATH, load_seed())])
     return read_sheets(paths, keep_going=keep_going, errors=errors)
 
 

@@ -29,6 +29,7 @@ from xml.dom import minidom
 import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
 
+from hw2check.budget import FORMULA_SECONDS, TOO_LARGE, Budget, too_large
 from hw2check.numbers import StatedNumber
 from hw2check.sheet import SYMBOLS, Graph, Sheet
 
@@ -186,7 +187,20 @@ def _mathml(expr: sympy.Basic) -> str:
     return str(element.toxml()).encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
+# What a formula too large to typeset shows instead (see ``hw2check.budget``).
+TOO_LARGE_FORMULA = Formula(rf"\text{{({TOO_LARGE})}}", f"<mtext>({TOO_LARGE})</mtext>")
+
+
 def expression(expr: sympy.Basic) -> Formula:
+    """``expr`` typeset, or ``TOO_LARGE_FORMULA`` when its size or its printing time is
+    past the budget."""
+    if too_large(expr):
+        return TOO_LARGE_FORMULA
+    shown = Budget(FORMULA_SECONDS, FORMULA_SECONDS).run(lambda: _typeset(expr))
+    return TOO_LARGE_FORMULA if shown is None else shown
+
+
+def _typeset(expr: sympy.Basic) -> Formula:
     names = {symbol: DISPLAY[symbol].latex for symbol in expr.free_symbols if symbol in DISPLAY}
     return Formula(sympy.latex(expr, symbol_names=names), _mathml(expr))
 
@@ -283,15 +297,23 @@ def _partial(i: str, j: str) -> Formula:
 
 
 def _graph(graph: Graph) -> list[Formula]:
-    formulas = []
-    composed: dict[sympy.Symbol, sympy.Expr] = {}
-    for node in graph.nodes:
-        formulas.append(relation(expression(node.symbol), "=", expression(node.expr)))
-        composed[node.symbol] = node.expr.xreplace(composed)
+    formulas = [
+        relation(expression(node.symbol), "=", expression(node.expr)) for node in graph.nodes
+    ]
     last = graph.nodes[-1]
-    # What the whole graph computes, every node substituted: to compare with f1 or f2.
-    formulas.append(relation(expression(last.symbol), "=", expression(composed[last.symbol])))
+    # What the whole graph computes, every node substituted: to compare with f1 or f2. It can
+    # be exponentially larger than the graph, so it is built under a budget too.
+    whole = Budget(FORMULA_SECONDS, FORMULA_SECONDS).run(lambda: _composed(graph))
+    shown = TOO_LARGE_FORMULA if whole is None else expression(whole)
+    formulas.append(relation(expression(last.symbol), "=", shown))
     return formulas
+
+
+def _composed(graph: Graph) -> sympy.Expr:
+    composed: dict[sympy.Basic, sympy.Basic] = {}
+    for node in graph.nodes:
+        composed[node.symbol] = node.expr.xreplace(composed)
+    return composed[graph.nodes[-1].symbol]
 
 
 def _autodiff(sheet: Sheet) -> dict[str, list[Formula]]:

@@ -21,12 +21,15 @@ from fractions import Fraction
 
 import mpmath
 
-from hw2check.errors import ExpressionError, SheetError
-from hw2check.expressions import parse_decimal
+from hw2check.errors import ExpressionError, SheetError, echo, visible
+from hw2check.expressions import MAX_LENGTH, parse_decimal
 
 ALLOWED_NUMBER = 'a TOML integer, a TOML float, or a string holding a decimal such as "0.3510"'
 
 # Digits a true value is first computed to, and the most ``decide_match`` will ask for.
+# The longest stated number, in characters (far more digits than any answer states, and
+# as long as the longest expression).
+MAX_NUMBER_LENGTH = MAX_LENGTH
 FIRST_DIGITS = 40
 MAX_DIGITS = 1280
 
@@ -58,7 +61,9 @@ def read_number(raw: object) -> StatedNumber:
     if isinstance(raw, bool):
         raise SheetError(f"{raw!r} is a boolean, not a number", ALLOWED_NUMBER)
     if isinstance(raw, int):
-        return StatedNumber(Fraction(raw), 0, str(raw))
+        text = str(raw)  # TOML integers have at most 4300 digits, Python's limit
+        _check_length(text)
+        return StatedNumber(Fraction(raw), 0, text)
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise SheetError(f"{raw!r} is not finite", ALLOWED_NUMBER)
@@ -66,13 +71,24 @@ def read_number(raw: object) -> StatedNumber:
         text = repr(raw)
         return StatedNumber(Fraction(Decimal(text)), _digits_of(text), text)
     if isinstance(raw, str):
+        _check_length(raw)
         try:
             value = parse_decimal(raw)
         except ExpressionError as error:
             raise SheetError(error.problem, ALLOWED_NUMBER) from None
         text = raw.strip()
         return StatedNumber(value, _digits_of(text), text)
-    raise SheetError(f"{type(raw).__name__} value {raw!r} is not a number", ALLOWED_NUMBER)
+    raise SheetError(f"{type(raw).__name__} value {echo(raw)} is not a number", ALLOWED_NUMBER)
+
+
+def _check_length(text: str) -> None:
+    """A stated number has at most ``MAX_NUMBER_LENGTH`` characters, checked before it is
+    converted: converting a numeral takes time quadratic in its length."""
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise SheetError(
+            f"the number {visible(text[:20])}… has {len(text):,} characters",
+            f"numbers of at most {MAX_NUMBER_LENGTH} characters",
+        )
 
 
 def exact(value: mpmath.mpf) -> Fraction:

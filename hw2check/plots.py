@@ -18,9 +18,11 @@ imported lazily, only to draw.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 import mpmath
 import sympy
 
+from hw2check.budget import FIGURE_SECONDS, POINT_SECONDS, SHEET_SECONDS, TOO_LARGE, Budget
+from hw2check.errors import excerpt
 from hw2check.expressions import FUNCTIONS
 from hw2check.numbers import read_number
 from hw2check.sheet import SGD_ETA, SYMBOLS, AutodiffClaims, SgdClaims, Sheet
@@ -109,16 +113,21 @@ def regret_series(claimed_bound: SheetExpression | None = None, count: int = 12)
 def _real_value(expr: sympy.Expr, values: dict[sympy.Symbol, Any]) -> float | None:
     """The value of a sheet expression at exact inputs, for drawing; None if not real."""
     point = {symbol: sympy.Rational(str(value)) for symbol, value in values.items()}
-    return _real(expr.subs(point))
+    return _real(expr, point)
 
 
-def _real(expr: sympy.Basic) -> float | None:
-    """A constant expression as a float, or None if it is not a finite real number."""
-    try:
-        number = complex(sympy.N(expr, 20))
-    except (TypeError, ValueError):
-        return None
-    if number.imag != 0 or not math.isfinite(number.real):
+def _real(expr: sympy.Basic, point: dict[sympy.Symbol, Any] | None = None) -> float | None:
+    """A constant expression (``expr`` at ``point``) as a float, or None if it is not a
+    finite real number or takes too long to evaluate (a tower of exponentials)."""
+
+    def evaluate() -> complex | None:
+        try:
+            return complex(sympy.N(expr if point is None else expr.subs(point), 20))
+        except (TypeError, ValueError):
+            return None
+
+    number = Budget(POINT_SECONDS, POINT_SECONDS).run(evaluate)
+    if number is None or number.imag != 0 or not math.isfinite(number.real):
         return None
     return number.real
 
@@ -335,18 +344,23 @@ def matplotlib_available() -> bool:
 def _figure(salt: str, width: float, height: float) -> Iterator[Figure]:
     import matplotlib
 
-    # A fixed hash salt and no date make the SVG the same on every run.
-    with matplotlib.rc_context(
-        {
-            "svg.hashsalt": salt,
-            "svg.fonttype": "path",
-            "font.size": 9,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-        }
+    # A fixed hash salt and no date make the SVG the same on every run. Warnings about a
+    # crowded layout are matplotlib's business, not the user's: they are not printed.
+    with (
+        warnings.catch_warnings(),
+        matplotlib.rc_context(
+            {
+                "svg.hashsalt": salt,
+                "svg.fonttype": "path",
+                "font.size": 9,
+                "axes.grid": True,
+                "grid.alpha": 0.3,
+            }
+        ),
     ):
         from matplotlib.figure import Figure
 
+        warnings.simplefilter("ignore")
         yield Figure(figsize=(width, height), layout="constrained")
 
 
@@ -451,6 +465,9 @@ def _draw_differences(data: DifferenceErrors, errors: Axes, values: Axes) -> Non
     values.legend(fontsize=7.5)
 
 
+LEGEND_COMPONENTS = 6  # components named in the legend (and the picked one)
+
+
 def _draw_sgd(data: SgdChanges, axes: Axes) -> None:
     axes.fill_between(
         data.etas,
@@ -470,7 +487,10 @@ def _draw_sgd(data: SgdChanges, axes: Axes) -> None:
             changes,
             lw=2.2 if picked else 1.2,
             ls="-" if picked else "--",
-            label=rf"step with $f_{{{number}}}'$" + (" (picked)" if picked else ""),
+            # A legend of dozens of entries would leave no room for the axes.
+            label=rf"step with $f_{{{number}}}'$" + (" (picked)" if picked else "")
+            if picked or number <= LEGEND_COMPONENTS
+            else "_nolegend_",
         )
     axes.set_xlabel(r"$\eta$")
     axes.set_ylabel(r"$F(w_{t+1}) - F(w_t)$")
@@ -485,6 +505,8 @@ class Plot:
     key: str  # "3.2", "4", "6"
     svg: str | None
     caption: str
+    # Why there is no SVG: matplotlib is missing, or the figure was past its budget.
+    missing: str = "matplotlib"
 
 
 def plots(sheet: Sheet, keys: Sequence[str], prefix: str) -> list[Plot]:
@@ -493,22 +515,37 @@ def plots(sheet: Sheet, keys: Sequence[str], prefix: str) -> list[Plot]:
     Without matplotlib each Plot has ``svg=None`` and the caption says how to get it.
     """
     drawing = matplotlib_available()
+    budget = Budget(FIGURE_SECONDS, SHEET_SECONDS)
     result = []
     for key in keys:
-        caption, draw = _figure_of(sheet, key)
-        if draw is None:
-            continue
-        svg = None
-        if drawing:
-            width, height, panels, paint = draw
-            with _figure(f"hw2check-{prefix}-{key}", width, height) as figure:
-                paint(figure.subplots(1, panels, squeeze=False)[0])
-                svg = _svg_text(figure, f"{prefix}-q{key.replace('.', '_')}-")
-        result.append(Plot(key, svg, caption))
+        figure = budget.run(functools.partial(_plot, sheet, key, prefix, drawing))
+        if figure is None:
+            result.append(Plot(key, None, f"The figure of Q{key}.", missing=TOO_LARGE))
+        elif figure.caption:
+            result.append(figure)
     return result
 
 
+def _plot(sheet: Sheet, key: str, prefix: str, drawing: bool) -> Plot:
+    """The figure of ``key``; an empty caption when the sheet has no data for it."""
+    caption, draw = _figure_of(sheet, key)
+    if draw is None:
+        return Plot(key, None, "")
+    svg = None
+    if drawing:
+        width, height, panels, paint = draw
+        with _figure(f"hw2check-{prefix}-{key}", width, height) as figure:
+            paint(figure.subplots(1, panels, squeeze=False)[0])
+            svg = _svg_text(figure, f"{prefix}-q{key.replace('.', '_')}-")
+    return Plot(key, svg, caption)
+
+
 Painter = tuple[float, float, int, Callable[[Any], None]]
+
+
+def _clipped(text: str) -> str:
+    """Sheet text in a caption: one line, at most 80 characters."""
+    return excerpt(text, 80)
 
 
 def _figure_of(sheet: Sheet, key: str) -> tuple[str, Painter | None]:
@@ -540,12 +577,14 @@ def _figure_of(sheet: Sheet, key: str) -> tuple[str, Painter | None]:
         assert claims.components is not None and claims.step_sizes is not None
         assert claims.start is not None
         components = ", ".join(
-            f"f{number} = {component.text}" for number, component in enumerate(claims.components, 1)
+            f"f{number} = {_clipped(component.text)}"
+            for number, component in enumerate(claims.components, 1)
         )
         caption = (
             f"Q6: F = sum of the components ({components}); one SGD step from w_t = "
-            f"{claims.start.text} with each component, against η. Above zero the step "
-            f"increases F. Shaded: the sheet's step sizes ({claims.step_sizes.text})."
+            f"{_clipped(claims.start.text)} with each component, against η. Above zero the "
+            f"step increases F. Shaded: the sheet's step sizes "
+            f"({_clipped(claims.step_sizes.text)})."
         )
         return caption, (7.0, 3.6, 1, lambda axes: _draw_sgd(changes, axes[0]))
     raise ValueError(f"no figure for {key!r}")

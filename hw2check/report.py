@@ -15,11 +15,12 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from hw2check.errors import visible
+from hw2check.errors import NOT_PRINTABLE_ASCII, hidden, visible
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.present import lines_of, matrix_of
 
 if TYPE_CHECKING:
+    from hw2check.grading import Grade
     from hw2check.sheet import Sheet
 
 WIDTH = 80
@@ -38,11 +39,18 @@ def _columns(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+# Combining marks on one character that count as taking no column; past them each takes
+# one, so a title of thousands of combining marks is clipped like any long title.
+MARKS_PER_CHARACTER = 2
+
+
 def _prefix(text: str, width: int) -> int:
     """How many leading characters of ``text`` fit in ``width`` terminal columns."""
-    used = 0
+    used = marks = 0
     for count, ch in enumerate(text):
-        used += _columns(ch)
+        columns = _columns(ch)
+        marks = marks + 1 if columns == 0 else 0
+        used += columns if marks <= MARKS_PER_CHARACTER else 1
         if used > width:
             return count
     return len(text)
@@ -111,11 +119,48 @@ def _witness_lines(row: Row, width: int) -> list[str]:
     return lines
 
 
-def summary_line(ledger: Ledger) -> str:
-    return "  ".join(f"{verdict} {count}" for verdict, count in ledger.summary.items())
+def summary_line(ledger: Ledger, grade: Grade | None = None) -> str:
+    """``claims: proved 3, refuted 1 of 4 made; 27 unanswered · theorems: proved 9``."""
+    from hw2check.grading import summary
+
+    return summary(ledger, grade)
 
 
-def table(ledger: Ledger, width: int = WIDTH) -> str:
+def method_text(row: Row, grade: Grade | None) -> str:
+    """The method, led by the stated precision on the rows of a stated number."""
+    number = grade.numbers.get(row.id) if grade is not None else None
+    if number is None:
+        return row.method
+    verb = "matches" if row.verdict is Verdict.PROVED else "stated"
+    places = "decimal" if number.digits == 1 else "decimals"
+    return f"{verb} to {number.digits} {places} · {row.method}"
+
+
+def grade_lines(grade: Grade | None, scored: bool) -> list[str]:
+    """The score (with a rubric), the points lost and the graded claims left unanswered."""
+    from hw2check.grading import UNANSWERED, points_text
+
+    if grade is None:
+        return []
+    lines = []
+    if scored:
+        lines.append(f"score: {grade.score_text} (rubric: {visible(grade.rubric.name)})")
+        lost = [
+            f"  {claim.id}: {points_text(claim.earned)} / {points_text(claim.points)}, {claim.lost}"
+            for claim in grade.claims
+            if claim.lost is not None and claim.verdict != UNANSWERED
+        ]
+        lines += ["points lost:", *lost] if lost else []
+    if grade.for_review:
+        lines.append("for manual review: " + ", ".join(grade.for_review))
+    if grade.unanswered:
+        lines.append(f"unanswered ({len(grade.unanswered)}): " + ", ".join(grade.unanswered))
+    return lines
+
+
+def table(
+    ledger: Ledger, grade: Grade | None = None, scored: bool = False, width: int = WIDTH
+) -> str:
     """The default output, ``width`` columns wide: one line per row, then the evidence of
     every row not proved, and the whole method of every row whose method was cut short."""
     id_width = max([len(row.id) for row in ledger.claims] + [5])
@@ -124,8 +169,8 @@ def table(ledger: Ledger, width: int = WIDTH) -> str:
     lines.append(f"{'Q':<4} {'claim':<{id_width}} {'verdict':<11} method")
     cut: set[str] = set()
     for row in ledger.claims:
-        method = _clip(row.method, method_width)
-        if method != visible(row.method):
+        method = _clip(method_text(row, grade), method_width)
+        if method != visible(method_text(row, grade)):
             cut.add(row.id)
         lines.append(
             f"{row.question:<4} {row.id:<{id_width}} {MARKS[row.verdict]} {row.verdict!s:<9} "
@@ -140,19 +185,61 @@ def table(ledger: Ledger, width: int = WIDTH) -> str:
     for row in details:
         lines.append(f"  {MARKS[row.verdict]} {row.id} — {row.verdict}")
         if row.id in cut:
-            lines += _wrapped("method", row.method, width)
+            lines += _wrapped("method", method_text(row, grade), width)
         if row.verdict is Verdict.PROVED:
             continue
         lines += _wrapped("claim", row.statement, width)
         lines += _paragraphs("evidence", row.evidence, width)
         if row.witness:
             lines += _witness_lines(row, width)
-    lines += ["", summary_line(ledger)]
+    lines += ["", summary_line(ledger, grade)]
+    for line in grade_lines(grade, scored):
+        lines += _wrapped_plain(line)
     return "\n".join(lines) + "\n"
 
 
-def json_line(ledger: Ledger) -> str:
-    return json.dumps(ledger.to_json(), ensure_ascii=False) + "\n"
+def _wrapped_plain(text: str) -> list[str]:
+    """A line of the grade, wrapped; a line that starts with blanks keeps them."""
+    indent = text[: len(text) - len(text.lstrip())]
+    return textwrap.wrap(
+        visible(text),
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + INDENT,
+        break_on_hyphens=False,
+    )
+
+
+def json_line(ledger: Ledger, grade: Grade | None = None, scored: bool = False) -> str:
+    """One JSON object; with a rubric (``scored``) it has a ``grade`` object too."""
+    data = ledger.to_json()
+    if scored and grade is not None:
+        from hw2check.grading import grade_json
+
+        data["grade"] = grade_json(grade)
+    return json_escaped(json.dumps(data, ensure_ascii=False)) + "\n"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    if not hidden(ch):
+        return ch
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)  # a UTF-16 surrogate pair, as JSON writes it
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with every hidden character (controls, bidirectional and zero-width
+    format characters, line separators) written as a ``\\uXXXX`` escape.
+
+    Outside strings JSON text is printable ASCII, so only characters inside strings are
+    replaced, and the decoded values are unchanged: a reader of the raw line sees no raw
+    control or bidirectional character, a JSON parser sees the same data.
+    """
+    return NOT_PRINTABLE_ASCII.sub(_json_escape, text)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$~#!])")
@@ -184,7 +271,17 @@ def _markdown_value(value: str) -> str:
     return f"{name}$\\begin{{pmatrix}} {body} \\end{{pmatrix}}$"
 
 
-def markdown(ledger: Ledger, sheet: Sheet | None = None) -> str:
+def markdown_grade_lines(grade: Grade | None, scored: bool) -> list[str]:
+    """``grade_lines`` as Markdown paragraphs, the indented ones as list items."""
+    return [
+        f"- {_text(line)}" if line.startswith("  ") else f"\n{_text(line)}"
+        for line in grade_lines(grade, scored)
+    ]
+
+
+def markdown(
+    ledger: Ledger, sheet: Sheet | None = None, grade: Grade | None = None, scored: bool = False
+) -> str:
     from hw2check.mathml import formulas_of
 
     formulas = formulas_of(sheet)
@@ -193,9 +290,10 @@ def markdown(ledger: Ledger, sheet: Sheet | None = None) -> str:
     for row in ledger.claims:
         lines.append(
             f"| {_text(row.question)} | {_code(row.id, cell=True)} | "
-            f"{MARKS[row.verdict]} {row.verdict} | {_text(row.method)} |"
+            f"{MARKS[row.verdict]} {row.verdict} | {_text(method_text(row, grade))} |"
         )
-    lines += ["", f"Sheet {_code(ledger.path)}: {summary_line(ledger)}"]
+    lines += ["", f"Sheet {_code(ledger.path)}: {_text(summary_line(ledger, grade))}"]
+    lines += markdown_grade_lines(grade, scored)
     current = None
     for row in ledger.claims:
         if row.question != current:
@@ -217,22 +315,34 @@ def render(
     ledgers: Sequence[Ledger],
     fmt: str,
     sheets: Sequence[Sheet] | None = None,
+    grades: Sequence[Grade | None] | None = None,
+    scored: bool = False,
     *,
     width: int = WIDTH,
 ) -> str:
     """The ledgers in a format; ``sheets`` (same order as ``ledgers``) lets Markdown and HTML
-    typeset the sheets' formulas and draw their figures; ``width`` is the table's."""
+    typeset the sheets' formulas and draw their figures, and ``grades`` (same order) adds
+    the stated precision, the unanswered claims and, when ``scored``, the score; ``width``
+    is the table's."""
     paired: Sequence[Sheet | None] = (
         sheets if sheets is not None and len(sheets) == len(ledgers) else [None] * len(ledgers)
     )
+    graded: Sequence[Grade | None] = (
+        grades if grades is not None and len(grades) == len(ledgers) else [None] * len(ledgers)
+    )
     if fmt == "json":
-        return "".join(json_line(ledger) for ledger in ledgers)
+        return "".join(
+            json_line(ledger, g, scored) for ledger, g in zip(ledgers, graded, strict=True)
+        )
     if fmt == "markdown":
         return "\n".join(
-            markdown(ledger, sheet) for ledger, sheet in zip(ledgers, paired, strict=True)
+            markdown(ledger, sheet, g, scored)
+            for ledger, sheet, g in zip(ledgers, paired, graded, strict=True)
         )
     if fmt == "html":
         from hw2check.html import html
 
-        return html(ledgers, sheets)
-    return "\n".join(table(ledger, width) for ledger in ledgers)
+        return html(ledgers, sheets, graded, scored)
+    return "\n".join(
+        table(ledger, g, scored, width) for ledger, g in zip(ledgers, graded, strict=True)
+    )

@@ -10,25 +10,29 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
 import pickle
 import resource
 import signal
+import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from hw2check.guard import worker_signals
 from hw2check.ledger import Check, Outcome, Row, undecided
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
-# A check that tries to allocate without bound is stopped by the kernel instead of the machine.
-WORKER_MEMORY_BYTES = 6 * 2**30
+# A check that tries to allocate without bound is stopped by the kernel instead of the machine:
+# every worker stays under 2 GB of address space (a worker starts at about 300 MB).
+WORKER_MEMORY_BYTES = 1800 * 2**20
 
 
 def decide(check: Check) -> tuple[Outcome, float]:
@@ -37,13 +41,38 @@ def decide(check: Check) -> tuple[Outcome, float]:
     try:
         outcome = check.decide(*check.args)
     except Exception as error:  # a defect in a check must not take the run down
-        last = traceback.extract_tb(error.__traceback__)[-1]
-        outcome = undecided(
-            "none",
-            f"internal error {type(error).__name__}: {error} "
-            f"({last.filename.rsplit('/', 1)[-1]}:{last.lineno})",
-        )
+        reason = beyond_limits(error)
+        outcome = _internal(error) if reason is None else undecided("none", reason)
     return outcome, time.perf_counter() - start
+
+
+def beyond_limits(error: BaseException) -> str | None:
+    """What a user should read when a check on valid input ran past a limit of the machine
+    or of Python rather than into a defect; None for any other error."""
+    if isinstance(error, MemoryError):
+        return (
+            f"the check needed more than the {WORKER_MEMORY_BYTES / 2**30:.2f} GiB of memory a "
+            "check may use; the expressions are too large to decide this way"
+        )
+    if isinstance(error, RecursionError):
+        return "the expressions are nested too deeply for this check to compute with"
+    if isinstance(error, OverflowError):
+        return "a number in this check is too large for floating-point arithmetic"
+    if isinstance(error, ValueError) and "integer string conversion" in str(error):
+        return (
+            f"a number in this check has more than {sys.get_int_max_str_digits()} digits, "
+            "too many to convert to or from text"
+        )
+    return None
+
+
+def _internal(error: Exception) -> Outcome:
+    last = traceback.extract_tb(error.__traceback__)[-1]
+    return undecided(
+        "none",
+        f"internal error {type(error).__name__}: {error} "
+        f"({last.filename.rsplit('/', 1)[-1]}:{last.lineno})",
+    )
 
 
 def _limit_memory() -> None:
@@ -73,6 +102,7 @@ def _die_with(parent: int) -> None:
 
 def _serve(connection: Connection, parent: int) -> None:
     _die_with(parent)
+    worker_signals()
     _limit_memory()
     while True:
         try:
@@ -161,11 +191,13 @@ class Pool:
     def __enter__(self) -> Pool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
+        # Unwinding from an error or a signal: the workers' results are not wanted.
+        patience = 1.0 if kind is None else 0.0
         for worker in self.workers:
             with contextlib.suppress(OSError):
                 worker.connection.send(None)
-            worker.process.join(timeout=1)
+            worker.process.join(timeout=patience)
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
@@ -181,6 +213,10 @@ class Pool:
             self._queue.append(index)
         self._tickets.append((index, check))
         return len(self._tickets) - 1
+
+    def later(self, check: Check) -> Callable[[], Row]:
+        """Submit ``check``; calling what is returned waits for its row (and that row only)."""
+        return functools.partial(self.result, self.submit(check))
 
     def done(self, ticket: int) -> bool:
         """Whether the ticket's row is decided (without waiting)."""
@@ -249,20 +285,3 @@ class Pool:
     def _replace(self, position: int) -> None:
         _stop(self.workers[position])
         self.workers[position] = _start_worker()
-
-
-class Rows(Mapping[str, Row]):
-    """Rows by id that are decided on first access: ``rows[id]`` waits for that row only."""
-
-    def __init__(self, pool: Pool, tickets: Mapping[str, int]) -> None:
-        self._pool = pool
-        self._tickets = dict(tickets)
-
-    def __getitem__(self, key: str) -> Row:
-        return self._pool.result(self._tickets[key])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._tickets)
-
-    def __len__(self) -> int:
-        return len(self._tickets)

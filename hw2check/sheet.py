@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,8 +29,11 @@ from hw2check.errors import (
     SheetError,
     SheetErrors,
     UnknownSymbol,
+    excerpt,
+    short_repr,
 )
 from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression, shown
+from hw2check.guard import NotRegular, open_regular
 from hw2check.numbers import StatedNumber, read_number
 from hw2check.positions import Places, value_places
 from hw2check.suggest import closest
@@ -40,6 +44,11 @@ MAX_SHEET_BYTES = 1_000_000
 # A sheet's errors are all reported up to this many, so that a file that is no sheet at all
 # does not flood the screen.
 MAX_ERRORS = 50
+# Counts checked before any of their items is read, so that the work of reading a sheet,
+# checking it and drawing its report stays bounded (SHEET.md has 2 or 3 components and
+# graphs of 5 nodes; these are far above any real answer).
+MAX_COMPONENTS = 50
+MAX_GRAPH_NODES = 100
 
 # The symbols of every key, with the domain the claim is made on (docs/sheet-format.md).
 SYMBOLS: Mapping[str, sympy.Symbol] = MappingProxyType(
@@ -209,7 +218,7 @@ def _condition(raw: Any) -> Condition:
 def _positive_number(raw: Any) -> StatedNumber:
     number = read_number(raw)
     if number.value <= 0:
-        raise SheetError(f"{number.text} is not positive", "a number greater than 0")
+        raise SheetError(f"{excerpt(number.text)} is not positive", "a number greater than 0")
     return number
 
 
@@ -266,6 +275,10 @@ def _components(raw: Any) -> tuple[Expression, ...]:
             f"{_shown(raw)} is not a list of at least 2 components",
             'an array of 2 or more expression strings in w, e.g. ["(w - 2)**2/2", "w**2"]',
         )
+    if len(raw) > MAX_COMPONENTS:
+        raise SheetError(
+            f"{len(raw):,} components are too many", f"at most {MAX_COMPONENTS} components"
+        )
     read = _Expressions(("w",)).read
     return tuple(_item(read, item, f"[{i}]") for i, item in enumerate(raw))
 
@@ -293,7 +306,11 @@ def read_graph(raw: Any) -> Graph:
             f"{_shown(raw)} is not a table of nodes",
             'a table of node = "expression" lines, in order, the last one the output',
         )
-    known = symbols("w1", "w2")
+    if len(raw) > MAX_GRAPH_NODES:
+        raise SheetError(
+            f"{len(raw):,} nodes are too many", f"a graph of at most {MAX_GRAPH_NODES} nodes"
+        )
+    known = symbols("w1", "w2")  # grows node by node: w1, w2 and the nodes read so far
     nodes: list[GraphNode] = []
     names = list(raw)
     for position, (name, text) in enumerate(raw.items()):
@@ -326,7 +343,7 @@ def read_graph(raw: Any) -> Graph:
             raise error.located(key=name) from None
         symbol = sympy.Symbol(name, real=True)
         nodes.append(GraphNode(name, text, expr, symbol))
-        known = {**known, name: symbol}
+        known[name] = symbol
     return Graph(tuple(nodes))
 
 
@@ -340,7 +357,7 @@ def _item(read: Callable[[Any], Any], raw: Any, suffix: str) -> Any:
 def _shown(raw: Any) -> str:
     if isinstance(raw, str):
         return shown(raw)
-    text = repr(raw)
+    text = short_repr(raw, 40)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -666,7 +683,7 @@ def _sgd_group_errors(claims: SgdClaims, bad: set[str]) -> list[InputError]:
     if components is not None and picked is not None and picked > len(components):
         errors.append(
             SheetError(
-                f"picked = {picked} names no component",
+                f"picked = {excerpt(str(picked))} names no component",
                 f"an integer from 1 to {len(components)}",
             ).located(key="q6.picked")
         )
@@ -753,6 +770,14 @@ def read_sheet(text: str, path: str) -> tuple[Sheet | None, list[InputError]]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return None, [_toml_error(error, path)]
+    except ValueError:  # not a TOMLDecodeError: an integer past Python's digit limit
+        digits = sys.get_int_max_str_digits()
+        return None, [
+            SheetError(
+                f"holds an integer of more than {digits} digits, too long to read",
+                f"integers of at most {digits} digits",
+            ).located(file=path)
+        ]
     except RecursionError:  # tomllib reads nested arrays and inline tables recursively
         return None, [
             SheetError(
@@ -834,13 +859,17 @@ def sheet_bytes(path: str | Path) -> bytes:
     """The first ``MAX_SHEET_BYTES + 1`` bytes of a sheet file."""
     shown = str(path)
     try:
-        with Path(path).open("rb") as file:
-            # Read one byte past the limit, never the whole of an endless file (/dev/zero).
+        with open_regular(path) as file:
+            # Read one byte past the limit, never the whole of a file that keeps growing.
             return file.read(MAX_SHEET_BYTES + 1)
     except FileNotFoundError:
         raise SheetError("no such file", "the path of a TOML answer sheet").located(
             file=shown
         ) from None
+    except NotRegular as error:
+        raise SheetError(
+            f"is {error.kind}, not a regular file", "the path of a TOML answer sheet (a file)"
+        ).located(file=shown) from None
     except OSError as error:
         raise SheetError(
             f"cannot be read ({error.strerror})", "a readable TOML answer sheet"

@@ -337,7 +337,15 @@ def exact_value(expr: sympy.Expr, point: Sequence[Fraction], digits: int) -> mpm
 
 def step_digits(step: Fraction) -> int:
     """Digits the quotient loses to cancellation: about the digits of h = p/q."""
-    return len(str(abs(step.numerator))) + len(str(step.denominator))
+    # from the bit lengths: str() of an integer of more than 4,300 digits is refused (h = 1e-9000)
+    return _decimal_digits(step.numerator) + _decimal_digits(step.denominator)
+
+
+def _decimal_digits(n: int) -> int:
+    """The number of decimal digits of |n| (at least 1), without printing it."""
+    n = abs(n)
+    digits = max(1, int(n.bit_length() * 0.30102999566398120))
+    return digits + 1 if 10**digits <= n else digits
 
 
 def finite_difference(

@@ -142,7 +142,11 @@ def ledger(name: str) -> Ledger:
 
 
 def report(name: str, fmt: str) -> str:
-    return render([ledger(name)], fmt, [sheet(name)])
+    """The report as the command prints it: graded with the default rubric (no score)."""
+    from hw2check.grading import default_rubric, grade
+
+    checked = ledger(name)
+    return render([checked], fmt, [sheet(name)], [grade(default_rubric(), checked, sheet(name))])
 
 
 def report_path(name: str, fmt: str) -> Path:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from hw2check import cli
+from hw2check.grading import default_rubric, grade
 from hw2check.ledger import Ledger
 from hw2check.report import render
 from hw2check.sheet import SEED_PATH
@@ -41,7 +42,8 @@ def expected(name: str, questions: tuple[str, ...], fmt: str, path: str | None =
     whole = snapshot.ledger(name)
     rows = tuple(row for row in whole.claims if row.question.startswith(questions))
     ledger = Ledger(path or whole.path, whole.title, rows)
-    return render([ledger], fmt, [snapshot.sheet(name)])
+    sheet = snapshot.sheet(name)
+    return render([ledger], fmt, [sheet], [grade(default_rubric(), ledger, sheet, (), questions)])
 
 
 USAGE = "hw2check: error: argument {}: {} (see hw2check --help)\n"
@@ -82,7 +84,8 @@ USAGE = "hw2check: error: argument {}: {} (see hw2check --help)\n"
             ["--format", "pdf"],
             USAGE.format(
                 "--format",
-                "invalid choice: 'pdf' (choose from 'table', 'json', 'markdown', 'html')",
+                "invalid choice: 'pdf' (choose from 'table', 'json', 'markdown', 'html',"
+                " 'gradescope', 'csv', 'junit')",
             ),
         ),
         (
@@ -134,14 +137,21 @@ def test_a_bad_sheet_is_reported_and_the_good_one_still_checked(
         f"{bad}:3:2: q9: unknown table ['q9']; "
         "tables allowed: sheet, q3_1, q3_2, q3_3, q4, q5, q6\n"
     )
-    assert out == expected("seed", ("3.1",), "table", good)
+    assert out == (
+        f"{bad}\nsheet: {bad}\n\nNot checked: the sheet has input errors\n  {err}"
+        + expected("seed", ("3.1",), "table", good)
+    )
 
 
-def test_only_bad_sheets_check_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_only_bad_sheets_check_nothing_and_are_listed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     missing = tmp_path / "none.toml"
     status, out, err = run(capsys, str(missing))
-    assert (status, out) == (2, "")
+    assert status == 2
     assert err.startswith(f"{missing}: ") and err.count("\n") == 1
+    # nothing is checked, and the report still lists the sheet with its error
+    assert out == f"{missing}\nsheet: {missing}\n\nNot checked: the sheet has input errors\n  {err}"
 
 
 def test_the_report_goes_to_the_output_file(

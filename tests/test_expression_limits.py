@@ -91,13 +91,31 @@ def test_a_condition_counts_its_comparison_as_a_level() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("1e10007", "accepted"),
-        ("1e-10008", "accepted"),
+        ("1e10000", "accepted"),
+        ("1e-10000", "accepted"),
+        ("0.0001e-9996", "accepted"),  # 1e-10000: the magnitude is within the limit
         (
-            "1e10008",
-            "the decimal exponent of '1e10008' is too large; "
+            "1e10001",
+            "the decimal exponent of '1e10001' is too large; "
             "exponents of absolute value at most 10000",
         ),
+        (
+            "1e-10001",
+            "the decimal exponent of '1e-10001' is too large; "
+            "exponents of absolute value at most 10000",
+        ),
+        # A long mantissa does not stretch the limit, either way (1e10002 and 1e-10001).
+        (
+            "1000e9999",
+            "the decimal exponent of '1000e9999' is too large; "
+            "exponents of absolute value at most 10000",
+        ),
+        (
+            "0.1e-10000",
+            "the decimal exponent of '0.1e-10000' is too large; "
+            "exponents of absolute value at most 10000",
+        ),
+        ("1_0e1_0", "accepted"),
         ("+-1", "'+-1' is not a decimal number; for example 0.25 or 1e-3"),
         ("--1", "'--1' is not a decimal number; for example 0.25 or 1e-3"),
         ("-", "'-' is not a decimal number; for example 0.25 or 1e-3"),

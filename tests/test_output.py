@@ -44,7 +44,7 @@ LEDGER = Ledger(
 
 
 def test_a_method_cut_short_is_shown_whole_below() -> None:
-    text = table(LEDGER, 60)
+    text = table(LEDGER, width=60)
     assert "q3_1.b ✓ proved    a method with a long description a …\n" in text
     assert "Evidence for the rows not proved, and the methods cut short\n  above:\n" in text
     block = text[text.index("Evidence") :]
@@ -57,14 +57,14 @@ def test_a_method_cut_short_is_shown_whole_below() -> None:
 
 
 def test_a_wide_table_cuts_nothing() -> None:
-    text = table(LEDGER, 200)
+    text = table(LEDGER, width=200)
     assert "Evidence for the rows not proved:\n" in text and "method:" not in text
 
 
 def test_summaries() -> None:
     assert totals([LEDGER, LEDGER]) == "2 sheets: proved 4  checked 0  refuted 2  undecided 0"
     assert totals([LEDGER]) == "1 sheet: proved 2  checked 0  refuted 1  undecided 0"
-    assert quiet([LEDGER]) == "s.toml: proved 2  checked 0  refuted 1  undecided 0\n"
+    assert quiet([LEDGER]) == "s.toml: claims: proved 2, refuted 1 of 3 made\n"
     assert wrote("r.html", [LEDGER]) == (
         "hw2check: wrote r.html (1 sheet: proved 2  checked 0  refuted 1  undecided 0)"
     )

@@ -88,7 +88,7 @@ def test_a_bar_is_escaped_in_table_cells_only() -> None:
 def test_markdown_keeps_the_bar_of_a_path_outside_the_table() -> None:
     text = markdown(Ledger("a|b.toml", "t", (_row("x|y"),)))
     assert "| 3.1 | `x\\|y` | ✓ proved | m |" in text.splitlines()
-    assert "Sheet `a|b.toml`: proved 1  checked 0  refuted 0  undecided 0" in text.splitlines()
+    assert "Sheet `a|b.toml`: claims: proved 1 of 1 made" in text.splitlines()
     assert "### `x|y` — ✓ proved" in text.splitlines()
 
 

@@ -17,7 +17,7 @@ from hw2check.equality import decide_equal
 from hw2check.expressions import parse_condition, parse_expression
 from hw2check.ledger import Verdict
 from hw2check.sheet import SGD_ETA, SYMBOLS, parse_sheet
-from tests.test_cli import hw2check
+from tests.command import Command
 
 PROXIMAL = [SYMBOLS["w_t"], SYMBOLS["g"], SYMBOLS["lam"]]
 MINIMIZER = SYMBOLS["w_t"] - SYMBOLS["g"] / SYMBOLS["lam"]
@@ -214,13 +214,15 @@ def _hostile_sheets(folder: Path) -> dict[str, Path]:
     return paths
 
 
-def test_hostile_sheets_each_get_one_line_and_the_good_one_is_checked(tmp_path: Path) -> None:
+def test_hostile_sheets_each_get_one_line_and_the_good_one_is_checked(
+    command: Command, tmp_path: Path
+) -> None:
     bad = _hostile_sheets(tmp_path)
     good = tmp_path / "good.toml"
     good.write_text('[sheet]\ntitle = "good"\n[q5]\ncirculant_commutes_with_shift = true\n')
     report = tmp_path / "out.json"
     start = time.perf_counter()
-    result = hw2check(
+    result = command(
         *map(str, bad.values()), str(good), "--only", "5a", "--format", "json",
         "--output", str(report),
     )  # fmt: skip
@@ -235,23 +237,25 @@ def test_hostile_sheets_each_get_one_line_and_the_good_one_is_checked(tmp_path: 
     assert [ledger["sheet"]["title"] for ledger in ledgers] == ["good"]
 
 
-def test_output_that_cannot_be_written_is_refused_before_checking(tmp_path: Path) -> None:
-    result = hw2check("--output", str(tmp_path / "missing" / "r.json"))
+def test_output_that_cannot_be_written_is_refused_before_checking(
+    command: Command, tmp_path: Path
+) -> None:
+    result = command("--output", str(tmp_path / "missing" / "r.json"))
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "no such directory" in result.stderr
-    result = hw2check("--output", str(tmp_path))
+    result = command("--output", str(tmp_path))
     assert result.returncode == 2 and "is a directory" in result.stderr
 
 
-def test_usage_errors_are_one_line() -> None:
-    result = hw2check("--jobs", "0")
+def test_usage_errors_are_one_line(command: Command) -> None:
+    result = command("--jobs", "0")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--jobs" in result.stderr
 
 
-def test_a_byte_order_mark_is_not_part_of_the_sheet(tmp_path: Path) -> None:
+def test_a_byte_order_mark_is_not_part_of_the_sheet(command: Command, tmp_path: Path) -> None:
     sheet = tmp_path / "bom.toml"
     sheet.write_bytes(b'\xef\xbb\xbf[sheet]\ntitle = "bom"\n')
-    result = hw2check(str(sheet), "--only", "7", "--format", "json")
+    result = command(str(sheet), "--only", "7", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["sheet"]["title"] == "bom"

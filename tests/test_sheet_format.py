@@ -85,9 +85,13 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"hw2check {__version__}\n"
 
 
-def test_reserved_subcommands_are_dispatched(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["rubric"]) == 2
-    assert capsys.readouterr().err == "hw2check: rubric is not available in this version\n"
+def test_subcommands_are_dispatched_by_their_first_word() -> None:
+    from hw2check.commands import SUBCOMMANDS, subcommand
+
+    assert subcommand(["init", "x"]) is SUBCOMMANDS["init"]
+    assert set(SUBCOMMANDS) == {"init", "rubric", "autograder"}
+    assert subcommand(["check", "s.toml"]) is None and subcommand(["./init"]) is None
+    assert subcommand([]) is None
 
 
 THREE_MISTAKES = """\
