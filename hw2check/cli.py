@@ -180,6 +180,7 @@ def parser() -> argparse.ArgumentParser:
         help="time limit of each single check (default 20)",
     )
     p.add_argument("--output", type=Path, metavar="PATH", help="write the report here")
+    p.add_argument("--quiet", action="store_true", help="print only each sheet's summary line")
     p.add_argument(
         "--no-cache",
         dest="cache",
@@ -244,21 +245,15 @@ def _main(argv: Sequence[str] | None) -> int:
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
     from hw2check.cache import TheoremRows
-    from hw2check.intake import Entry, read_sheets
+    from hw2check.intake import named_sheets
     from hw2check.runner import Pool
-    from hw2check.sheet import SEED_PATH, load_seed
     from hw2check.topics import Settings, topics
 
     if (rubric := _rubric(args.rubric)) is None:
         return EXIT_INPUT
-    status = EXIT_OK
-    if args.sheets:
-        intake = read_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
-        entries = intake.entries
-        status = EXIT_INPUT if intake.failed else EXIT_OK
-    else:
-        entries = [Entry(SEED_PATH, load_seed())]
-    sheets = [entry.sheet for entry in entries if entry.sheet is not None]
+    intake = named_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
+    entries, sheets = intake.entries, intake.sheets
+    status = EXIT_INPUT if intake.failed else EXIT_OK
 
     settings = Settings(examples=args.examples, seed=args.seed, timeout=args.timeout)
     modules = topics()
@@ -290,9 +285,15 @@ def _check(args: argparse.Namespace) -> int:
         ]
 
     from hw2check.formats import render_results, results
+    from hw2check.output import quiet, table_width, wrote
 
     graded = results(entries, ledgers, rubric, args.only)
-    text = render_results(graded, args.format, scored=args.rubric is not None)
+    scored = args.rubric is not None
+    text = (
+        quiet(ledgers)
+        if args.quiet
+        else render_results(graded, args.format, scored=scored, width=table_width())
+    )
     if args.output is not None and not sheets and args.format in REPORTS:
         # Nothing was checked: bad input leaves no file behind.  A grading format is still
         # written, since it records the grade of a bad sheet (an autograder needs it).
@@ -306,6 +307,7 @@ def _check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_INPUT
+        print(wrote(str(args.output), ledgers), file=sys.stderr)
     else:
         sys.stdout.write(text)
     if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
@@ -327,4 +329,6 @@ def _rubric(path: Path | None) -> Rubric | None:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    from hw2check.output import quietly_on_closed_pipe
+
+    sys.exit(quietly_on_closed_pipe(main))

@@ -42,6 +42,9 @@ from hw2check.suggest import closest
 SEED_PATH = "<built-in seed sheet>"
 # A sheet is a few kilobytes; anything much larger is not one, and reading it costs time.
 MAX_SHEET_BYTES = 1_000_000
+# A sheet's errors are all reported up to this many, so that a file that is no sheet at all
+# does not flood the screen.
+MAX_ERRORS = 50
 # Counts checked before any of their items is read, so that the work of reading a sheet,
 # checking it and drawing its report stays bounded (SHEET.md has 2 or 3 components and
 # graphs of 5 nodes; these are far above any real answer).
@@ -803,6 +806,11 @@ def read_sheet(text: str, path: str) -> tuple[Sheet | None, list[InputError]]:
             _place(problem, places)
             problem.located(file=path)
         errors.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
+        if len(errors) > MAX_ERRORS:
+            more = SheetError(
+                f"and {len(errors) - MAX_ERRORS} more errors", "fix these first, then run again"
+            ).located(file=path)
+            errors = [*errors[:MAX_ERRORS], more]
     return sheet, errors
 
 
