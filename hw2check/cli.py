@@ -19,11 +19,17 @@ from typing import TYPE_CHECKING, NoReturn
 from hw2check import __version__
 from hw2check.commands import SUBCOMMANDS_HELP, subcommand
 from hw2check.errors import FORMAT_DOC, LEDGER_DOC, visible
-from hw2check.guard import MAX_TIMEOUT, Interrupted, overwritten_sheet, quiet_signals
+from hw2check.guard import (
+    MAX_TIMEOUT,
+    Interrupted,
+    output_problem,
+    overwritten_sheet,
+    quiet_signals,
+)
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
 if TYPE_CHECKING:
-    from hw2check.grading import Rubric
+    pass
 
 REPORTS = ("table", "json", "markdown", "html")
 FORMATS = (*REPORTS, "gradescope", "csv", "junit")
@@ -79,18 +85,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """A usage error in one line (argparse would print the whole usage first)."""
         self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def _output_problem(path: Path) -> str | None:
-    """Why the report cannot be written at ``path``, found before any check runs."""
-    if path.is_dir():
-        return "is a directory"
-    folder = path.parent
-    if not folder.is_dir():
-        return f"no such directory {str(folder)!r}"
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        return "not writable"
-    return None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -189,7 +183,7 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
-    if args.output is not None and (problem := _output_problem(args.output)) is not None:
+    if args.output is not None and (problem := output_problem(args.output)) is not None:
         print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
         return EXIT_INPUT
     if args.output is not None and (sheet := overwritten_sheet(args.output, args.sheets)):
@@ -212,12 +206,13 @@ def _main(argv: Sequence[str] | None) -> int:
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
     from hw2check.cache import TheoremRows
+    from hw2check.grading import reported_rubric
     from hw2check.intake import Entry, read_sheets
     from hw2check.runner import Pool
     from hw2check.sheet import SEED_PATH, load_seed
     from hw2check.topics import Settings, topics
 
-    if (rubric := _rubric(args.rubric)) is None:
+    if (rubric := reported_rubric(args.rubric)) is None:
         return EXIT_INPUT
     status = EXIT_OK
     if args.sheets:
@@ -279,18 +274,6 @@ def _check(args: argparse.Namespace) -> int:
     if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
         status = EXIT_REFUTED
     return status
-
-
-def _rubric(path: Path | None) -> Rubric | None:
-    """The rubric of ``--rubric`` (or the default one); None after reporting its problems."""
-    from hw2check.grading import RubricErrors, default_rubric, load_rubric
-
-    try:
-        return default_rubric() if path is None else load_rubric(path)
-    except RubricErrors as errors:
-        for problem in errors.problems:
-            print(f"hw2check: {problem}", file=sys.stderr)
-        return None
 
 
 def run() -> None:
