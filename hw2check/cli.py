@@ -20,18 +20,24 @@ from typing import TYPE_CHECKING, NoReturn
 from hw2check import __version__
 from hw2check.commands import SUBCOMMANDS_HELP, subcommand
 from hw2check.errors import FORMAT_DOC, LEDGER_DOC, excerpt
-from hw2check.guard import MAX_TIMEOUT, Interrupted, overwritten_sheet, quiet_signals
+from hw2check.guard import (
+    MAX_TIMEOUT,
+    PATH_EXCERPT,
+    Interrupted,
+    output_problem,
+    overwritten_sheet,
+    quiet_signals,
+)
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
 if TYPE_CHECKING:
-    from hw2check.grading import Rubric
+    pass
 
 REPORTS = ("table", "json", "markdown", "html")
 FORMATS = (*REPORTS, "gradescope", "csv", "junit")
 EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
 # Every worker holds up to 2 GB; more workers than this would only share the same cores.
 MAX_JOBS = 64
-PATH_EXCERPT = 200  # characters of a path a message shows
 MAX_WHOLE = 10**18  # --examples and --seed: far past any budget, inside every 64-bit field
 QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
 
@@ -102,27 +108,6 @@ _LONG_WORD = re.compile(r"\S{61,}")
 def _shown_path(path: str | Path) -> str:
     """A path as a message shows it: escaped, and clipped when it is long."""
     return excerpt(str(path), PATH_EXCERPT)
-
-
-def _output_problem(path: Path) -> str | None:
-    """Why the report cannot be written at ``path``, found before any check runs."""
-    try:
-        return _output_obstacle(path)
-    except (OSError, ValueError) as error:  # a name too long, a NUL byte in it
-        return getattr(error, "strerror", None) or "not a usable path"
-
-
-def _output_obstacle(path: Path) -> str | None:
-    if "\0" in str(path):
-        return "a NUL character in the path"
-    if path.is_dir():
-        return "is a directory"
-    folder = path.parent
-    if not folder.is_dir():
-        return f"no such directory {excerpt(repr(str(folder)), PATH_EXCERPT)}"
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        return "not writable"
-    return None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -222,7 +207,7 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
-    if args.output is not None and (problem := _output_problem(args.output)) is not None:
+    if args.output is not None and (problem := output_problem(args.output)) is not None:
         print(f"hw2check: {_shown_path(args.output)}: cannot write ({problem})", file=sys.stderr)
         return EXIT_INPUT
     if args.output is not None and (sheet := overwritten_sheet(args.output, args.sheets)):
@@ -245,11 +230,12 @@ def _main(argv: Sequence[str] | None) -> int:
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
     from hw2check.cache import TheoremRows
+    from hw2check.grading import reported_rubric
     from hw2check.intake import named_sheets
     from hw2check.runner import Pool
     from hw2check.topics import Settings, topics
 
-    if (rubric := _rubric(args.rubric)) is None:
+    if (rubric := reported_rubric(args.rubric)) is None:
         return EXIT_INPUT
     intake = named_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
     entries, sheets = intake.entries, intake.sheets
@@ -313,18 +299,6 @@ def _check(args: argparse.Namespace) -> int:
     if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
         status = EXIT_REFUTED
     return status
-
-
-def _rubric(path: Path | None) -> Rubric | None:
-    """The rubric of ``--rubric`` (or the default one); None after reporting its problems."""
-    from hw2check.grading import RubricErrors, default_rubric, load_rubric
-
-    try:
-        return default_rubric() if path is None else load_rubric(path)
-    except RubricErrors as errors:
-        for problem in errors.problems:
-            print(problem, file=sys.stderr)  # file: key: ..., like the errors of a sheet
-        return None
 
 
 def run() -> None:

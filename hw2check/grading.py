@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import sys
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -491,3 +492,13 @@ def grade_json(grade: Grade) -> dict[str, Any]:
         "unanswered": grade.unanswered,
         "for_review": grade.for_review,
     }
+
+
+def reported_rubric(path: Path | None) -> Rubric | None:
+    """The rubric of ``--rubric`` (or the default one); None after reporting its problems."""
+    try:
+        return default_rubric() if path is None else load_rubric(path)
+    except RubricErrors as errors:
+        for problem in errors.problems:
+            print(problem, file=sys.stderr)  # file: key: ..., like the errors of a sheet
+        return None
