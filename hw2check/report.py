@@ -12,7 +12,6 @@ import json
 import re
 import textwrap
 import unicodedata
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hw2check.errors import NOT_PRINTABLE_ASCII, hidden, visible
@@ -309,40 +308,3 @@ def markdown(
             pairs = ", ".join(f"{_code(k)} = {_markdown_value(v)}" for k, v in row.witness.items())
             lines += ["", f"*Witness:* {pairs}"]
     return "\n".join(lines) + "\n"
-
-
-def render(
-    ledgers: Sequence[Ledger],
-    fmt: str,
-    sheets: Sequence[Sheet] | None = None,
-    grades: Sequence[Grade | None] | None = None,
-    scored: bool = False,
-    *,
-    width: int = WIDTH,
-) -> str:
-    """The ledgers in a format; ``sheets`` (same order as ``ledgers``) lets Markdown and HTML
-    typeset the sheets' formulas and draw their figures, and ``grades`` (same order) adds
-    the stated precision, the unanswered claims and, when ``scored``, the score; ``width``
-    is the table's."""
-    paired: Sequence[Sheet | None] = (
-        sheets if sheets is not None and len(sheets) == len(ledgers) else [None] * len(ledgers)
-    )
-    graded: Sequence[Grade | None] = (
-        grades if grades is not None and len(grades) == len(ledgers) else [None] * len(ledgers)
-    )
-    if fmt == "json":
-        return "".join(
-            json_line(ledger, g, scored) for ledger, g in zip(ledgers, graded, strict=True)
-        )
-    if fmt == "markdown":
-        return "\n".join(
-            markdown(ledger, sheet, g, scored)
-            for ledger, sheet, g in zip(ledgers, paired, graded, strict=True)
-        )
-    if fmt == "html":
-        from hw2check.html import html
-
-        return html(ledgers, sheets, graded, scored)
-    return "\n".join(
-        table(ledger, g, scored, width) for ledger, g in zip(ledgers, graded, strict=True)
-    )

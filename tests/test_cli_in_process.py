@@ -16,9 +16,9 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from hw2check import cli, guard
+from hw2check.formats import render
 from hw2check.grading import default_rubric, grade
 from hw2check.ledger import Ledger
-from hw2check.report import render
 from hw2check.sheet import SEED_PATH
 from tests import snapshot
 

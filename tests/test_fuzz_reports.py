@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from hw2check.cli import FORMATS
 from hw2check.errors import InputError, hidden
+from hw2check.formats import render
 from hw2check.ledger import Ledger, Row, Verdict
-from hw2check.report import render
 from hw2check.sheet import parse_sheet
 from tests.test_hostile import _rows, wall_clock
 from tests.toml_text import toml_document

@@ -23,10 +23,11 @@ from hw2check import budget, cli, guard, runner
 from hw2check.budget import OverBudget, time_limit, too_large
 from hw2check.errors import InputError, echo, excerpt, hidden
 from hw2check.expressions import parse_condition, parse_expression
+from hw2check.formats import render
 from hw2check.ledger import Check, Ledger, Outcome, Row, Verdict, proved
 from hw2check.mathml import TOO_LARGE_FORMULA, expression, formulas_of
 from hw2check.numbers import read_number
-from hw2check.report import json_escaped, render, table
+from hw2check.report import json_escaped, table
 from hw2check.sheet import SGD_ETA, SYMBOLS, Sheet, load_sheet, parse_sheet
 
 HEADER = '[sheet]\ntitle = "t"\n'
