@@ -13,10 +13,9 @@ import mpmath
 import sympy
 
 from hw2check.equality import show
-from hw2check.sheet import MAX_GRAPH_NODES
 from hw2check.ledger import Outcome, Verdict
 from hw2check.numbers import compare, read_number
-from hw2check.sheet import SGD_ETA, Sheet, parse_sheet
+from hw2check.sheet import MAX_GRAPH_NODES, SGD_ETA, Sheet, parse_sheet
 from hw2check.topics import Settings
 from proofs import autodiff, sgd
 from properties.sgd import POSITIVE, search_failure
