@@ -17,7 +17,7 @@ from hw2check.ledger import Outcome, Verdict
 from hw2check.numbers import compare, read_number
 from hw2check.sheet import MAX_GRAPH_NODES, SGD_ETA, Sheet, parse_sheet
 from hw2check.topics import Settings
-from proofs import autodiff, sgd
+from proofs import autodiff, graph_ad, sgd
 from properties.sgd import POSITIVE, search_failure
 
 
@@ -156,7 +156,7 @@ def test_slip_search_on_a_long_graph_stays_linear_and_honest() -> None:
     graph = sheet.q4.graph_f1
     assert graph is not None
     with mpmath.workdps(40):
-        slips = autodiff.catalogue(autodiff.trace(graph, autodiff.POINT))
+        slips = autodiff.catalogue(graph_ad.trace(graph, autodiff.POINT))
     assert len(graph.nodes) == MAX_GRAPH_NODES
     assert len(slips) <= 12 * len(graph.nodes)  # was about n**2
     row = decide_q4(sheet)["q4.forward_mode.f1_w1"]
