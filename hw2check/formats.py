@@ -29,7 +29,6 @@ from hw2check.grading import (
 )
 from hw2check.ledger import SCHEMA, Ledger, Row, Verdict
 from hw2check.report import (
-    MARKS,
     WIDTH,
     _text,
     grade_lines,
@@ -184,7 +183,7 @@ def _claim_output(claim: Graded) -> str:
     lines = []
     if row is not None:
         lines.append(f"**Claim:** {_text(row.statement)}")
-        lines.append(f"**Verdict:** {MARKS[row.verdict]} {row.verdict} ({_text(row.method)})")
+        lines.append(f"**Verdict:** {row.verdict.mark} {row.verdict} ({_text(row.method)})")
         lines.append(f"**Evidence:** {_text(row.evidence)}")
         if row.witness:
             pairs = ", ".join(f"{_text(k)} = {_text(v)}" for k, v in row.witness.items())

@@ -23,14 +23,6 @@ if TYPE_CHECKING:
     from hw2check.sheet import Sheet
 
 WIDTH = 80
-MARKS = {
-    Verdict.PROVED: "✓",
-    Verdict.CHECKED: "~",
-    Verdict.REFUTED: "✗",
-    Verdict.UNDECIDED: "?",
-}
-
-
 def _columns(ch: str) -> int:
     """Terminal columns of one character: wide East Asian 2, combining marks 0."""
     if unicodedata.combining(ch):
@@ -172,7 +164,7 @@ def table(
         if method != visible(method_text(row, grade)):
             cut.add(row.id)
         lines.append(
-            f"{row.question:<4} {row.id:<{id_width}} {MARKS[row.verdict]} {row.verdict!s:<9} "
+            f"{row.question:<4} {row.id:<{id_width}} {row.verdict.mark} {row.verdict!s:<9} "
             f"{method}"
         )
     details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED or row.id in cut]
@@ -182,7 +174,7 @@ def table(
             heading += ", and the methods cut short above"
         lines += ["", *_wrapped_heading(heading + ":", width)]
     for row in details:
-        lines.append(f"  {MARKS[row.verdict]} {row.id} — {row.verdict}")
+        lines.append(f"  {row.verdict.mark} {row.id} — {row.verdict}")
         if row.id in cut:
             lines += _wrapped("method", method_text(row, grade), width)
         if row.verdict is Verdict.PROVED:
@@ -289,7 +281,7 @@ def markdown(
     for row in ledger.claims:
         lines.append(
             f"| {_text(row.question)} | {_code(row.id, cell=True)} | "
-            f"{MARKS[row.verdict]} {row.verdict} | {_text(method_text(row, grade))} |"
+            f"{row.verdict.mark} {row.verdict} | {_text(method_text(row, grade))} |"
         )
     lines += ["", f"Sheet {_code(ledger.path)}: {_text(summary_line(ledger, grade))}"]
     lines += markdown_grade_lines(grade, scored)
@@ -298,7 +290,7 @@ def markdown(
         if row.question != current:
             current = row.question
             lines += ["", f"## Question {_text(current)}"]
-        lines += ["", f"### {_code(row.id)} — {MARKS[row.verdict]} {row.verdict}", ""]
+        lines += ["", f"### {_code(row.id)} — {row.verdict.mark} {row.verdict}", ""]
         lines.append(f"*Claim:* {_text(row.statement)}")
         for formula in formulas.get(row.id, []):
             lines += ["", f"${formula.latex}$"]
