@@ -1,4 +1,5 @@
-"""The command line (LEDGER.md): ``hw2check [SHEET ...] [options]``.
+"""The command line (docs/ledger-format.md): ``hw2check [check] [SHEET ...] [options]``,
+``hw2check init [PATH]`` and the other subcommands of ``hw2check/commands.py``.
 
 Exit status: 0 every sheet checked and nothing refuted; 1 something refuted; 2 an input or
 usage error (bad sheets are reported on stderr, the good ones are still checked).
@@ -10,25 +11,33 @@ import argparse
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from hw2check.errors import InputError, excerpt
+from hw2check import __version__
+from hw2check.commands import SUBCOMMANDS_HELP, subcommand
+from hw2check.errors import FORMAT_DOC, LEDGER_DOC, excerpt
 from hw2check.guard import (
     MAX_TIMEOUT,
+    PATH_EXCERPT,
     Interrupted,
+    output_problem,
     overwritten_sheet,
     quiet_signals,
     scratch_folder,
 )
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
-FORMATS = ("table", "json", "markdown", "html")
+if TYPE_CHECKING:
+    pass
+
+REPORTS = ("table", "json", "markdown", "html")
+FORMATS = (*REPORTS, "gradescope", "csv", "junit")
 EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
 # Every worker holds up to 2 GB; more workers than this would only share the same cores.
 MAX_JOBS = 64
-PATH_EXCERPT = 200  # characters of a path a message shows
 MAX_WHOLE = 10**18  # --examples and --seed: far past any budget, inside every 64-bit field
 QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
 
@@ -101,36 +110,34 @@ def _shown_path(path: str | Path) -> str:
     return excerpt(str(path), PATH_EXCERPT)
 
 
-def _output_problem(path: Path) -> str | None:
-    """Why the report cannot be written at ``path``, found before any check runs."""
-    try:
-        return _output_obstacle(path)
-    except (OSError, ValueError) as error:  # a name too long, a NUL byte in it
-        return getattr(error, "strerror", None) or "not a usable path"
-
-
-def _output_obstacle(path: Path) -> str | None:
-    if "\0" in str(path):
-        return "a NUL character in the path"
-    if path.is_dir():
-        return "is a directory"
-    folder = path.parent
-    if not folder.is_dir():
-        return f"no such directory {excerpt(repr(str(folder)), PATH_EXCERPT)}"
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        return "not writable"
-    return None
-
-
 def parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="hw2check",
-        description="Check the mathematical claims of HW2 answer sheets: every claim gets a "
-        "verdict (proved, checked, refuted, undecided) with evidence.",
-        epilog="Without SHEET the built-in seed sheet is checked. Exit status: 0 nothing "
-        "refuted, 1 a claim refuted, 2 input or usage error.",
+        description=textwrap.fill(
+            "Check the mathematical claims of HW2 answer sheets: every claim gets a "
+            "verdict (proved, checked, refuted, undecided) with evidence.",
+            78,
+        ),
+        epilog=SUBCOMMANDS_HELP
+        + "\n\n"
+        + textwrap.fill(
+            "Without SHEET the built-in seed sheet is checked. A SHEET may be a directory "
+            "(every *.toml file with a [sheet] table under it) or - (standard input); a "
+            "sheet named like a subcommand is written ./init. Exit status: 0 nothing "
+            "refuted, 1 a claim refuted, 2 input or usage error. The sheet format is "
+            f"{FORMAT_DOC}, the output and exit statuses {LEDGER_DOC}.",
+            78,
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("sheets", nargs="*", metavar="SHEET", help="answer sheets (TOML, SHEET.md)")
+    p.add_argument("sheets", nargs="*", metavar="SHEET", help=f"answer sheets (TOML, {FORMAT_DOC})")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="check the valid claims of a sheet that has errors (the errors are still "
+        "reported, and the exit status is 2)",
+    )
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")
     p.add_argument(
         "--only", type=_questions, metavar="Q[,Q...]", help="only these questions (prefixes)"
@@ -158,6 +165,16 @@ def parser() -> argparse.ArgumentParser:
         help="time limit of each single check (default 20)",
     )
     p.add_argument("--output", type=Path, metavar="PATH", help="write the report here")
+    p.add_argument("--quiet", action="store_true", help="print only each sheet's summary line")
+    p.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="prove the theorem rows again, not from the proof cache",
+    )
+    p.add_argument(
+        "--rubric", type=Path, metavar="PATH", help="grade with this rubric (docs/grading.md)"
+    )
     return p
 
 
@@ -176,8 +193,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = parser().parse_args(argv)
-    if args.output is not None and (problem := _output_problem(args.output)) is not None:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = subcommand(arguments)
+    if command is not None:
+        return command(arguments[1:])
+    if arguments[:1] == ["check"]:
+        arguments = arguments[1:]
+    args = parser().parse_args(arguments)
+    if args.format == "gradescope" and len(args.sheets) > 1:
+        print(
+            f"hw2check: error: --format gradescope grades exactly one SHEET, not "
+            f"{len(args.sheets)} (see hw2check --help)",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    if args.output is not None and (problem := output_problem(args.output)) is not None:
         print(f"hw2check: {_shown_path(args.output)}: cannot write ({problem})", file=sys.stderr)
         return EXIT_INPUT
     if args.output is not None and (sheet := overwritten_sheet(args.output, args.sheets)):
@@ -199,22 +229,17 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
-    from hw2check.runner import Pool, Rows
-    from hw2check.sheet import Sheet, load_seed, load_sheet
+    from hw2check.cache import TheoremRows
+    from hw2check.grading import reported_rubric
+    from hw2check.intake import named_sheets
+    from hw2check.runner import Pool
     from hw2check.topics import Settings, topics
 
-    status = EXIT_OK
-    sheets: list[Sheet] = []
-    if not args.sheets:
-        sheets.append(load_seed())
-    for path in args.sheets:
-        try:
-            sheets.append(load_sheet(path))
-        except InputError as error:
-            print(f"hw2check: {error}", file=sys.stderr)
-            status = EXIT_INPUT
-    if not sheets:
-        return status
+    if (rubric := reported_rubric(args.rubric)) is None:
+        return EXIT_INPUT
+    intake = named_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
+    entries, sheets = intake.entries, intake.sheets
+    status = EXIT_INPUT if intake.failed else EXIT_OK
 
     settings = Settings(examples=args.examples, seed=args.seed, timeout=args.timeout)
     modules = topics()
@@ -222,12 +247,13 @@ def _check(args: argparse.Namespace) -> int:
         check
         for module in modules
         for check in module.theorem_checks(settings)
-        if selected(check.question, args.only)
+        if sheets and selected(check.question, args.only)
     ]
     with Pool(jobs=args.jobs, timeout=args.timeout) as pool:
         # Theorems are queued first; claims are queued as they are built, so they run while
         # the slower theorems finish.  A builder that reads a theorem row waits for it alone.
-        theorems = Rows(pool, {check.id: pool.submit(check) for check in theorem_checks})
+        # Theorem rows come from the proof cache when it has them (hw2check/cache.py).
+        theorems = TheoremRows(theorem_checks, settings, pool.later, read=args.cache)
         claims: list[list[int]] = [[] for _ in sheets]
         for module in reversed(modules):
             for number, sheet in enumerate(sheets):
@@ -244,9 +270,20 @@ def _check(args: argparse.Namespace) -> int:
             for sheet, tickets in zip(sheets, claims, strict=True)
         ]
 
-    from hw2check.report import render
+    from hw2check.formats import render_results, results
+    from hw2check.output import quiet, table_width, wrote
 
-    text = render(ledgers, args.format, sheets)
+    graded = results(entries, ledgers, rubric, args.only)
+    scored = args.rubric is not None
+    text = (
+        quiet(ledgers)
+        if args.quiet
+        else render_results(graded, args.format, scored=scored, width=table_width())
+    )
+    if args.output is not None and not sheets and args.format in REPORTS:
+        # Nothing was checked: bad input leaves no file behind.  A grading format is still
+        # written, since it records the grade of a bad sheet (an autograder needs it).
+        return status
     if args.output is not None:
         try:
             args.output.write_text(text, encoding="utf-8")
@@ -256,6 +293,7 @@ def _check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_INPUT
+        print(wrote(str(args.output), ledgers), file=sys.stderr)
     else:
         sys.stdout.write(text)
     if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
@@ -265,4 +303,6 @@ def _check(args: argparse.Namespace) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    from hw2check.output import quietly_on_closed_pipe
+
+    sys.exit(quietly_on_closed_pipe(main))

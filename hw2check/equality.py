@@ -32,7 +32,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from hw2check.expressions import UNDEFINED, format_rational
+from hw2check.domain import Definedness, both_definedness, condition_at, defined_at
+from hw2check.expressions import UNDEFINED, format_rational, side_conditions, strip_guards
 from hw2check.ledger import Outcome, checked, proved, refuted, undecided
 
 # Candidate values, small first, so the witness a user reads is as simple as possible.
@@ -46,6 +47,10 @@ NONNEGATIVES: tuple[sympy.Rational, ...] = (sympy.Integer(0), *POSITIVES)
 POSITIVE_INTEGERS: tuple[sympy.Rational, ...] = tuple(sympy.Integer(v) for v in (1, 2, 3, 5, 10))
 
 MAX_POINTS = 4000
+ZERO_QUERY_OPS = 40  # largest value (in operations) whose exact zero SymPy is asked about
+# Largest exponent a point may give a power with a symbolic exponent (the sheets' limit).
+MAX_EXPONENT = 10_000
+INHABITED_POINTS = 200  # grid points searched for one where both sides are defined
 QUICK_POINTS = 24  # grid points tried before ``simplify``: most wrong claims differ at one
 CERTIFIED_DIGITS = 50
 # Largest number of terms an expansion may reach before SymPy's rewrites are skipped, and the
@@ -262,17 +267,23 @@ def certified_nonzero(value: sympy.Expr) -> bool | None:
     evaluation is (the accuracy is relative to its modulus)."""
     if value.is_Rational:
         return bool(value != 0)
+    approx = _certified(value)
+    if (
+        approx is not None
+        and (approx.is_Number or approx.is_Add or approx.is_Mul)
+        and not (approx.free_symbols or approx.has(*UNDEFINED))
+        and approx != 0
+    ):
+        return True
+    # Not certified nonzero: SymPy's assumptions may still show an exact zero.  They evaluate
+    # numerically at rising precision, which is slow on large values and cannot show a zero
+    # there anyway, so they are asked only of small ones.
+    if sympy.count_ops(value) > ZERO_QUERY_OPS:
+        return None
     try:
-        if value.is_zero:
-            return False
+        return False if value.is_zero else None
     except _NOT_CERTIFIED:
         return None
-    approx = _certified(value)
-    if approx is None or not (approx.is_Number or approx.is_Add or approx.is_Mul):
-        return None
-    if approx.free_symbols or approx.has(*UNDEFINED):
-        return None
-    return True if approx != 0 else None
 
 
 def agrees_numerically(value: sympy.Expr) -> bool:
@@ -283,6 +294,22 @@ def agrees_numerically(value: sympy.Expr) -> bool:
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         return False
     return abs(approx) < 10.0 ** (10 - CERTIFIED_DIGITS)
+
+
+def _explodes(expr: sympy.Expr, point: Mapping[sympy.Symbol, sympy.Expr]) -> bool:
+    """Substituting the point would raise a number to an exponent over the sheet's limit
+    (a**b at a = 10**9, b = 10**9 is a number of 30 billion bits: SymPy would compute it)."""
+    if not isinstance(expr, sympy.Basic):
+        return False
+    for power in expr.atoms(sympy.Pow):
+        if power.exp.free_symbols:
+            try:
+                exponent = power.exp.xreplace(dict(point))
+            except (TypeError, ValueError, ArithmeticError):
+                return True
+            if exponent.is_Rational and abs(exponent) > MAX_EXPONENT:
+                return True
+    return False
 
 
 @dataclass
@@ -297,6 +324,9 @@ class _Comparison:
 
     def differs_at(self, point: Mapping[sympy.Symbol, sympy.Expr]) -> tuple[sympy.Expr, ...] | None:
         """(claim value, reference value) when they certainly differ at the point."""
+        if _explodes(self.claim, point) or _explodes(self.reference, point):
+            self.uncertain += 1
+            return None
         try:
             claim_value = self.claim.xreplace(dict(point))
             reference_value = self.reference.xreplace(dict(point))
@@ -305,12 +335,21 @@ class _Comparison:
             # the point is neither an agreement nor a difference
             self.uncertain += 1
             return None
-        if not_real(reference_value):
-            return None  # the truth itself is not a real number here: no claim about it
-        if claim_value.has(*UNDEFINED):
-            # the truth is a number here and the claim, as written, is not (a division by
-            # zero, log 0): exact substitution shows they differ
-            return claim_value, reference_value
+        # Where exactly one side is defined (its natural domain, read from the sheet's tree,
+        # or its value a real number), the two differ, whichever side it is; where neither
+        # is, there is nothing to compare.
+        claim_defined = _defined(self.claim, claim_value, point)
+        reference_defined = _defined(self.reference, reference_value, point)
+        if claim_defined is False and reference_defined is False:
+            return None
+        if claim_defined is False or reference_defined is False:
+            if claim_defined is None or reference_defined is None:
+                self.uncertain += 1
+                return None
+            return (
+                _outside(self.claim, claim_value, point),
+                _outside(self.reference, reference_value, point),
+            )
         try:
             difference = sympy.expand(claim_value - reference_value)
         except (TypeError, ValueError, ArithmeticError, RecursionError):
@@ -319,6 +358,12 @@ class _Comparison:
         if difference.has(*UNDEFINED):
             self.uncertain += 1
             return None
+        if difference != 0 and not difference.is_Rational:
+            # the expansion shows an exact 0 when there is one; a value that is not, SymPy
+            # evaluates faster in whichever form has fewer operations
+            plain = claim_value - reference_value
+            if not plain.has(*UNDEFINED) and sympy.count_ops(plain) < sympy.count_ops(difference):
+                difference = plain
         nonzero = certified_nonzero(difference)
         if nonzero:
             return claim_value, reference_value
@@ -329,6 +374,37 @@ class _Comparison:
         else:
             self.uncertain += 1
         return None
+
+
+def _defined(
+    expr: sympy.Expr, value: sympy.Expr, point: Mapping[sympy.Symbol, sympy.Expr]
+) -> bool | None:
+    """The expression is a real number at the point: its side conditions hold there and its
+    value is not certainly non-real (None: cannot be certified)."""
+    if not_real(value):
+        return False
+    return defined_at(expr, point)
+
+
+class OutsideDomain(sympy.Function):  # type: ignore[misc]  # SymPy is untyped
+    """The value of an expression at a point outside its natural domain: ``OutsideDomain(v,
+    c)`` is what SymPy computes there (v, possibly a real number: sqrt(-1)*sqrt(-1) is -1) and
+    the side condition c that fails, for the evidence."""
+
+    nargs = 2
+
+
+def _outside(
+    expr: sympy.Expr, value: sympy.Expr, point: Mapping[sympy.Symbol, sympy.Expr]
+) -> sympy.Expr:
+    """The value, marked when a side condition fails at the point but SymPy still computes a
+    number there (a value that is already undefined or not real speaks for itself)."""
+    if not_real(value):
+        return value
+    for condition in side_conditions(expr):
+        if condition_at(condition, point) is False:
+            return OutsideDomain(value, sympy.Symbol(condition.describe()))
+    return value
 
 
 def in_domain(symbol: sympy.Symbol, value: sympy.Rational) -> bool:
@@ -423,6 +499,49 @@ def scan(
     return None
 
 
+def _describe_value(value: sympy.Expr, describe: Callable[[sympy.Basic], str]) -> str:
+    if isinstance(value, OutsideDomain):
+        return f"not defined ({value.args[1]} fails there)"
+    if value.has(*UNDEFINED):
+        return f"not defined (it evaluates to {value}: a division by zero or the like)"
+    real = "" if value.is_extended_real is not False else " (not a real number)"
+    return f"{show(value, describe)}{real}"
+
+
+def _refutation(
+    point: Mapping[sympy.Symbol, sympy.Expr],
+    values: tuple[sympy.Expr, ...],
+    method: str,
+    names: Mapping[sympy.Symbol, str],
+    describe: Callable[[sympy.Basic], str],
+) -> Outcome:
+    at = ", ".join(f"{names[s]} = {format_rational(v)}" for s, v in point.items())
+    claim_value, reference_value = values
+    truth = _describe_value(reference_value, describe)
+    gap = ""
+    if claim_value.has(*UNDEFINED) or isinstance(claim_value, OutsideDomain):
+        said = f"the claim is {_describe_value(claim_value, describe)}"
+    else:
+        said = f"the claim gives {_describe_value(claim_value, describe)}"
+        if not (reference_value.has(*UNDEFINED) or isinstance(reference_value, OutsideDomain)):
+            gap = f" ({_gap(claim_value - reference_value)})"
+    evidence = f"{'at ' + at + ': ' if at else ''}{said}, the truth is {truth}{gap}"
+    witness = {names[s]: format_rational(v) for s, v in point.items()}
+    if not witness:  # no symbols: the two numbers are the witness
+        witness = {"claim": show(claim_value, describe), "truth": show(reference_value, describe)}
+    return refuted(method, evidence, witness)
+
+
+def _domain_undecided(domain: Definedness) -> Outcome:
+    assert domain.failing is not None
+    return undecided(
+        "exact root isolation of the side conditions",
+        f"the two sides have different natural domains: {domain.failing.describe()} fails at "
+        f"{domain.where()} only (not a rational point), where one side is not defined and "
+        "the other is",
+    )
+
+
 def decide_equal(
     claim: sympy.Expr,
     reference: sympy.Expr,
@@ -431,7 +550,11 @@ def decide_equal(
     describe: Callable[[sympy.Expr], str] = str,
     witness_names: Mapping[sympy.Symbol, str] | None = None,
 ) -> Outcome:
-    """Decide claim == reference for all values of ``symbols`` in their domains."""
+    """Decide claim == reference for all values of ``symbols`` in their domains.
+
+    The two must have the same natural domain (``both_definedness``: side conditions read
+    from the sheet's tree) and agree on it; the decision does not depend on which side is
+    the claim, apart from the wording of the evidence."""
     difference = claim - reference
     names = witness_names or {symbol: symbol.name for symbol in symbols}
 
@@ -444,29 +567,31 @@ def decide_equal(
     def refutation(
         point: Mapping[sympy.Symbol, sympy.Expr], values: tuple[sympy.Expr, ...], method: str
     ) -> Outcome:
-        at = ", ".join(f"{names[s]} = {format_rational(v)}" for s, v in point.items())
-        claim_value, reference_value = values
-        truth = show(reference_value, describe)
-        if claim_value.has(*UNDEFINED):
-            evidence = (
-                f"at {at}: the claim is not defined (it evaluates to {claim_value}: a division "
-                f"by zero or the like), the truth is {truth}"
-            )
-        else:
-            real = "" if claim_value.is_extended_real is not False else " (not a real number)"
-            evidence = (
-                f"at {at}: the claim gives {show(claim_value, describe)}{real}, "
-                f"the truth is {truth} ({_gap(claim_value - reference_value)})"
-            )
-        return refuted(method, evidence, {names[s]: format_rational(v) for s, v in point.items()})
+        return _refutation(point, values, method, names, describe)
 
-    # A proof by rewriting holds only where the claim as written is a number: it counts when
-    # that is everywhere (``surely_defined``); otherwise the points decide.
-    provable = surely_defined(claim)
+    # A proof by rewriting holds only where both are numbers: it counts when their natural
+    # domains are the same on the symbols' domain; otherwise the points decide.
+    domain = both_definedness(claim, reference, symbols)
+    comparison = _Comparison(claim, reference)
+    if domain.point is not None:
+        found = comparison.differs_at(domain.point)
+        if found is not None:
+            return refutation(
+                domain.point,
+                found,
+                "exact root isolation of the side conditions, values by exact substitution",
+            )
+    points = list(grid(symbols))
+    provable = domain.holds and _inhabited(claim, reference, points)
+    cancelled = rational_difference(difference, symbols)
+    if cancelled is not None and cancelled != 0:
+        # a rational difference that cancel shows nonzero is nonzero at a point of a grid
+        # fine enough for its degree: exact, never sampled
+        points += list(itertools.islice(nonzero_points(cancelled, symbols), MAX_POINTS))
+    elif cancelled == 0 and provable:
+        return proof()
     if provable and is_symbolically_zero(difference, slow=False):
         return proof()
-    comparison = _Comparison(claim, reference)
-    points = list(grid(symbols))
     for point in points[:QUICK_POINTS]:
         found = comparison.differs_at(point)
         if found is not None:
@@ -482,6 +607,76 @@ def decide_equal(
         return refutation(
             *scanned, "floating-point scan, difference re-verified by exact substitution"
         )
+    if domain.irrational is not None:
+        return _domain_undecided(domain)
+    return _no_difference(comparison)
+
+
+# cancel handles products of many small factors cheaply: a looser bound than MAX_TERMS
+MAX_RATIONAL_TERMS = 5000
+MAX_WITNESS_DEGREE = 24  # degree up to which the exact witness grid of a polynomial is tried
+
+
+def rational_difference(
+    difference: sympy.Expr, symbols: Sequence[sympy.Symbol]
+) -> sympy.Expr | None:
+    """The difference as one cancelled rational function of the symbols (guards dropped: the
+    domains are decided apart), or None when it is not one or is too large."""
+    plain = strip_guards(difference)
+    try:
+        if not affordable(plain, MAX_RATIONAL_TERMS) or not plain.is_rational_function(*symbols):
+            return None
+        powers = plain.atoms(sympy.Pow)
+        if any(abs(p.exp) > MAX_WITNESS_DEGREE for p in powers if p.exp.is_Integer):
+            return None  # (w - w_t)**1000: cancel would expand it, and no witness grid is tried
+        return sympy.cancel(sympy.together(plain))
+    except (sympy.polys.polyerrors.PolynomialError, RecursionError, ValueError, ArithmeticError):
+        return None  # ArithmeticError: an overflow such as exp(exp(exp(10000)))
+
+
+def nonzero_points(
+    cancelled: sympy.Expr, symbols: Sequence[sympy.Symbol]
+) -> Iterator[dict[sympy.Symbol, sympy.Rational]]:
+    """Points of a grid on which a nonzero rational function is certainly nonzero somewhere:
+    a nonzero polynomial of degree at most d in each variable does not vanish on every point
+    of a product of sets of d + 1 values (the combinatorial Nullstellensatz), and the grid
+    skips the denominator's zeros only where that is a number to avoid."""
+    numerator, _ = sympy.fraction(cancelled)
+    free = [s for s in symbols if s in numerator.free_symbols]
+    degree = max((sympy.degree(numerator, s) for s in free), default=0)
+    if degree > MAX_WITNESS_DEGREE:
+        return
+    fixed = {s: _first_value(s) for s in symbols if s not in free}
+    # twice the values needed, so that the denominator's zeros and the domains leave enough
+    values = [[v for v in _values(s, 2 * int(degree) + 2)] for s in free]
+    for combination in itertools.product(*values):
+        point = {**fixed, **dict(zip(free, combination, strict=True))}
+        yield {symbol: point[symbol] for symbol in symbols}
+
+
+def _values(symbol: sympy.Symbol, count: int) -> list[sympy.Rational]:
+    start = 1 if symbol.is_positive else 0
+    return [sympy.Integer(start + k) for k in range(count)]
+
+
+def _first_value(symbol: sympy.Symbol) -> sympy.Rational:
+    return sympy.Integer(1 if symbol.is_positive else 0)
+
+
+def _inhabited(
+    claim: sympy.Expr, reference: sympy.Expr, points: Sequence[Mapping[sympy.Symbol, sympy.Expr]]
+) -> bool:
+    """Some grid point is in both natural domains (an identity on an empty domain, such as
+    log(-w**2 - 1) against itself, is not counted as proved)."""
+    if not side_conditions(claim) and not side_conditions(reference):
+        return True
+    return any(
+        defined_at(claim, point) and defined_at(reference, point)
+        for point in points[:INHABITED_POINTS]
+    )
+
+
+def _no_difference(comparison: _Comparison) -> Outcome:
     if comparison.agreed or comparison.numeric:
         numeric = (
             f" ({comparison.numeric} of them to {CERTIFIED_DIGITS} digits, not exactly)"

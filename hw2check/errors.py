@@ -10,6 +10,13 @@ from __future__ import annotations
 import re
 import reprlib
 import unicodedata
+from collections.abc import Sequence
+
+from hw2check.suggest import closest
+
+# Where a user reads the formats; every message that names a format points here.
+FORMAT_DOC = "docs/sheet-format.md"
+LEDGER_DOC = "docs/ledger-format.md"
 
 # Characters that are never shown raw: controls (C0, DEL, C1), format characters
 # (zero-width, bidirectional embeddings, overrides and isolates) and line and paragraph
@@ -100,6 +107,9 @@ class InputError(Exception):
         self.allowed = allowed
         self.file: str | None = None
         self.key: str | None = None
+        # Line and column (1-based) of the value in the sheet file, when known.
+        self.line: int | None = None
+        self.column: int | None = None
         super().__init__(problem)
 
     def located(self, *, file: str | None = None, key: str | None = None) -> InputError:
@@ -111,7 +121,10 @@ class InputError(Exception):
         return self
 
     def __str__(self) -> str:
-        where = ": ".join(_part(part) for part in (self.file, self.key) if part)
+        place = _part(self.file) if self.file else None
+        if place is not None and self.line is not None:
+            place = f"{place}:{self.line}:{self.column}"
+        where = ": ".join(part for part in (place, _part(self.key or "")) if part)
         problem, allowed = _part(self.problem), _part(self.allowed)
         text = problem if not allowed else f"{problem}; {allowed}"
         return f"{where}: {text}" if where else text
@@ -127,7 +140,22 @@ def _part(text: str) -> str:
 
 
 class SheetError(InputError):
-    """A table or key that SHEET.md does not allow, or a value of the wrong type or shape."""
+    """A table or key that the sheet format does not allow, or a value of the wrong type or
+    shape."""
+
+
+class SheetErrors(InputError):
+    """Every error of one sheet, in the order they stand in the file: one line each."""
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        super().__init__(first.problem, first.allowed)
+        self.file, self.key = first.file, first.key
+        self.line, self.column = first.line, first.column
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
 
 
 class ExpressionError(InputError):
@@ -167,7 +195,7 @@ class UnknownSymbol(ExpressionError):
         self.symbol = symbol
         names = ", ".join(allowed_symbols) if allowed_symbols else "none"
         super().__init__(
-            f"unknown symbol '{symbol}'",
+            f"unknown symbol '{symbol}'{_did_you_mean(symbol, allowed_symbols)}",
             f"symbols allowed here: {names}",
             offset=offset,
         )
@@ -179,7 +207,7 @@ class UnknownFunction(ExpressionError):
     def __init__(self, name: str, allowed_functions: list[str], *, offset: int | None) -> None:
         self.function = name
         super().__init__(
-            f"unknown function '{name}'",
+            f"unknown function '{name}'{_did_you_mean(name, allowed_functions)}",
             "functions allowed: " + ", ".join(allowed_functions),
             offset=offset,
         )
@@ -191,3 +219,8 @@ class WrongArity(ExpressionError):
 
 class InvalidValue(ExpressionError):
     """An expression that parses but has no finite value where one is required."""
+
+
+def _did_you_mean(word: str, options: Sequence[str]) -> str:
+    match = closest(word, options)
+    return f" (did you mean '{match}'?)" if match is not None else ""

@@ -17,13 +17,16 @@ from __future__ import annotations
 import ast
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from types import MappingProxyType
 
 import sympy
 
+from hw2check import latex
+from hw2check.diagnose import explain
 from hw2check.errors import (
     ExpressionError,
     ExpressionSyntaxError,
@@ -73,6 +76,9 @@ FUNCTIONS: Mapping[str, Callable[[sympy.Expr], sympy.Expr]] = MappingProxyType(
     }
 )
 
+# Other spellings of symbol and function names: Greek letters in plain text.
+SPELLINGS: Mapping[str, str] = MappingProxyType({"λ": "lam", "η": "eta", "σ": "sigmoid"})
+
 _BINARY: Mapping[type[ast.operator], Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = (
     MappingProxyType(
         {
@@ -85,49 +91,177 @@ _BINARY: Mapping[type[ast.operator], Callable[[sympy.Expr, sympy.Expr], sympy.Ex
 )
 
 
-class where_nonzero(sympy.Function):  # type: ignore[misc]  # SymPy is untyped
-    """``where_nonzero(d, v)`` is v where d is a nonzero number and undefined where d = 0.
+# The kinds of side condition an expression's natural domain is made of (``SideCondition``).
+NONZERO = "nonzero"
+POSITIVE = "positive"
+NONNEGATIVE = "nonnegative"
 
-    It records a division that SymPy cancelled while the expression was built (see
-    ``_faithful``).  Unlike an unevaluated product it survives pickling, which rebuilds
-    expressions with evaluation on, so a check in a worker process sees it too.
+
+def _holds(kind: str, value: sympy.Expr) -> bool | None:
+    """Whether ``value`` satisfies the kind of condition, by SymPy's assumptions."""
+    if kind == NONZERO:
+        return value.is_nonzero  # type: ignore[no-any-return]
+    if kind == POSITIVE:
+        return value.is_positive  # type: ignore[no-any-return]
+    return value.is_nonnegative  # type: ignore[no-any-return]
+
+
+class Guard(sympy.Function):  # type: ignore[misc]  # SymPy is untyped
+    """``guard(d, v)`` is v where d satisfies the guard's condition, undefined elsewhere.
+
+    It records a side condition of the sheet's expression that SymPy's automatic
+    simplification removed while the expression was built (see ``_faithful``).  Unlike an
+    unevaluated expression it survives pickling, which rebuilds expressions with evaluation
+    on, so a check in a worker process sees it too.
     """
 
     nargs = 2
+    kind = NONZERO
+    undefined: sympy.Expr = sympy.zoo
+
+    @classmethod
+    def eval(cls, condition: sympy.Expr, value: sympy.Expr) -> sympy.Expr | None:
+        if not condition.is_number:
+            return None
+        holds = _holds(cls.kind, condition)
+        if holds is False:
+            return cls.undefined
+        return value if holds else None
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        """Where the guard is defined it is its value: d/dx guard(d, v) = guard(d, 1)*v'."""
+        if argindex == 1:
+            return sympy.Integer(0)
+        return type(self)(self.args[0], sympy.Integer(1))
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr | None:
+        return None  # a guard SymPy could not decide at a number has no certain value
+
+
+class where_nonzero(Guard):
+    """``where_nonzero(d, v)`` is v where d is a nonzero number and undefined where d = 0
+    (a division that SymPy cancelled)."""
+
+    kind = NONZERO
     # The numeric version ``lambdify`` uses (floats or mpmath numbers).
     _imp_ = staticmethod(lambda divisor, value: value if divisor != 0 else float("nan"))
 
-    @classmethod
-    def eval(cls, divisor: sympy.Expr, value: sympy.Expr) -> sympy.Expr | None:
-        if divisor.is_zero:
-            return sympy.zoo
-        if divisor.is_number and divisor.is_zero is False:
-            return value
-        return None
+
+class where_positive(Guard):
+    """``where_positive(d, v)``: v where d > 0 (a logarithm, or a root under a negative
+    exponent, that SymPy simplified away)."""
+
+    kind = POSITIVE
+    undefined = sympy.nan
+    _imp_ = staticmethod(lambda condition, value: value if condition > 0 else float("nan"))
 
 
-def _singular_bases(expr: sympy.Basic) -> frozenset[sympy.Basic]:
-    """The non-constant expressions the value divides by (bases of negative powers)."""
-    return frozenset(
-        power.base
-        for power in expr.atoms(sympy.Pow)
-        if power.exp.is_negative and power.base.free_symbols
-    )
+class where_nonnegative(Guard):
+    """``where_nonnegative(d, v)``: v where d >= 0 (an even root or a fractional power that
+    SymPy simplified away, as in sqrt(a)*sqrt(a))."""
+
+    kind = NONNEGATIVE
+    undefined = sympy.nan
+    _imp_ = staticmethod(lambda condition, value: value if condition >= 0 else float("nan"))
 
 
-def _faithful(result: sympy.Expr, expected: frozenset[sympy.Basic]) -> sympy.Expr:
-    """``result`` unless SymPy's automatic simplification cancelled a division in it.
+GUARDS: Mapping[str, type[Guard]] = MappingProxyType(
+    {NONZERO: where_nonzero, POSITIVE: where_positive, NONNEGATIVE: where_nonnegative}
+)
 
-    SymPy turns ``a*(T - 1)/(T - 1)`` into ``a`` and ``0/x`` into ``0`` as the expression is
-    built, so a claim undefined at T = 1 (x = 0) would look defined everywhere and could be
-    proved.  When a divisor disappears, the result is wrapped in ``where_nonzero``: the
-    expression means what the sheet wrote, and it is undefined where the sheet's is.
+
+@dataclass(frozen=True)
+class SideCondition:
+    """One condition of an expression's natural domain: ``expr`` is nonzero / positive /
+    nonnegative (a denominator, a logarithm's argument, an even root's argument)."""
+
+    kind: str
+    expr: sympy.Expr
+
+    def holds(self) -> bool | None:
+        return _holds(self.kind, self.expr)
+
+    def describe(self) -> str:
+        relation = {NONZERO: "!= 0", POSITIVE: "> 0", NONNEGATIVE: ">= 0"}[self.kind]
+        return f"{self.expr} {relation}"
+
+
+def _own_conditions(node: sympy.Basic) -> Iterator[SideCondition]:
+    """The side conditions that ``node`` itself adds (not its arguments)."""
+    if isinstance(node, Guard):
+        yield SideCondition(node.kind, node.args[0])
+    elif isinstance(node, sympy.Pow):
+        base, exponent = node.base, node.exp
+        if not node.free_symbols or base.is_positive:
+            return
+        if exponent.is_Integer:
+            if exponent.is_negative:
+                yield SideCondition(NONZERO, base)
+        elif exponent.is_Rational:
+            yield SideCondition(POSITIVE if exponent.is_negative else NONNEGATIVE, base)
+        else:
+            yield SideCondition(POSITIVE, base)
+    elif isinstance(node, sympy.log):
+        yield SideCondition(POSITIVE, node.args[0])
+    elif isinstance(node, sympy.tan):
+        yield SideCondition(NONZERO, sympy.cos(node.args[0]))
+
+
+def side_conditions(expr: sympy.Basic) -> tuple[SideCondition, ...]:
+    """Every side condition of the expression's natural domain, in a stable order, without
+    those SymPy's assumptions already show (``lam > 0`` for a division by lam)."""
+    found: dict[SideCondition, None] = {}
+    for node in sympy.preorder_traversal(expr):
+        for condition in _own_conditions(node):
+            # a guard inside a condition stands for its value (its own condition is listed)
+            plain = SideCondition(condition.kind, strip_guards(condition.expr))
+            if plain.holds() is not True:
+                found[plain] = None
+    return tuple(found)
+
+
+def strip_guards(expr: sympy.Basic) -> sympy.Basic:
+    """The expression with every guard replaced by its value."""
+    if not expr.has(Guard):
+        return expr
+    return expr.replace(lambda node: isinstance(node, Guard), lambda node: node.args[1])
+
+
+def _keys(condition: SideCondition) -> Iterator[tuple[str, sympy.Expr]]:
+    """Normal forms of a condition and of the weaker ones it implies: a positive constant
+    factor does not change it, nor a sign for ``nonzero``."""
+    coefficient, rest = condition.expr.as_coeff_Mul()
+    signed = rest if not coefficient.is_negative else -rest
+    unsigned = -rest if rest.could_extract_minus_sign() else rest
+    if condition.kind == POSITIVE:
+        yield POSITIVE, signed
+        yield NONNEGATIVE, signed
+    elif condition.kind == NONNEGATIVE:
+        yield NONNEGATIVE, signed
+        return
+    yield NONZERO, unsigned
+
+
+def _faithful(result: sympy.Expr, expected: Iterable[SideCondition]) -> sympy.Expr:
+    """``result`` unless SymPy's automatic simplification removed a side condition from it.
+
+    SymPy turns ``a*(T - 1)/(T - 1)`` into ``a``, ``0*log(w)`` into 0, ``exp(log(x))`` into
+    x and ``tan(u) - tan(u)`` into 0 as the expression is built, so a claim undefined at
+    T = 1 (or w = 0, x <= 0, a pole of tan) would look defined everywhere and could be
+    proved.  When a condition disappears, the result is wrapped in a guard
+    (``where_nonzero``, ``where_positive``, ``where_nonnegative``): the expression means what
+    the sheet wrote, and it is undefined where the sheet's is.
     """
-    lost = expected - _singular_bases(result)
-    for base in sorted(lost, key=sympy.default_sort_key):
-        # A divisor that the symbols' domains keep away from 0 (lam > 0, 1 + w**2) may cancel.
-        if base.is_zero is not False:
-            result = where_nonzero(base, result)
+    kept = {key for condition in side_conditions(result) for key in _keys(condition)}
+    lost: dict[SideCondition, None] = {}
+    for condition in expected:
+        if not condition.expr.free_symbols or next(_keys(condition)) in kept:
+            continue
+        # A condition that the symbols' domains show (lam > 0, 1 + w**2) may disappear.
+        if condition.holds() is not True:
+            lost[condition] = None
+    for condition in sorted(lost, key=lambda c: (c.kind, sympy.default_sort_key(c.expr))):
+        result = GUARDS[condition.kind](condition.expr, result)
     return result
 
 
@@ -207,7 +341,9 @@ class _Source:
     def offset(self, node: ast.AST | None) -> int | None:
         if node is None or not hasattr(node, "col_offset"):
             return None
-        return self.position(node.col_offset)
+        # The parser counts columns in UTF-8 bytes; a Greek letter is two of them.
+        characters = len(self.parsed.encode()[: node.col_offset].decode("utf-8", "ignore"))
+        return self.position(characters)
 
     def position(self, parsed_offset: int) -> int:
         """The offset in the text as written of an offset in the parsed text."""
@@ -226,6 +362,43 @@ class _Source:
         if start is None or end is None or getattr(node, "end_lineno", 1) != 1:
             return ast.get_source_segment(self.parsed, node) or ""
         return self._encoded[start:end].decode("utf-8", errors="replace")
+
+
+class _LatexSource(_Source):
+    """A formula between ``$`` signs; the tree's offsets are already in the text as written."""
+
+    def __init__(self, text: str) -> None:
+        _check_text(text)
+        self.original = text
+        stripped = text.strip()
+        dollars = 2 if len(stripped) >= 4 and stripped[:2] == stripped[-2:] == "$$" else 1
+        self.base = len(text) - len(text.lstrip()) + dollars
+        self.body = stripped[dollars:-dollars]
+        self.parsed = text
+        self._lead, self._carets = 0, []
+
+    def offset(self, node: ast.AST | None) -> int | None:
+        return getattr(node, "col_offset", None)
+
+    def position(self, parsed_offset: int) -> int:
+        return parsed_offset
+
+    def segment(self, node: ast.AST) -> str:
+        start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", 0)
+        return getattr(node, "text", None) or self.original[start:end]
+
+
+def _source(text: str) -> _Source:
+    """The source of a plain expression, or of LaTeX when the text is between ``$`` signs."""
+    if isinstance(text, str):
+        stripped = text.strip()
+        if len(stripped) >= 2 and stripped[0] == stripped[-1] == "$":
+            return _LatexSource(text)
+    return _Source(text)
+
+
+def _is_function(name: str) -> bool:
+    return SPELLINGS.get(name, name) in FUNCTIONS
 
 
 def _check_text(text: str) -> None:
@@ -274,26 +447,41 @@ def _tree_depth(root: ast.AST) -> int:
     return deepest
 
 
-def _parse_tree(source: _Source) -> ast.expr:
-    try:
-        tree = ast.parse(source.parsed, mode="eval")
-    except SyntaxError as error:
-        column = (error.offset or 1) - 1
-        raise ExpressionSyntaxError(
-            f"{shown(source.original)} is not one arithmetic expression ({error.msg})",
-            ALLOWED_SYNTAX,
-            offset=source.position(max(column, 0)),
-        ) from None
-    except (MemoryError, RecursionError, ValueError):
-        raise ExpressionSyntaxError(
-            f"{shown(source.original)} cannot be parsed", ALLOWED_SYNTAX
-        ) from None
+def _parse_tree(
+    source: _Source, names: Sequence[str] = (), notation: Sequence[tuple[str, str]] = ()
+) -> ast.expr:
+    if isinstance(source, _LatexSource):
+        body = latex.parse(
+            source.body,
+            source.base,
+            names=names,
+            notation=notation,
+            is_function=_is_function,
+            max_depth=MAX_DEPTH,
+        )
+        tree: ast.AST = ast.Expression(body=body)
+    else:
+        tree = _parse_plain(source, names)
     if _tree_depth(tree) > MAX_DEPTH:
         raise NestingTooDeep(
             f"the expression is nested deeper than {MAX_DEPTH}",
             f"nesting depth at most {MAX_DEPTH}",
         )
+    assert isinstance(tree, ast.Expression)
     return tree.body
+
+
+def _parse_plain(source: _Source, names: Sequence[str]) -> ast.Expression:
+    try:
+        tree = ast.parse(source.parsed, mode="eval")
+    except SyntaxError as error:
+        column = source.position(max((error.offset or 1) - 1, 0))
+        raise explain(source.original, column, names, ALLOWED_SYNTAX) from None
+    except (MemoryError, RecursionError, ValueError):
+        raise ExpressionSyntaxError(
+            f"{shown(source.original)} cannot be read", ALLOWED_SYNTAX
+        ) from None
+    return tree
 
 
 class _Builder:
@@ -333,9 +521,9 @@ class _Builder:
         value = self.build(current)
         for link in reversed(spine):
             right = self.build(link.right)
-            expected = _singular_bases(value) | _singular_bases(right)
+            expected = [*side_conditions(value), *side_conditions(right)]
             if isinstance(link.op, ast.Div):
-                expected |= _singular_bases(1 / right)
+                expected += side_conditions(1 / right)
             value = _faithful(_BINARY[type(link.op)](value, right), expected)
         return value
 
@@ -369,7 +557,7 @@ class _Builder:
         return sympy.Rational(exact.numerator, exact.denominator)
 
     def _name(self, node: ast.Name) -> sympy.Expr:
-        symbol = self.symbols.get(node.id)
+        symbol = self.symbols.get(SPELLINGS.get(node.id, node.id))
         if symbol is None:
             if node.id in FUNCTIONS:
                 raise ForbiddenSyntax(
@@ -401,9 +589,11 @@ class _Builder:
                         f"exact numbers of at most {MAX_NUMBER_BITS} bits",
                         offset=offset,
                     )
-        expected = _singular_bases(base) | _singular_bases(exponent)
+        expected = [*side_conditions(base), *side_conditions(exponent)]
         if exponent.is_negative:
-            expected |= _singular_bases(1 / base)
+            expected += side_conditions(1 / base)
+        if not exponent.is_Integer:
+            expected += _own_conditions(sympy.Pow(base, exponent, evaluate=False))
         result = _faithful(base**exponent, expected)
         # SymPy merges (x**a)**b into x**(a*b); the merged exponent obeys the same limit.
         if isinstance(result, sympy.Pow) and result.exp.is_Number and abs(result.exp) > MAX_INTEGER:
@@ -417,10 +607,10 @@ class _Builder:
     def _call(self, node: ast.Call) -> sympy.Expr:
         offset = self.source.offset(node)
         if not isinstance(node.func, ast.Name):
-            raise ForbiddenSyntax(
-                f"{_describe(node.func)} cannot be called", ALLOWED_SYNTAX, offset=offset
-            )
-        function = FUNCTIONS.get(node.func.id)
+            raise _not_callable(node.func, self.source.segment(node), self.source, offset)
+        function = FUNCTIONS.get(SPELLINGS.get(node.func.id, node.func.id))
+        if function is None and SPELLINGS.get(node.func.id, node.func.id) in self.symbols:
+            raise _not_callable(node.func, self.source.segment(node), self.source, offset)
         if function is None:
             raise UnknownFunction(node.func.id, sorted(FUNCTIONS), offset=offset)
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
@@ -429,14 +619,51 @@ class _Builder:
                 f"for example {node.func.id}(x)",
                 offset=offset,
             )
-        return function(self.build(node.args[0]))
+        argument = self.build(node.args[0])
+        expected = list(side_conditions(argument))
+        own = _CALL_CONDITIONS.get(node.func.id)
+        if own is not None:
+            expected.append(own(argument))
+        return _faithful(function(argument), expected)
 
+
+# The side condition each function adds for its argument u.
+_CALL_CONDITIONS: Mapping[str, Callable[[sympy.Expr], SideCondition]] = MappingProxyType(
+    {
+        "sqrt": lambda u: SideCondition(NONNEGATIVE, u),
+        "log": lambda u: SideCondition(POSITIVE, u),
+        "ln": lambda u: SideCondition(POSITIVE, u),
+        "tan": lambda u: SideCondition(NONZERO, sympy.cos(u)),
+    }
+)
+
+
+_OPERATOR_TEXT: Mapping[type[ast.AST], str] = MappingProxyType(
+    {
+        ast.FloorDiv: "//",
+        ast.Mod: "%",
+        ast.MatMult: "@",
+        ast.LShift: "<<",
+        ast.RShift: ">>",
+        ast.BitAnd: "&",
+        ast.BitOr: "|",
+        ast.BitXor: "^",
+        ast.Invert: "~",
+        ast.Not: "not",
+        ast.Eq: "==",
+        ast.NotEq: "!=",
+        ast.Is: "is",
+        ast.IsNot: "is not",
+        ast.In: "in",
+        ast.NotIn: "not in",
+    }
+)
 
 _DESCRIPTIONS: Mapping[type[ast.AST], str] = MappingProxyType(
     {
         ast.Attribute: "attribute access",
-        ast.Subscript: "a subscript",
-        ast.Lambda: "a lambda",
+        ast.Subscript: "indexing with square brackets",
+        ast.Lambda: "'lambda' (a reserved word; the symbol is lam)",
         ast.ListComp: "a comprehension",
         ast.SetComp: "a comprehension",
         ast.DictComp: "a comprehension",
@@ -445,9 +672,9 @@ _DESCRIPTIONS: Mapping[type[ast.AST], str] = MappingProxyType(
         ast.BoolOp: "a boolean operator",
         ast.IfExp: "a conditional expression",
         ast.NamedExpr: "an assignment expression",
-        ast.List: "a list",
-        ast.Tuple: "a tuple",
-        ast.Dict: "a dict",
+        ast.List: "a list in square brackets",
+        ast.Tuple: "a list of values separated by commas",
+        ast.Dict: "a table in braces",
         ast.Set: "a set",
         ast.JoinedStr: "a string",
         ast.Await: "await",
@@ -482,8 +709,39 @@ def _describe(node: ast.AST) -> str:
             return "a string"
         return f"the constant {node.value!r}"
     if isinstance(node, ast.BinOp | ast.UnaryOp):
-        return f"the operator {type(node.op).__name__}"
-    return _DESCRIPTIONS.get(type(node), type(node).__name__)
+        return f"the operator '{_OPERATOR_TEXT.get(type(node.op), type(node.op).__name__)}'"
+    return _DESCRIPTIONS.get(type(node), "this construction")
+
+
+def _with_product(call: str) -> str:
+    """``call`` (text ending in a parenthesized argument) with a * before the argument."""
+    depth = 0
+    for position in range(len(call) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(call[position], 0)
+        if depth == 0:
+            return call[:position].rstrip() + "*" + call[position:]
+    return call
+
+
+def _not_callable(
+    func: ast.expr, call: str, source: _Source, offset: int | None
+) -> ExpressionError:
+    """The error for a call of something that is not a function name (``np.cos(w)``,
+    ``2(w + 1)``)."""
+    if isinstance(func, ast.Attribute) and func.attr in FUNCTIONS:
+        return ForbiddenSyntax(
+            f"{shown(source.segment(func))} is not allowed (did you mean {shown(func.attr)}?)",
+            "the functions are written without a module: " + " ".join(FUNCTIONS),
+            offset=offset,
+        )
+    if not isinstance(func, ast.Attribute):
+        # 2(w + 1), (w + 1)(w - 1): a product written without its *.
+        return ForbiddenSyntax(
+            f"a value directly followed by '(' (did you mean {shown(_with_product(call))}?)",
+            "write products with *",
+            offset=offset,
+        )
+    return ForbiddenSyntax(f"{_describe(func)} cannot be called", ALLOWED_SYNTAX, offset=offset)
 
 
 Degrees = dict[sympy.Basic, float]
@@ -539,10 +797,17 @@ def _check_finite(result: sympy.Basic, source: _Source) -> None:
             )
 
 
-def parse_expression(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
-    """Parse untrusted ``text`` into a SymPy expression over the given ``symbols`` only."""
-    source = _Source(text)
-    tree = _parse_tree(source)
+def parse_expression(
+    text: str,
+    symbols: Mapping[str, sympy.Symbol],
+    *,
+    notation: Sequence[tuple[str, str]] = (),
+) -> sympy.Expr:
+    """Parse untrusted ``text`` into a SymPy expression over the given ``symbols`` only.
+
+    ``notation`` lists LaTeX spellings of the symbols, for text written between ``$...$``."""
+    source = _source(text)
+    tree = _parse_tree(source, sorted(symbols), notation)
     result = _Builder(source, symbols).build(tree)
     _check_degree(result, source)
     _check_finite(result, source)
@@ -554,8 +819,8 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
 
     Returns the pairwise relations whose conjunction is the condition.
     """
-    source = _Source(text)
-    tree = _parse_tree(source)
+    source = _source(text)
+    tree = _parse_tree(source, sorted(symbols))
     parts = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
     builder = _Builder(source, symbols)
     relations: list[sympy.Basic] = []
@@ -571,7 +836,7 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
             relate = _COMPARISONS.get(type(op))
             if relate is None:
                 raise ForbiddenSyntax(
-                    f"the comparison {type(op).__name__} is not allowed",
+                    f"the comparison '{_OPERATOR_TEXT.get(type(op), '?')}' is not allowed",
                     "comparisons < <= > >=",
                     offset=source.offset(right_node),
                 )

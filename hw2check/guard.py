@@ -26,6 +26,10 @@ from pathlib import Path
 from types import FrameType
 from typing import BinaryIO
 
+from hw2check.errors import excerpt
+
+PATH_EXCERPT = 200  # characters of a path a message shows
+
 # One day per single check: far beyond any real check, and far inside every limit that
 # counts milliseconds in 31 bits (2**31 ms is about 24.8 days).
 MAX_TIMEOUT = 86_400.0
@@ -176,3 +180,24 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
         os.close(descriptor)
         raise
     return os.fdopen(descriptor, "rb")
+
+
+def output_problem(path: Path) -> str | None:
+    """Why the report cannot be written at ``path``, found before any check runs."""
+    try:
+        return _output_obstacle(path)
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte in it
+        return getattr(error, "strerror", None) or "not a usable path"
+
+
+def _output_obstacle(path: Path) -> str | None:
+    if "\0" in str(path):
+        return "a NUL character in the path"
+    if path.is_dir():
+        return "is a directory"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"no such directory {excerpt(repr(str(folder)), PATH_EXCERPT)}"
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return "not writable"
+    return None

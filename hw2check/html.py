@@ -13,14 +13,20 @@ from __future__ import annotations
 import html as _html
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from hw2check.budget import TOO_LARGE
 from hw2check.errors import escape_hidden
+from hw2check.grading import is_theorem
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import Formula, formulas_of, math_element
 from hw2check.plots import INSTALL_HINT, Plot, matplotlib_available, plots
-from hw2check.report import MARKS
+from hw2check.present import lines_of, matrix_of, minus_signs
+from hw2check.report import grade_lines, method_text, summary_line
 from hw2check.sheet import Sheet
+
+if TYPE_CHECKING:
+    from hw2check.grading import Grade
 
 
 def escape(text: str) -> str:
@@ -63,6 +69,9 @@ article.v-refuted { border-color: var(--refuted); }
 dl { display: grid; grid-template-columns: 6.5rem 1fr; gap: .15rem .6rem; margin: .3rem 0 0; }
 dt { color: #57606a; } dd { margin: 0; overflow-wrap: anywhere; }
 table.witness td { padding: 0 .6rem 0 0; font-family: ui-monospace, monospace; font-size: .88rem; }
+table.matrix { display: inline-table; border-left: 1px solid; border-right: 1px solid;
+  border-collapse: separate; border-spacing: .5rem 0; vertical-align: middle; }
+table.matrix td { padding: 0; text-align: right; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .88em; }
 figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 figcaption { color: #57606a; font-size: .88rem; }
@@ -77,7 +86,7 @@ def _id(*parts: str) -> str:
 
 
 def _badge(verdict: Verdict, text: str | None = None) -> str:
-    shown = text if text is not None else f"{MARKS[verdict]} {verdict}"
+    shown = text if text is not None else f"{verdict.mark} {verdict}"
     return f'<span class="badge {verdict}">{escape(shown)}</span>'
 
 
@@ -88,11 +97,28 @@ def _formulas_html(row: Row, formulas: dict[str, list[Formula]]) -> str:
     return '<div class="formulas">' + "".join(math_element(f) for f in found) + "</div>"
 
 
+def _math_text(text: str) -> str:
+    """Free text as HTML: escaped, its line breaks kept, its minus signs typeset."""
+    return "<br/>".join(minus_signs(escape(line)) for line in lines_of(text))
+
+
+def _value_html(value: str) -> str:
+    matrix = matrix_of(value)
+    if matrix is None:
+        return _math_text(value)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_math_text(cell)}</td>" for cell in row) + "</tr>"
+        for row in matrix.rows
+    )
+    name = f"{escape(matrix.name)} = " if matrix.name else ""
+    return f'{name}<table class="matrix">{rows}</table>'
+
+
 def _witness_html(row: Row) -> str:
     if not row.witness:
         return ""
     cells = "".join(
-        f"<tr><td>{escape(key)}</td><td>= {escape(value)}</td></tr>"
+        f"<tr><td>{escape(key)}</td><td>= {_value_html(value)}</td></tr>"
         for key, value in row.witness.items()
     )
     return f'<dt>Witness</dt><dd><table class="witness">{cells}</table></dd>'
@@ -102,10 +128,10 @@ def _row_html(row: Row, anchor: str, formulas: dict[str, list[Formula]]) -> str:
     return (
         f'<article class="v-{row.verdict}" id="{anchor}">'
         f"<h3><code>{escape(row.id)}</code> {_badge(row.verdict)}</h3>"
-        f'<p class="statement">{escape(row.statement)}</p>'
+        f'<p class="statement">{_math_text(row.statement)}</p>'
         f"{_formulas_html(row, formulas)}"
-        f"<dl><dt>Method</dt><dd>{escape(row.method)}</dd>"
-        f"<dt>Evidence</dt><dd>{escape(row.evidence)}</dd>"
+        f"<dl><dt>Method</dt><dd>{_math_text(row.method)}</dd>"
+        f"<dt>Evidence</dt><dd>{_math_text(row.evidence)}</dd>"
         f"{_witness_html(row)}"
         f"<dt>Time</dt><dd>{row.seconds:.3f} s</dd></dl></article>"
     )
@@ -140,24 +166,34 @@ def _plots(ledger: Ledger, sheet: Sheet | None, prefix: str) -> dict[str, Plot]:
     return {places[plot.key]: plot for plot in plots(sheet, list(places), prefix)}
 
 
-def _ledger_section(ledger: Ledger, sheet: Sheet | None, number: int) -> str:
+def _ledger_section(
+    ledger: Ledger,
+    sheet: Sheet | None,
+    number: int,
+    grade: Grade | None = None,
+    scored: bool = False,
+) -> str:
     prefix = f"s{number}"
     formulas = formulas_of(sheet)
     figures = _plots(ledger, sheet, prefix)
     rows = "\n".join(
         f"<tr><td>{escape(row.question)}</td>"
         f'<td><a href="#{_id(prefix, row.id)}"><code>{escape(row.id)}</code></a></td>'
-        f"<td>{_badge(row.verdict)}</td><td>{escape(row.method)}</td></tr>"
+        f"<td>{_badge(row.verdict)}</td><td>{escape(method_text(row, grade))}</td></tr>"
         for row in ledger.claims
     )
+    # The badges count the sheet's claims; the theorem rows are counted apart after them.
+    claims = Ledger(ledger.path, ledger.title, [r for r in ledger.claims if not is_theorem(r)])
     summary = "".join(
-        _badge(Verdict(verdict), f"{count} {verdict}") for verdict, count in ledger.summary.items()
+        _badge(Verdict(verdict), f"{count} {verdict}") for verdict, count in claims.summary.items()
     )
+    summary += f" {escape(summary_line(ledger, grade))}"
+    grading = "".join(f'<p class="grade">{escape(line)}</p>' for line in grade_lines(grade, scored))
     author = f" by {escape(sheet.author)}" if sheet is not None and sheet.author else ""
     parts = [
         f'<section class="sheet" id="{prefix}"><h1>{escape(ledger.title)}</h1>',
         f'<p class="meta">Sheet <code>{escape(ledger.path)}</code>{author}</p>',
-        f'<p class="summary">{summary}</p>',
+        f'<p class="summary">{summary}</p>{grading}',
         "<table><thead><tr><th>Q</th><th>claim</th><th>verdict</th>"
         f"<th>method</th></tr></thead><tbody>\n{rows}\n</tbody></table>",
     ]
@@ -180,8 +216,25 @@ def _ledger_section(ledger: Ledger, sheet: Sheet | None, number: int) -> str:
     return "\n".join(parts)
 
 
-def html(ledgers: Sequence[Ledger], sheets: Sequence[Sheet] | None = None) -> str:
-    """The report of these ledgers; ``sheets`` (same order) adds formulas and figures."""
+def _bad_section(path: str, errors: Sequence[str]) -> str:
+    items = "".join(f"<li>{escape(error)}</li>" for error in errors)
+    return (
+        f'<section class="sheet bad"><h1>Not checked: <code>{escape(path)}</code></h1>'
+        f'<p class="note">This sheet has input errors; none of its claims was checked.</p>'
+        f"<ul>{items}</ul></section>"
+    )
+
+
+def html(
+    ledgers: Sequence[Ledger],
+    sheets: Sequence[Sheet] | None = None,
+    grades: Sequence[Grade | None] | None = None,
+    scored: bool = False,
+    bad: Sequence[tuple[str, Sequence[str]]] = (),
+) -> str:
+    """The report of these ledgers; ``sheets`` (same order) adds formulas and figures,
+    ``grades`` (same order) the score and unanswered claims, and ``bad`` lists the sheets
+    that could not be checked (path, errors) first."""
     paired: list[Sheet | None] = (
         list(sheets)
         if sheets is not None and len(sheets) == len(ledgers)
@@ -200,11 +253,19 @@ def html(ledgers: Sequence[Ledger], sheets: Sequence[Sheet] | None = None) -> st
             for n, ledger in enumerate(ledgers, start=1)
         )
         body.append(f"<nav><h1>hw2check report: {len(ledgers)} sheets</h1><ol>{links}</ol></nav>")
+    graded: list[Grade | None] = (
+        list(grades)
+        if grades is not None and len(grades) == len(ledgers)
+        else [None] * len(ledgers)
+    )
+    body += [_bad_section(path, errors) for path, errors in bad]
     body += [
-        _ledger_section(ledger, sheet, n)
-        for n, (ledger, sheet) in enumerate(zip(ledgers, paired, strict=True), start=1)
+        _ledger_section(ledger, sheet, n, grade, scored)
+        for n, (ledger, sheet, grade) in enumerate(zip(ledgers, paired, graded, strict=True), 1)
     ]
     title = ledgers[0].title if len(ledgers) == 1 else f"{len(ledgers)} sheets"
+    if bad:
+        title = f"{len(ledgers) + len(bad)} sheets, {len(bad)} not checked"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/>'
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>'

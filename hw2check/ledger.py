@@ -1,4 +1,5 @@
-"""The ledger (contract ``hw2check/ledger-1``, LEDGER.md): rows of verdicts with evidence.
+"""The ledger (contract ``hw2check/ledger-1``, docs/ledger-format.md): rows of verdicts with
+evidence.
 
 A check is a picklable description of one row (id, question, statement) with the function
 that decides it.  The function returns an ``Outcome``; the runner times it and turns it into
@@ -23,6 +24,19 @@ class Verdict(enum.StrEnum):
     REFUTED = "refuted"
     UNDECIDED = "undecided"
 
+    @property
+    def mark(self) -> str:
+        """The verdict's sign in every report."""
+        return _MARKS[self]
+
+
+_MARKS = {
+    Verdict.PROVED: "✓",
+    Verdict.CHECKED: "~",
+    Verdict.REFUTED: "✗",
+    Verdict.UNDECIDED: "?",
+}
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -36,8 +50,8 @@ class Outcome:
     def __post_init__(self) -> None:
         if self.verdict is Verdict.REFUTED and not self.witness:
             raise ValueError("a refuted outcome needs a witness")
-        # LEDGER.md: `witness` is the field of refuted rows; what shows a proof or a check
-        # goes in the evidence, so a reader never takes a row with a witness for a refutation.
+        # docs/ledger-format.md: `witness` is the field of refuted rows; what shows a proof or a
+        # check goes in the evidence, so a reader never takes a row with a witness for a refutation.
         if self.verdict is not Verdict.REFUTED and self.witness is not None:
             raise ValueError(f"a {self.verdict} outcome has no witness (only refuted rows do)")
         if self.witness is not None and not all(

@@ -1,4 +1,4 @@
-"""Stated numbers and the matching rule of SHEET.md.
+"""Stated numbers and the matching rule of docs/sheet-format.md.
 
 A number stated with k digits after the decimal point matches a true value v when
 |stated - v| <= 10^-k: one unit in the last stated place, so rounding and truncation both

@@ -150,7 +150,7 @@ def _quotient(scheme: str, along: Callable[[mpmath.mpf], mpmath.mpf], h: mpmath.
 
 
 def q4_functions() -> tuple[sympy.Expr, sympy.Expr]:
-    """f1 = cos w1·cos w2 + σ(w2) and f2 = ln(w1 + w2) + w1²·w2 (SHEET.md, [q4])."""
+    """f1 = cos w1·cos w2 + σ(w2) and f2 = ln(w1 + w2) + w1²·w2 (docs/sheet-format.md, [q4])."""
     w1, w2 = SYMBOLS["w1"], SYMBOLS["w2"]
     sigmoid = FUNCTIONS["sigmoid"]
     return sympy.cos(w1) * sympy.cos(w2) + sigmoid(w2), sympy.log(w1 + w2) + w1**2 * w2

@@ -12,24 +12,17 @@ import json
 import re
 import textwrap
 import unicodedata
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hw2check.errors import NOT_PRINTABLE_ASCII, hidden, visible
 from hw2check.ledger import Ledger, Row, Verdict
+from hw2check.present import lines_of, matrix_of
 
 if TYPE_CHECKING:
+    from hw2check.grading import Grade
     from hw2check.sheet import Sheet
 
 WIDTH = 80
-MARKS = {
-    Verdict.PROVED: "✓",
-    Verdict.CHECKED: "~",
-    Verdict.REFUTED: "✗",
-    Verdict.UNDECIDED: "?",
-}
-
-
 def _columns(ch: str) -> int:
     """Terminal columns of one character: wide East Asian 2, combining marks 0."""
     if unicodedata.combining(ch):
@@ -65,57 +58,157 @@ def _clip(text: str, width: int) -> str:
 INDENT = "      "
 
 
-def _wrapped(label: str, text: str) -> list[str]:
+def _wrapped(label: str, text: str, width: int = WIDTH) -> list[str]:
     lines = []
     # textwrap counts characters; a line with wide characters is cut again by columns.
     for line in textwrap.wrap(
         visible(text),
-        WIDTH,
+        width,
         initial_indent=f"    {label}: ",
         subsequent_indent=INDENT,
         break_on_hyphens=False,
     ):
-        while (cut := _prefix(line, WIDTH)) < len(line):
+        while (cut := _prefix(line, width)) < len(line):
             lines.append(line[:cut])
             line = INDENT + line[cut:]
         lines.append(line)
     return lines
 
 
-def _witness_text(row: Row) -> str:
-    return ", ".join(f"{visible(k)} = {visible(v)}" for k, v in (row.witness or {}).items())
+def _wrapped_heading(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, subsequent_indent="  ")
 
 
-def summary_line(ledger: Ledger) -> str:
-    return "  ".join(f"{verdict} {count}" for verdict, count in ledger.summary.items())
+def _paragraphs(label: str, text: str, width: int) -> list[str]:
+    """Text of several lines, each wrapped on its own under ``label``."""
+    first, *rest = lines_of(text)
+    lines = _wrapped(label, first, width)
+    for line in rest:
+        lines += textwrap.wrap(
+            visible(line), width, initial_indent=INDENT, subsequent_indent=INDENT + "  "
+        ) or [""]
+    return lines
 
 
-def table(ledger: Ledger) -> str:
-    """The default output: one line per row, then the evidence of every row not proved."""
-    id_width = max([len(row.id) for row in ledger.claims] + [5])
-    method_width = max(10, WIDTH - 5 - (id_width + 1) - 12)
-    lines = [_clip(f"{ledger.title}", WIDTH), _clip(f"sheet: {ledger.path}", WIDTH), ""]
-    lines.append(f"{'Q':<4} {'claim':<{id_width}} {'verdict':<11} method")
-    for row in ledger.claims:
-        lines.append(
-            f"{row.question:<4} {row.id:<{id_width}} {MARKS[row.verdict]} {row.verdict!s:<9} "
-            f"{_clip(row.method, method_width)}"
+def _witness_lines(row: Row, width: int) -> list[str]:
+    """The witness: its plain values on wrapped lines, each matrix laid out row by row."""
+    plain: list[str] = []
+    matrices: list[list[str]] = []
+    for key, value in (row.witness or {}).items():
+        matrix = matrix_of(value)
+        if matrix is None:
+            plain.append(f"{visible(key)} = {visible(value)}")
+            continue
+        name = f"{visible(key)} = " + (f"{matrix.name} = " if matrix.name else "")
+        rows = matrix.text_lines()
+        matrices.append(
+            [INDENT + name + rows[0], *(INDENT + " " * len(name) + r for r in rows[1:])]
         )
-    details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED]
+    lines = _wrapped("witness", ", ".join(plain), width) if plain else ["    witness:"]
+    for block in matrices:
+        lines += [line if len(line) <= width else _clip(line, width) for line in block]
+    return lines
+
+
+def summary_line(ledger: Ledger, grade: Grade | None = None) -> str:
+    """``claims: proved 3, refuted 1 of 4 made; 27 unanswered · theorems: proved 9``."""
+    from hw2check.grading import summary
+
+    return summary(ledger, grade)
+
+
+def method_text(row: Row, grade: Grade | None) -> str:
+    """The method, led by the stated precision on the rows of a stated number."""
+    number = grade.numbers.get(row.id) if grade is not None else None
+    if number is None:
+        return row.method
+    verb = "matches" if row.verdict is Verdict.PROVED else "stated"
+    places = "decimal" if number.digits == 1 else "decimals"
+    return f"{verb} to {number.digits} {places} · {row.method}"
+
+
+def grade_lines(grade: Grade | None, scored: bool) -> list[str]:
+    """The score (with a rubric), the points lost and the graded claims left unanswered."""
+    from hw2check.grading import UNANSWERED, points_text
+
+    if grade is None:
+        return []
+    lines = []
+    if scored:
+        lines.append(f"score: {grade.score_text} (rubric: {visible(grade.rubric.name)})")
+        lost = [
+            f"  {claim.id}: {points_text(claim.earned)} / {points_text(claim.points)}, {claim.lost}"
+            for claim in grade.claims
+            if claim.lost is not None and claim.verdict != UNANSWERED
+        ]
+        lines += ["points lost:", *lost] if lost else []
+    if grade.for_review:
+        lines.append("for manual review: " + ", ".join(grade.for_review))
+    if grade.unanswered:
+        lines.append(f"unanswered ({len(grade.unanswered)}): " + ", ".join(grade.unanswered))
+    return lines
+
+
+def table(
+    ledger: Ledger, grade: Grade | None = None, scored: bool = False, width: int = WIDTH
+) -> str:
+    """The default output, ``width`` columns wide: one line per row, then the evidence of
+    every row not proved, and the whole method of every row whose method was cut short."""
+    id_width = max([len(row.id) for row in ledger.claims] + [5])
+    method_width = max(10, width - 5 - (id_width + 1) - 12)
+    lines = [_clip(f"{ledger.title}", width), _clip(f"sheet: {ledger.path}", width), ""]
+    lines.append(f"{'Q':<4} {'claim':<{id_width}} {'verdict':<11} method")
+    cut: set[str] = set()
+    for row in ledger.claims:
+        method = _clip(method_text(row, grade), method_width)
+        if method != visible(method_text(row, grade)):
+            cut.add(row.id)
+        lines.append(
+            f"{row.question:<4} {row.id:<{id_width}} {row.verdict.mark} {row.verdict!s:<9} "
+            f"{method}"
+        )
+    details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED or row.id in cut]
     if details:
-        lines += ["", "Evidence for the rows not proved:"]
+        heading = "Evidence for the rows not proved"
+        if cut:
+            heading += ", and the methods cut short above"
+        lines += ["", *_wrapped_heading(heading + ":", width)]
     for row in details:
-        lines.append(f"  {MARKS[row.verdict]} {row.id} — {row.verdict}")
-        lines += _wrapped("claim", row.statement)
-        lines += _wrapped("evidence", row.evidence)
+        lines.append(f"  {row.verdict.mark} {row.id} — {row.verdict}")
+        if row.id in cut:
+            lines += _wrapped("method", method_text(row, grade), width)
+        if row.verdict is Verdict.PROVED:
+            continue
+        lines += _wrapped("claim", row.statement, width)
+        lines += _paragraphs("evidence", row.evidence, width)
         if row.witness:
-            lines += _wrapped("witness", _witness_text(row))
-    lines += ["", summary_line(ledger)]
+            lines += _witness_lines(row, width)
+    lines += ["", summary_line(ledger, grade)]
+    for line in grade_lines(grade, scored):
+        lines += _wrapped_plain(line)
     return "\n".join(lines) + "\n"
 
 
-def json_line(ledger: Ledger) -> str:
-    return json_escaped(json.dumps(ledger.to_json(), ensure_ascii=False)) + "\n"
+def _wrapped_plain(text: str) -> list[str]:
+    """A line of the grade, wrapped; a line that starts with blanks keeps them."""
+    indent = text[: len(text) - len(text.lstrip())]
+    return textwrap.wrap(
+        visible(text),
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + INDENT,
+        break_on_hyphens=False,
+    )
+
+
+def json_line(ledger: Ledger, grade: Grade | None = None, scored: bool = False) -> str:
+    """One JSON object; with a rubric (``scored``) it has a ``grade`` object too."""
+    data = ledger.to_json()
+    if scored and grade is not None:
+        from hw2check.grading import grade_json
+
+        data["grade"] = grade_json(grade)
+    return json_escaped(json.dumps(data, ensure_ascii=False)) + "\n"
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -159,7 +252,27 @@ def _code(text: str, cell: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def markdown(ledger: Ledger, sheet: Sheet | None = None) -> str:
+def _markdown_value(value: str) -> str:
+    """A witness value: a matrix typeset (its cells are plain words and numbers), else code."""
+    matrix = matrix_of(value)
+    if matrix is None:
+        return _code(value)
+    body = r" \\ ".join(" & ".join(row) for row in matrix.rows)
+    name = f"{_code(matrix.name)} = " if matrix.name else ""
+    return f"{name}$\\begin{{pmatrix}} {body} \\end{{pmatrix}}$"
+
+
+def markdown_grade_lines(grade: Grade | None, scored: bool) -> list[str]:
+    """``grade_lines`` as Markdown paragraphs, the indented ones as list items."""
+    return [
+        f"- {_text(line)}" if line.startswith("  ") else f"\n{_text(line)}"
+        for line in grade_lines(grade, scored)
+    ]
+
+
+def markdown(
+    ledger: Ledger, sheet: Sheet | None = None, grade: Grade | None = None, scored: bool = False
+) -> str:
     from hw2check.mathml import formulas_of
 
     formulas = formulas_of(sheet)
@@ -168,39 +281,22 @@ def markdown(ledger: Ledger, sheet: Sheet | None = None) -> str:
     for row in ledger.claims:
         lines.append(
             f"| {_text(row.question)} | {_code(row.id, cell=True)} | "
-            f"{MARKS[row.verdict]} {row.verdict} | {_text(row.method)} |"
+            f"{row.verdict.mark} {row.verdict} | {_text(method_text(row, grade))} |"
         )
-    lines += ["", f"Sheet {_code(ledger.path)}: {summary_line(ledger)}"]
+    lines += ["", f"Sheet {_code(ledger.path)}: {_text(summary_line(ledger, grade))}"]
+    lines += markdown_grade_lines(grade, scored)
     current = None
     for row in ledger.claims:
         if row.question != current:
             current = row.question
             lines += ["", f"## Question {_text(current)}"]
-        lines += ["", f"### {_code(row.id)} — {MARKS[row.verdict]} {row.verdict}", ""]
+        lines += ["", f"### {_code(row.id)} — {row.verdict.mark} {row.verdict}", ""]
         lines.append(f"*Claim:* {_text(row.statement)}")
         for formula in formulas.get(row.id, []):
             lines += ["", f"${formula.latex}$"]
-        lines += ["", f"*Method:* {_text(row.method)}", "", f"*Evidence:* {_text(row.evidence)}"]
+        evidence = "<br>".join(_text(line) for line in lines_of(row.evidence))
+        lines += ["", f"*Method:* {_text(row.method)}", "", f"*Evidence:* {evidence}"]
         if row.witness:
-            pairs = ", ".join(f"{_code(k)} = {_code(v)}" for k, v in row.witness.items())
+            pairs = ", ".join(f"{_code(k)} = {_markdown_value(v)}" for k, v in row.witness.items())
             lines += ["", f"*Witness:* {pairs}"]
     return "\n".join(lines) + "\n"
-
-
-def render(ledgers: Sequence[Ledger], fmt: str, sheets: Sequence[Sheet] | None = None) -> str:
-    """The ledgers in a format; ``sheets`` (same order as ``ledgers``) lets Markdown and HTML
-    typeset the sheets' formulas and draw their figures."""
-    paired: Sequence[Sheet | None] = (
-        sheets if sheets is not None and len(sheets) == len(ledgers) else [None] * len(ledgers)
-    )
-    if fmt == "json":
-        return "".join(json_line(ledger) for ledger in ledgers)
-    if fmt == "markdown":
-        return "\n".join(
-            markdown(ledger, sheet) for ledger, sheet in zip(ledgers, paired, strict=True)
-        )
-    if fmt == "html":
-        from hw2check.html import html
-
-        return html(ledgers, sheets)
-    return "\n".join(table(ledger) for ledger in ledgers)

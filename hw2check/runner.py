@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
 import pickle
@@ -19,7 +20,7 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -214,6 +215,10 @@ class Pool:
         self._tickets.append((index, check))
         return len(self._tickets) - 1
 
+    def later(self, check: Check) -> Callable[[], Row]:
+        """Submit ``check``; calling what is returned waits for its row (and that row only)."""
+        return functools.partial(self.result, self.submit(check))
+
     def done(self, ticket: int) -> bool:
         """Whether the ticket's row is decided (without waiting)."""
         return self._tickets[ticket][0] in self._decided
@@ -281,20 +286,3 @@ class Pool:
     def _replace(self, position: int) -> None:
         _stop(self.workers[position])
         self.workers[position] = _start_worker()
-
-
-class Rows(Mapping[str, Row]):
-    """Rows by id that are decided on first access: ``rows[id]`` waits for that row only."""
-
-    def __init__(self, pool: Pool, tickets: Mapping[str, int]) -> None:
-        self._pool = pool
-        self._tickets = dict(tickets)
-
-    def __getitem__(self, key: str) -> Row:
-        return self._pool.result(self._tickets[key])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._tickets)
-
-    def __len__(self) -> int:
-        return len(self._tickets)

@@ -3,7 +3,7 @@
 Every topic module provides two functions:
 
 - ``theorem_checks(settings) -> list[Check]``: the reference theorem rows it establishes
-  (ids fixed by LEDGER.md), run once per command;
+  (ids fixed by docs/ledger-format.md), run once per command;
 - ``claim_checks(sheet, settings, theorems) -> list[Check]``: one check per claim the sheet
   makes in its table(s); ``theorems`` maps theorem ids to their rows so a claim can rest
   on a theorem.

@@ -15,6 +15,11 @@ Main results:
   ``(M S)_ij = M_{i, j ⊖ 1}`` and ``(S M)_ij = M_{i ⊕ 1, j}``, for every n (z3).
 - ``prove_circulant_shift_commute``: ``c_{(j ⊖ 1) ⊖ i} = c_{j ⊖ (i ⊕ 1)}`` for an uninterpreted
   generator c, every n, i, j (z3), so CS = SC for every n.
+- ``derive_circulant_shift_commute``: the same by SymPy, for symbolic n: ``C_ab = c[Mod(b - a, n)]``
+  (``IndexedBase`` c), ``S_ab = KroneckerDelta(b, Mod(a + 1, n))``, (CS)_ij and (SC)_ij as
+  ``Sum`` over k = 0..n-1 evaluated by SymPy's delta summation (CS after the reindexing
+  k = Mod(m - 1, n), a bijection of 0..n-1, since the delta there is not on k itself), each
+  range condition shown with the residue bounds, and CS - SC simplified to 0.
 - ``prove_circulant_is_polynomial_in_shift``: ``(S^k)_ab = [b = a ⊕ k]``, exactly one k has
   b = a ⊕ k (k = b ⊖ a), so ``C = Σ_k c_k S^k``; and ``S^k S = S S^k`` (z3).
 - ``verify_circulant_commutes_explicitly``: CS = SC with symbolic entries c_0..c_{n-1} for
@@ -22,6 +27,9 @@ Main results:
 - ``prove_shift_commutant_is_circulant``: BS = SB ⇔ ``B_{i,j} = B_{i⊕1, j⊕1}`` for all i, j;
   then by induction on k = 0..n-1 ``B_{i⊕k, j⊕k} = B_{i,j}`` and at k = 0 ⊖ i this is
   ``B_{i,j} = B_{0, j ⊖ i}``: B is circulant, for every n (every step z3).
+- ``derive_shift_commutant_key_step``: SymPy computes (BS)_ij = B(i, j ⊖ 1) and
+  (SB)_ij = B(i ⊕ 1, j) by delta summation and turns BS = SB into B(i, j) = B(i ⊕ 1, j ⊕ 1)
+  and back by putting j ⊕ 1 (j ⊖ 1) for j.
 - ``verify_commutant_explicitly``: for n = 1..64 the equations of BS = SB identify entries;
   a union-find over the n² entries gives the classes, which are exactly the n diagonals: the
   solution space has dimension n and is the circulants.
@@ -46,11 +54,12 @@ import functools
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy
 import z3
+from sympy.concrete.delta import deltasummation
 
 from hw2check.ledger import Check, Outcome, Row, Verdict, proved, refuted, undecided
 from hw2check.sheet import Sheet
@@ -186,15 +195,36 @@ def prove_residue_arithmetic(timeout_ms: int = SOLVER_TIMEOUT_MS) -> Argument:
     )
 
 
-def prove_shift_product_rule(timeout_ms: int = SOLVER_TIMEOUT_MS) -> Argument:
+Index = Callable[[Any], Any]
+
+
+def shift_forward(a: Any) -> Any:
+    """σ(a) = a ⊕ 1: row a of S has its 1 in column σ(a)."""
+    return add_mod(a, 1)
+
+
+def shift_backward(b: Any) -> Any:
+    """σ⁻¹(b) = b ⊖ 1: column b of S has its 1 in row σ⁻¹(b)."""
+    return sub_mod(b, 1)
+
+
+def prove_shift_product_rule(
+    timeout_ms: int = SOLVER_TIMEOUT_MS,
+    forward: Index = shift_forward,
+    backward: Index = shift_backward,
+) -> Argument:
     return _argument(
         "The shift S (S_ab = [b = a ⊕ 1]) multiplies by reindexing:",
         [
             Query(
                 "column of S",
-                "S_kj = 1, i.e. j = k ⊕ 1, holds for exactly one residue k, namely k = j ⊖ 1",
+                "S_kj = 1, i.e. j = k ⊕ 1, holds for exactly one residue k, namely k = j ⊖ 1 "
+                "(k ⊕ 1 and j ⊖ 1 are residues)",
                 tuple(residues(K_, J_)),
-                (add_mod(K_, 1) == J_) == (sub_mod(J_, 1) == K_),
+                z3.And(
+                    *residues(forward(K_), backward(J_)),
+                    (forward(K_) == J_) == (backward(J_) == K_),
+                ),
             )
         ],
         "(MS)_ij = Σ_k M_ik S_kj = M_{i, j⊖1}; row i of S has its single 1 in column i ⊕ 1, "
@@ -203,7 +233,11 @@ def prove_shift_product_rule(timeout_ms: int = SOLVER_TIMEOUT_MS) -> Argument:
     )
 
 
-def prove_circulant_shift_commute(timeout_ms: int = SOLVER_TIMEOUT_MS) -> Argument:
+def prove_circulant_shift_commute(
+    timeout_ms: int = SOLVER_TIMEOUT_MS,
+    forward: Index = shift_forward,
+    backward: Index = shift_backward,
+) -> Argument:
     c = z3.Function("c", z3.IntSort(), ENTRY)
     return _argument(
         "5a: a circulant C_ij = c(j ⊖ i) commutes with S (c uninterpreted):",
@@ -213,7 +247,7 @@ def prove_circulant_shift_commute(timeout_ms: int = SOLVER_TIMEOUT_MS) -> Argume
                 "(CS)_ij = C_{i, j⊖1} = c((j ⊖ 1) ⊖ i) equals "
                 "(SC)_ij = C_{i⊕1, j} = c(j ⊖ (i ⊕ 1))",
                 tuple(residues(I_, J_)),
-                c(sub_mod(sub_mod(J_, 1), I_)) == c(sub_mod(J_, add_mod(I_, 1))),
+                c(sub_mod(backward(J_), I_)) == c(sub_mod(J_, forward(I_))),
             )
         ],
         "CS = SC for every n >= 1 and every generator c",
@@ -364,6 +398,316 @@ def prove_convolution_is_circulant(timeout_ms: int = SOLVER_TIMEOUT_MS) -> Argum
         "circular convolution is a circulant matrix (so 5a applies) and, directly, "
         "k ⊛ (Sx) = S(k ⊛ x) for every n; in 2-D the same identity holds along each axis",
         timeout_ms,
+    )
+
+
+# ---------------------------------------------------------------- SymPy: delta sums, symbolic n
+
+Entry = Callable[[sympy.Expr, sympy.Expr, sympy.Expr], sympy.Expr]  # (a, b, n) -> M_ab
+Equation = tuple[sympy.Expr, sympy.Expr]
+
+SYMPY_ASSUMPTIONS = (
+    "n is an integer >= 1 and i, j are integers with 0 <= i, j <= n - 1 (residues). SymPy is "
+    "told that n > 0 and every index is an integer; a bound 0 <= t <= n - 1 is used only by "
+    "writing t = r, n = r + s + 1 with integers r, s >= 0, which covers every such t and n. "
+    "Every sum runs over the integers 0..n - 1 and every index is an integer, so each "
+    "Kronecker delta compares integers and delta summation applies. A remainder Mod(x, n) of "
+    "an integer x is an integer in 0..n - 1 (the definition of Mod for n >= 1)"
+)
+
+
+def shift_entry(a: sympy.Expr, b: sympy.Expr, n: sympy.Expr) -> sympy.Expr:
+    """S_ab = [b = a ⊕ 1] as a Kronecker delta."""
+    return sympy.KroneckerDelta(b, sympy.Mod(a + 1, n))
+
+
+def circulant_entry(a: sympy.Expr, b: sympy.Expr, n: sympy.Expr) -> sympy.Expr:
+    """C_ab = c_{b ⊖ a} with an IndexedBase c: nothing is assumed of the generator's entries."""
+    return sympy.IndexedBase("c")[sympy.Mod(b - a, n)]
+
+
+def general_entry(a: sympy.Expr, b: sympy.Expr, n: sympy.Expr) -> sympy.Expr:
+    """B_ab = B(a, b), an undefined function: a general matrix (n unused)."""
+    return sympy.Function("B")(a, b)
+
+
+@dataclass(frozen=True)
+class Indices:
+    """The symbols of a derivation: n >= 1, the residues i, j, the summation indices k, m."""
+
+    n: sympy.Symbol
+    i: sympy.Symbol
+    j: sympy.Symbol
+    k: sympy.Symbol
+    m: sympy.Symbol
+
+
+def indices() -> Indices:
+    n = sympy.Symbol("n", integer=True, positive=True)
+    i, j = sympy.symbols("i j", integer=True)
+    k, m = sympy.symbols("k m", integer=True)
+    return Indices(n, i, j, k, m)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a SymPy derivation: its input, who did it (SymPy, or a rule), its output."""
+
+    name: str
+    given: str
+    by: str
+    result: str
+    holds: bool = True
+
+    def text(self) -> str:
+        return (
+            f"  [{'ok' if self.holds else 'FAILED'}] {self.name}: {self.given}\n"
+            f"      {self.by}: {self.result}"
+        )
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A SymPy derivation for symbolic n: its steps in order and what they establish."""
+
+    title: str
+    steps: tuple[Step, ...]
+    conclusion: str
+
+    @property
+    def holds(self) -> bool:
+        return all(step.holds for step in self.steps)
+
+    @property
+    def failures(self) -> list[str]:
+        return [f"{step.name}: {step.result}" for step in self.steps if not step.holds]
+
+    def text(self) -> str:
+        steps = "\n".join(step.text() for step in self.steps)
+        verdict = "" if self.holds else "NOT SHOWN, a step failed: "
+        return f"{self.title}\n{steps}\n  => {verdict}{self.conclusion}"
+
+
+def with_slack(expr: sympy.Basic, term: sympy.Expr, n: sympy.Symbol) -> sympy.Basic:
+    """expr at term = r, n = r + s + 1 (r, s >= 0 integers): every residue term and every n."""
+    r, s = sympy.symbols("r s", integer=True, nonnegative=True)
+    return expr.xreplace({term: r}).subs(n, r + s + 1)
+
+
+def residue_rule(ix: Indices) -> Step:
+    """Mod(m, n) = m for 0 <= m <= n - 1, by SymPy once n is written as m + s + 1."""
+    claim = sympy.Eq(sympy.Mod(ix.m, ix.n), ix.m)
+    value = with_slack(claim, ix.m, ix.n)
+    return Step(
+        "residue rule",
+        f"{claim} for an integer 0 <= m <= n - 1",
+        "SymPy with m = r, n = r + s + 1",
+        str(value),
+        value is sympy.true,
+    )
+
+
+def residue_terms(condition: sympy.Basic, ix: Indices) -> list[sympy.Expr]:
+    """The terms of a condition known to be residues: remainders mod n, and i, j."""
+    mods = [term for term in condition.atoms(sympy.Mod) if term.args[1] == ix.n]
+    free = [x for x in (ix.i, ix.j) if x in condition.free_symbols]
+    return sorted(mods, key=str) + free
+
+
+def condition_step(condition: sympy.Basic, ix: Indices) -> Step:
+    """A delta summation's condition, shown True with one residue term at a time."""
+    for term in residue_terms(condition, ix):
+        if with_slack(condition, term, ix.n) is sympy.true:
+            why = "a remainder" if isinstance(term, sympy.Mod) else "by assumption"
+            by = f"SymPy with {term} = r, n = r + s + 1 ({term} is a residue: {why})"
+            return Step("condition", str(condition), by, "True")
+    return Step(
+        "condition",
+        str(condition),
+        "SymPy with each residue in it = r, n = r + s + 1",
+        "not shown to be True",
+        holds=False,
+    )
+
+
+def settle(value: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, list[Step]]:
+    """Replace each Piecewise by its first branch where that branch's condition is shown True."""
+    steps, chosen = [], {}
+    for piecewise in sorted(value.atoms(sympy.Piecewise), key=str):
+        expr, condition = piecewise.args[0]
+        step = condition_step(condition, ix)
+        steps.append(step)
+        if step.holds:
+            chosen[piecewise] = expr
+    return value.xreplace(chosen), steps
+
+
+def inverse_images(forward: sympy.Expr, back: sympy.Expr, ix: Indices) -> Equation:
+    """forward(back(m)) and back(forward(k)): Mod(m, n) and Mod(k, n) for inverse maps."""
+    return forward.subs(ix.k, back), back.subs(ix.m, forward)
+
+
+def are_inverse(images: Equation, ix: Indices) -> bool:
+    """Both compositions are Mod(m, n) and Mod(k, n): identities on 0..n - 1 (residue rule)."""
+    return images == (sympy.Mod(ix.m, ix.n), sympy.Mod(ix.k, ix.n))
+
+
+def reindexing(summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, Step] | None:
+    """k = Mod(α(m - β), n) for a delta on Mod(αk + β, n) with α = ±1: the delta is then on m.
+
+    The two maps are inverse bijections of 0..n - 1 (SymPy composes them to Mod(m, n) and
+    Mod(k, n), which the residue rule reduces to m and k), so the sum is unchanged.
+    """
+    k, m, n = ix.k, ix.m, ix.n
+    deltas = sorted(summand.atoms(sympy.KroneckerDelta), key=str)
+    for mod in (arg for delta in deltas for arg in delta.args if isinstance(arg, sympy.Mod)):
+        inner, modulus = mod.args
+        slope = sympy.diff(inner, k)
+        if modulus != n or slope not in (1, -1):
+            continue
+        back = sympy.Mod(slope * (m - (inner - slope * k)), n)
+        there, here = inverse_images(mod, back, ix)
+        substituted = summand.subs(k, back)
+        reduced = substituted.xreplace({sympy.Mod(m, n): m})
+        step = Step(
+            "reindex",
+            f"k = {back}, m = 0..n - 1 (a bijection of 0..n - 1 leaves the sum unchanged)",
+            "SymPy (subs)",
+            f"{mod} at k = {back} is {there}, {back} at m = {mod} is {here} (inverse maps, "
+            f"by the residue rule); the summand {substituted} is {reduced} by the residue rule",
+            are_inverse((there, here), ix),
+        )
+        return reduced, step
+    return None
+
+
+NOT_ON_K = (
+    "no Kronecker delta's equation is ±k + (terms without k), which delta summation needs "
+    "(it solves that equation for k, an integer only when the coefficient of k is ±1)"
+)
+
+
+def on_index(delta: sympy.Expr, index: sympy.Symbol) -> bool:
+    """The delta's equation is ±index + (terms without it): its solution is an integer."""
+    poly = (delta.args[0] - delta.args[1]).as_poly(index)
+    return poly is not None and poly.degree() == 1 and poly.LC() in (1, -1)
+
+
+Limits = tuple[sympy.Symbol, sympy.Expr, sympy.Expr]
+
+
+def remainder_names(summand: sympy.Expr, ix: Indices) -> dict[sympy.Expr, sympy.Symbol]:
+    """A symbol p0, p1, ... for each remainder mod n without k or m in a delta's arguments.
+
+    Delta summation then solves for a symbol, not for Mod(..., n): SymPy's ``solve`` would
+    ``simplify`` that solution, whose first call imports ``sympy.physics.units`` (0.1 s).  The
+    sum's value for an integer p0 holds at the integer p0 = Mod(..., n), put back after.
+    """
+    mods = {
+        arg
+        for delta in summand.atoms(sympy.KroneckerDelta)
+        for arg in delta.args
+        if isinstance(arg, sympy.Mod) and arg.args[1] == ix.n and not arg.has(ix.k, ix.m)
+    }
+    return {
+        mod: sympy.Symbol(f"p{index}", integer=True)
+        for index, mod in enumerate(sorted(mods, key=str))
+    }
+
+
+def delta_sum(
+    name: str, summand: sympy.Expr, limits: Limits, ix: Indices
+) -> tuple[sympy.Expr, Step]:
+    """SymPy's delta summation, the remainders in the deltas named while it sums."""
+    names = remainder_names(summand, ix)
+    named = summand.xreplace(names)
+    raw = deltasummation(named, limits)
+    value = raw.xreplace({symbol: mod for mod, symbol in names.items()})
+    given = "".join(f", {symbol} = {mod}" for mod, symbol in names.items())
+    result = f"{raw}, that is {value}" if names else str(value)
+    step = Step(name, f"{sympy.Sum(named, limits)}{given}", "SymPy (deltasummation)", result)
+    return value, replace(step, holds=not value.has(sympy.Sum))
+
+
+def entry_sum(name: str, summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, list[Step]]:
+    """Σ_{k=0}^{n-1} summand by SymPy's delta summation, reindexed first if SymPy needs it."""
+    limits: Limits = (ix.k, 0, ix.n - 1)
+    for delta in sorted(summand.atoms(sympy.KroneckerDelta), key=str):
+        if not all(arg.is_integer for arg in delta.args):
+            failed = Step(name, str(delta), "SymPy (is_integer)", "not known to be integers", False)
+            return sympy.Sum(summand, limits), [failed]
+    steps = []
+    if not any(on_index(delta, ix.k) for delta in summand.atoms(sympy.KroneckerDelta)):
+        steps.append(Step(name, str(sympy.Sum(summand, limits)), "SymPy (as_poly)", NOT_ON_K))
+        reindexed = reindexing(summand, ix)
+        if reindexed is None:
+            missing = "no Kronecker delta on Mod(k + b, n) or Mod(-k + b, n) to reindex by"
+            failed = Step("reindex", str(summand), "rule", missing, False)
+            return sympy.Sum(summand, limits), [*steps, failed]
+        steps.append(reindexed[1])
+        summand, limits = reindexed[0], (ix.m, 0, ix.n - 1)
+    value, step = delta_sum(name, summand, limits, ix)
+    settled, conditions = settle(value, ix)
+    return settled, [*steps, step, *conditions]
+
+
+def derive_circulant_shift_commute(
+    shift: Entry = shift_entry, circulant: Entry = circulant_entry
+) -> Derivation:
+    """5a for symbolic n: (CS)_ij and (SC)_ij as delta sums over k, their difference 0."""
+    ix = indices()
+    n, i, j, k = ix.n, ix.i, ix.j, ix.k
+    a, b = sympy.symbols("a b", integer=True)
+    cs, cs_steps = entry_sum("(CS)_ij", circulant(i, k, n) * shift(k, j, n), ix)
+    sc, sc_steps = entry_sum("(SC)_ij", shift(i, k, n) * circulant(k, j, n), ix)
+    difference = sympy.simplify(cs - sc)
+    last = Step("CS - SC", f"{cs} - ({sc})", "SymPy (simplify)", str(difference), difference == 0)
+    return Derivation(
+        f"5a by SymPy: C_ab = {circulant(a, b, n)}, S_ab = {shift(a, b, n)}, symbolic n:",
+        (residue_rule(ix), *cs_steps, *sc_steps, last),
+        f"(CS)_ij = (SC)_ij = {cs} for all residues i, j, every n >= 1 and every generator c",
+    )
+
+
+def show_equation(equation: Equation) -> str:
+    return f"{equation[0]} = {equation[1]}"
+
+
+def instance_step(
+    name: str, equation: Equation, value: sympy.Expr, target: Equation, ix: Indices
+) -> Step:
+    """The equation for every residue j, at the residue j = value; it must read as target."""
+    j, n = ix.j, ix.n
+    instance = tuple(side.subs(j, value).xreplace({sympy.Mod(j, n): j}) for side in equation)
+    return Step(
+        name,
+        f"{show_equation(equation)} for every residue j, so for j replaced by {value}",
+        "SymPy (subs; then Mod(j, n) = j, the residue rule)",
+        show_equation((instance[0], instance[1])),
+        instance == target,
+    )
+
+
+def derive_shift_commutant_key_step(shift: Entry = shift_entry) -> Derivation:
+    """5b's key step for symbolic n: BS = SB ⇔ B(i, j) = B(i ⊕ 1, j ⊕ 1) for all residues."""
+    ix = indices()
+    n, i, j, k = ix.n, ix.i, ix.j, ix.k
+    bs, bs_steps = entry_sum("(BS)_ij", general_entry(i, k, n) * shift(k, j, n), ix)
+    sb, sb_steps = entry_sum("(SB)_ij", shift(i, k, n) * general_entry(k, j, n), ix)
+    invariance = (
+        general_entry(i, j, n),
+        general_entry(sympy.Mod(i + 1, n), sympy.Mod(j + 1, n), n),
+    )
+    return Derivation(
+        "5b, key step by SymPy: BS = SB entrywise, B(a, b) an undefined function, symbolic n:",
+        (
+            residue_rule(ix),
+            *bs_steps,
+            *sb_steps,
+            instance_step("BS = SB ⇒ invariance", (bs, sb), sympy.Mod(j + 1, n), invariance, ix),
+            instance_step("invariance ⇒ BS = SB", invariance, sympy.Mod(j - 1, n), (bs, sb), ix),
+        ),
+        f"BS = SB ⇔ {show_equation(invariance)} for all residues i, j",
     )
 
 
@@ -640,41 +984,66 @@ def dft_tolerance(n: int) -> float:
 # ---------------------------------------------------------------- the theorem rows
 
 
-def _unproved(arguments: Sequence[Argument], method: str) -> Outcome | None:
-    """Undecided, naming the z3 steps (and answers) that did not come back unsat, if any."""
+def _unproved(
+    arguments: Sequence[Argument], method: str, derivations: Sequence[Derivation] = ()
+) -> Outcome | None:
+    """Undecided, naming the z3 steps (and answers) that did not come back unsat and the SymPy
+    steps that did not hold, if any."""
+    reasons = []
     failures = [failure for argument in arguments for failure in argument.failures]
     if failures:
-        return undecided(method, "a z3 step was not proved: " + "; ".join(failures))
+        reasons.append("a z3 step was not proved: " + "; ".join(failures))
+    failed = [failure for derivation in derivations for failure in derivation.failures]
+    if failed:
+        reasons.append("a SymPy step did not hold: " + "; ".join(failed))
+    if reasons:
+        return undecided(method, "; and ".join(reasons))
     return None
 
 
 def _explicit_outcome(
-    arguments: Sequence[Argument], explicit: ExplicitCheck, method: str
+    arguments: Sequence[Argument],
+    explicit: ExplicitCheck,
+    method: str,
+    derivations: Sequence[Derivation] = (),
 ) -> Outcome:
-    unproved = _unproved(arguments, method)
+    unproved = _unproved(arguments, method, derivations)
     if unproved is not None:
         return unproved
     if not explicit.holds:
         return undecided(method, f"explicit check failed at n = {list(explicit.failures)}")
     steps = sum(len(argument.queries) for argument in arguments)
+    derived = "".join(
+        f"; by SymPy ({len(derivation.steps)} steps, delta summation): {derivation.conclusion}"
+        for derivation in derivations
+    )
     return proved(
         method,
-        f"{arguments[-1].conclusion} ({steps} z3 steps over symbolic n, each negation unsat); "
-        f"explicitly: {explicit.what} for n = {explicit.sizes[0]}..{explicit.sizes[-1]}",
+        f"{arguments[-1].conclusion} ({steps} z3 steps over symbolic n, each negation unsat)"
+        f"{derived}; explicitly: {explicit.what} for n = {explicit.sizes[0]}..{explicit.sizes[-1]}",
     )
 
 
-def decide_circulant_shift_commute(timeout_ms: int) -> Outcome:
+def decide_circulant_shift_commute(
+    timeout_ms: int,
+    forward: Index = shift_forward,
+    backward: Index = shift_backward,
+    shift: Entry = shift_entry,
+) -> Outcome:
+    """Both engines: z3 given the shift as σ and σ⁻¹ (``forward``, ``backward``), SymPy given
+    its entries S_ab (``shift``); the row is proved only if both are."""
     arguments = (
         prove_residue_arithmetic(timeout_ms),
-        prove_shift_product_rule(timeout_ms),
+        prove_shift_product_rule(timeout_ms, forward, backward),
         prove_circulant_is_polynomial_in_shift(timeout_ms),
-        prove_circulant_shift_commute(timeout_ms),
+        prove_circulant_shift_commute(timeout_ms, forward, backward),
     )
     return _explicit_outcome(
         arguments,
         verify_circulant_commutes_explicitly(),
-        "z3 (index arithmetic mod symbolic n, uninterpreted generator) and explicit label maps",
+        "z3 (index arithmetic mod symbolic n, uninterpreted generator), SymPy (delta sums, "
+        "symbolic n) and explicit label maps",
+        (derive_circulant_shift_commute(shift),),
     )
 
 
@@ -837,17 +1206,21 @@ def claim_checks(sheet: Sheet, settings: Settings, theorems: Mapping[str, Row]) 
 
 def main() -> None:
     print(__doc__.split("Main results")[0].strip())
-    print(f"\nIn the z3 queries ⊕ and ⊖ are {LEGEND}.\n")
-    for argument in (
+    print(f"\nIn the z3 queries ⊕ and ⊖ are {LEGEND}.")
+    print(f"In the SymPy derivations, {SYMPY_ASSUMPTIONS}.\n")
+    derivations: Sequence[Argument | Derivation] = (
         prove_residue_arithmetic(),
         prove_shift_product_rule(),
         prove_circulant_shift_commute(),
+        derive_circulant_shift_commute(),
         prove_circulant_is_polynomial_in_shift(),
         prove_shift_commutant_is_circulant(),
+        derive_shift_commutant_key_step(),
         prove_circulants_commute(),
         prove_convolution_is_circulant(),
-    ):
-        print(argument.text())
+    )
+    for derivation in derivations:
+        print(derivation.text())
         print()
     print("Explicit verification:")
     print(verify_circulant_commutes_explicitly().text())
@@ -865,4 +1238,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from hw2check.derivation import module_main
+
+    raise SystemExit(module_main("proofs.circulant", __doc__ or "", main))

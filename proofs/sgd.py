@@ -52,8 +52,9 @@ from fractions import Fraction
 import sympy
 import z3
 
+from hw2check.domain import all_hold
 from hw2check.equality import certified_sign, is_symbolically_zero, show
-from hw2check.expressions import format_rational
+from hw2check.expressions import format_rational, side_conditions, strip_guards
 from hw2check.ledger import (
     Check,
     Outcome,
@@ -794,23 +795,47 @@ class RootCount:
 
 
 def count_distinct_roots(components: Sequence[sympy.Expr]) -> RootCount | str:
-    """Distinct real and non-real roots of F, or why they are not counted."""
+    """Distinct real and non-real roots of F, or why they are not counted.
+
+    A side condition of a component (a division SymPy cancelled, a root) makes F undefined
+    where it fails: a real root of the polynomial there is no root of F.  Coefficients
+    outside the rationals (w**2 - sqrt(3)*w) are counted from the roots in radicals, each
+    decided real or not exactly."""
     loss = sympy.expand(sympy.Add(*components))
+    plain = sympy.expand(strip_guards(loss))
     try:
-        poly = sympy.Poly(loss, W)
+        poly = sympy.Poly(plain, W)
     except sympy.PolynomialError:
         return f"F = {show(loss)} is not a polynomial in w; root counts cover polynomials"
-    if not (poly.domain.is_ZZ or poly.domain.is_QQ):
-        return f"F = {show(loss)} has coefficients outside the rationals ({poly.domain})"
     if poly.is_zero:
         return RootCount(None, None, loss, "F = 0: every number is a root")
-    free = poly.sqf_part()
-    real = free.count_roots()
-    nonreal = free.degree() - real
-    shown = ""
-    if 0 < free.degree() <= 4:
-        shown = ", ".join(str(r) for r in free.all_roots())
-    return RootCount(real, nonreal, loss, shown)
+    roots = _distinct_roots(poly)
+    if roots is None:
+        return f"F = {show(loss)} has coefficients outside the rationals ({poly.domain})"
+    conditions = side_conditions(loss)
+    real = [r for r in roots if r.is_extended_real]
+    kept = [r for r in real if all_hold(conditions, {W: r}) is not False]
+    if any(all_hold(conditions, {W: r}) is None for r in real):
+        return f"F = {show(loss)}: whether F is defined at each root cannot be certified"
+    shown = ", ".join(str(r) for r in roots) if 0 < len(roots) <= 4 else ""
+    return RootCount(len(kept), len(roots) - len(real), loss, shown)
+
+
+def _distinct_roots(poly: sympy.Poly) -> list[sympy.Expr] | None:
+    """Every distinct complex root of the polynomial, exactly (CRootOf over the rationals,
+    radicals otherwise); None when some root's reality cannot be decided."""
+    if poly.domain.is_ZZ or poly.domain.is_QQ:
+        return list(poly.sqf_part().all_roots())
+    try:
+        found = sympy.roots(poly)
+    except (NotImplementedError, sympy.polys.polyerrors.PolynomialError):
+        return None
+    if sum(found.values()) != poly.degree():
+        return None
+    roots = list(found)
+    if any(r.is_extended_real is None for r in roots):
+        return None
+    return roots
 
 
 def decide_root_count(
@@ -824,7 +849,7 @@ def decide_root_count(
         return undecided("SymPy", count)
     true = count.nonreal if nonreal else count.real
     text = "infinitely many" if true is None else str(true)
-    degree = sympy.Poly(count.loss, W).degree()
+    degree = sympy.Poly(strip_guards(count.loss), W).degree()
     evidence = (
         f"F = {show(count.loss)}: squarefree part of degree-{degree} F "
         f"has {count.real} distinct real and {count.nonreal} distinct non-real roots"
@@ -941,4 +966,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from hw2check.derivation import module_main
+
+    raise SystemExit(module_main("proofs.sgd", __doc__ or "", main))

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from hw2check.cli import QUESTION_ORDER
+from hw2check.formats import render
 from hw2check.ledger import Check, Ledger, Outcome, Row, Verdict
-from hw2check.report import render
 from hw2check.sheet import Sheet, load_sheet
 from hw2check.topics import TOPIC_MODULES, Settings
 
@@ -142,7 +142,11 @@ def ledger(name: str) -> Ledger:
 
 
 def report(name: str, fmt: str) -> str:
-    return render([ledger(name)], fmt, [sheet(name)])
+    """The report as the command prints it: graded with the default rubric (no score)."""
+    from hw2check.grading import default_rubric, grade
+
+    checked = ledger(name)
+    return render([checked], fmt, [sheet(name)], [grade(default_rubric(), checked, sheet(name))])
 
 
 def report_path(name: str, fmt: str) -> Path:

@@ -28,6 +28,7 @@ def masked(text: str) -> str:
 # What ``python -m proofs.circulant`` prints after the conventions (z3 formulas as z3 prints them).
 MAIN_OUTPUT = """
 In the z3 queries ⊕ and ⊖ are add(a, b) := If(a + b < n, a + b, a + b - n), sub(a, b) := If(a - b >= 0, a - b, a - b + n).
+In the SymPy derivations, n is an integer >= 1 and i, j are integers with 0 <= i, j <= n - 1 (residues). SymPy is told that n > 0 and every index is an integer; a bound 0 <= t <= n - 1 is used only by writing t = r, n = r + s + 1 with integers r, s >= 0, which covers every such t and n. Every sum runs over the integers 0..n - 1 and every index is an integer, so each Kronecker delta compares integers and delta summation applies. A remainder Mod(x, n) of an integer x is an integer in 0..n - 1 (the definition of Mod for n >= 1).
 
 Residue arithmetic (symbolic n):
   [ok] a ⊕ b: the case split equals (a + b) mod n
@@ -39,8 +40,10 @@ Residue arithmetic (symbolic n):
   => for a residue a and 0 <= b <= n, ⊕ and ⊖ are addition and subtraction mod n
 
 The shift S (S_ab = [b = a ⊕ 1]) multiplies by reindexing:
-  [ok] column of S: S_kj = 1, i.e. j = k ⊕ 1, holds for exactly one residue k, namely k = j ⊖ 1
-      z3: n >= 1, And(k >= 0, k < n), And(j >= 0, j < n) ⊢ (add(k, 1) == j) == (sub(j, 1) == k)
+  [ok] column of S: S_kj = 1, i.e. j = k ⊕ 1, holds for exactly one residue k, namely k = j ⊖ 1 (k ⊕ 1 and j ⊖ 1 are residues)
+      z3: n >= 1, And(k >= 0, k < n), And(j >= 0, j < n) ⊢ And(And(add(k, 1) >= 0, add(k, 1) < n),
+    And(sub(j, 1) >= 0, sub(j, 1) < n),
+    (add(k, 1) == j) == (sub(j, 1) == k))
       negation: unsat
   => (MS)_ij = Σ_k M_ik S_kj = M_{i, j⊖1}; row i of S has its single 1 in column i ⊕ 1, so (SM)_ij = M_{i⊕1, j}
 
@@ -49,6 +52,25 @@ The shift S (S_ab = [b = a ⊕ 1]) multiplies by reindexing:
       z3: n >= 1, And(i >= 0, i < n), And(j >= 0, j < n) ⊢ c(sub(sub(j, 1), i)) == c(sub(j, add(i, 1)))
       negation: unsat
   => CS = SC for every n >= 1 and every generator c
+
+5a by SymPy: C_ab = c[Mod(-a + b, n)], S_ab = KroneckerDelta(b, Mod(a + 1, n)), symbolic n:
+  [ok] residue rule: Eq(Mod(m, n), m) for an integer 0 <= m <= n - 1
+      SymPy with m = r, n = r + s + 1: True
+  [ok] (CS)_ij: Sum(KroneckerDelta(j, Mod(k + 1, n))*c[Mod(-i + k, n)], (k, 0, n - 1))
+      SymPy (as_poly): no Kronecker delta's equation is ±k + (terms without k), which delta summation needs (it solves that equation for k, an integer only when the coefficient of k is ±1)
+  [ok] reindex: k = Mod(m + n - 1, n), m = 0..n - 1 (a bijection of 0..n - 1 leaves the sum unchanged)
+      SymPy (subs): Mod(k + 1, n) at k = Mod(m + n - 1, n) is Mod(m, n), Mod(m + n - 1, n) at m = Mod(k + 1, n) is Mod(k, n) (inverse maps, by the residue rule); the summand KroneckerDelta(j, Mod(m, n))*c[Mod(-i + m + n - 1, n)] is KroneckerDelta(j, m)*c[Mod(-i + m + n - 1, n)] by the residue rule
+  [ok] (CS)_ij: Sum(KroneckerDelta(j, m)*c[Mod(-i + m + n - 1, n)], (m, 0, n - 1))
+      SymPy (deltasummation): Piecewise((c[Mod(-i + j + n - 1, n)], (j >= 0) & (j <= n - 1)), (0, True))
+  [ok] condition: (j >= 0) & (j <= n - 1)
+      SymPy with j = r, n = r + s + 1 (j is a residue: by assumption): True
+  [ok] (SC)_ij: Sum(KroneckerDelta(k, p0)*c[Mod(j - k, n)], (k, 0, n - 1)), p0 = Mod(i + 1, n)
+      SymPy (deltasummation): Piecewise((c[Mod(j - p0, n)], (p0 >= 0) & (p0 <= n - 1)), (0, True)), that is Piecewise((c[Mod(-i + j + n - 1, n)], n >= Mod(i + 1, n) + 1), (0, True))
+  [ok] condition: n >= Mod(i + 1, n) + 1
+      SymPy with Mod(i + 1, n) = r, n = r + s + 1 (Mod(i + 1, n) is a residue: a remainder): True
+  [ok] CS - SC: c[Mod(-i + j + n - 1, n)] - (c[Mod(-i + j + n - 1, n)])
+      SymPy (simplify): 0
+  => (CS)_ij = (SC)_ij = c[Mod(-i + j + n - 1, n)] for all residues i, j, every n >= 1 and every generator c
 
 5a, second route: C = Σ_k c_k S^k, and powers of S commute with S:
   [ok] S^(k+1) = S^k S: if (S^k)_ab = [b = a ⊕ k] then (S^k S)_ab = (S^k)_{a, b⊖1} = [b = a ⊕ (k+1)]
@@ -83,6 +105,27 @@ B(add(add(i, k), 1), add(add(j, k), 1)) ⊢ B(add(i, k + 1), add(j, k + 1)) == B
     add(j, sub(0, i)) == sub(j, i))
       negation: unsat
   => with the entry equation of BS = SB ((MS)_ij = M_{i, j⊖1}, (SM)_ij = M_{i⊕1, j}), BS = SB ⇔ B_ij = B_{i⊕1, j⊕1}; induction on k = 0..n-1 gives B_{i⊕k, j⊕k} = B_ij, and k = k* gives B_ij = B_{0, j⊖i}: B is the circulant with generator b_d = B_{0,d}
+
+5b, key step by SymPy: BS = SB entrywise, B(a, b) an undefined function, symbolic n:
+  [ok] residue rule: Eq(Mod(m, n), m) for an integer 0 <= m <= n - 1
+      SymPy with m = r, n = r + s + 1: True
+  [ok] (BS)_ij: Sum(B(i, k)*KroneckerDelta(j, Mod(k + 1, n)), (k, 0, n - 1))
+      SymPy (as_poly): no Kronecker delta's equation is ±k + (terms without k), which delta summation needs (it solves that equation for k, an integer only when the coefficient of k is ±1)
+  [ok] reindex: k = Mod(m + n - 1, n), m = 0..n - 1 (a bijection of 0..n - 1 leaves the sum unchanged)
+      SymPy (subs): Mod(k + 1, n) at k = Mod(m + n - 1, n) is Mod(m, n), Mod(m + n - 1, n) at m = Mod(k + 1, n) is Mod(k, n) (inverse maps, by the residue rule); the summand B(i, Mod(m + n - 1, n))*KroneckerDelta(j, Mod(m, n)) is B(i, Mod(m + n - 1, n))*KroneckerDelta(j, m) by the residue rule
+  [ok] (BS)_ij: Sum(B(i, Mod(m + n - 1, n))*KroneckerDelta(j, m), (m, 0, n - 1))
+      SymPy (deltasummation): Piecewise((B(i, Mod(j + n - 1, n)), (j >= 0) & (j <= n - 1)), (0, True))
+  [ok] condition: (j >= 0) & (j <= n - 1)
+      SymPy with j = r, n = r + s + 1 (j is a residue: by assumption): True
+  [ok] (SB)_ij: Sum(B(k, j)*KroneckerDelta(k, p0), (k, 0, n - 1)), p0 = Mod(i + 1, n)
+      SymPy (deltasummation): Piecewise((B(p0, j), (p0 >= 0) & (p0 <= n - 1)), (0, True)), that is Piecewise((B(Mod(i + 1, n), j), n >= Mod(i + 1, n) + 1), (0, True))
+  [ok] condition: n >= Mod(i + 1, n) + 1
+      SymPy with Mod(i + 1, n) = r, n = r + s + 1 (Mod(i + 1, n) is a residue: a remainder): True
+  [ok] BS = SB ⇒ invariance: B(i, Mod(j + n - 1, n)) = B(Mod(i + 1, n), j) for every residue j, so for j replaced by Mod(j + 1, n)
+      SymPy (subs; then Mod(j, n) = j, the residue rule): B(i, j) = B(Mod(i + 1, n), Mod(j + 1, n))
+  [ok] invariance ⇒ BS = SB: B(i, j) = B(Mod(i + 1, n), Mod(j + 1, n)) for every residue j, so for j replaced by Mod(j + n - 1, n)
+      SymPy (subs; then Mod(j, n) = j, the residue rule): B(i, Mod(j + n - 1, n)) = B(Mod(i + 1, n), j)
+  => BS = SB ⇔ B(i, j) = B(Mod(i + 1, n), Mod(j + 1, n)) for all residues i, j
 
 Circulants commute: (AB)_ij = Σ_k a_{k⊖i} b_{j⊖k}; reindex by k' = (i ⊕ j) ⊖ k:
   [ok] involution: k' is a residue and (i ⊕ j) ⊖ k' = k

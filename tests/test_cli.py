@@ -41,8 +41,12 @@ gd_converges_for_strictly_convex = false
 """
 
 
-def hw2check(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def hw2check(
+    *args: str, cwd: Path = ROOT, cache_home: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if cache_home is not None:
+        env["XDG_CACHE_HOME"] = str(cache_home)
     return subprocess.run(
         [sys.executable, "-m", "hw2check", *args],
         capture_output=True,
@@ -54,8 +58,8 @@ def hw2check(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def seed_json() -> dict[str, object]:
-    result = hw2check("--format", "json")
+def seed_json(warm_cache: Path) -> dict[str, object]:
+    result = hw2check("--format", "json", cache_home=warm_cache)
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 1
@@ -97,10 +101,13 @@ def test_seed_verdicts_of_question_3_1(seed_json: dict[str, object]) -> None:
     assert verdict["q3_1.proximity_gradient"]["verdict"] == "refuted"
     assert verdict["q3_1.gd_converges_for_strictly_convex"]["verdict"] == "refuted"
     assert verdict["theorem.proximal_step"]["verdict"] == "proved"
+    # the child process read the theorem rows from the cache folder it was given
+    assert "(cached proof of " in verdict["theorem.proximal_step"]["method"]
     witness = verdict["q3_1.proximity_gradient"]["witness"]
     assert set(witness) == {"w", "w_t", "lam"}
 
 
+@pytest.mark.usefixtures("use_warm_cache")
 def test_default_table_fits_80_columns_and_exits_1() -> None:
     result = hw2check()
     assert result.returncode == 1
@@ -110,95 +117,14 @@ def test_default_table_fits_80_columns_and_exits_1() -> None:
     assert any("q3_1.proximity_gradient" in line and "refuted" in line for line in lines)
 
 
-def test_a_sheet_with_nothing_refuted_exits_0(tmp_path: Path) -> None:
-    path = tmp_path / "good.toml"
-    path.write_text(GOOD)
-    result = hw2check(str(path), "--only", "3.1", "--format", "json")
-    assert result.returncode == 0, result.stdout + result.stderr
-    ledger = json.loads(result.stdout)
-    assert ledger["summary"]["proved"] == 5  # four claims and the theorem
-    assert {row["question"] for row in ledger["claims"]} == {"3.1"}
-
-
 def test_missing_sheet_exits_2_with_one_line() -> None:
     result = hw2check("missing.toml")
     assert result.returncode == 2
-    assert result.stdout == ""
+    # the report lists the sheet with its error, so a class report loses nobody
+    assert result.stdout.startswith("missing.toml\nsheet: missing.toml\n")
     assert result.stderr.strip().count("\n") == 0
     assert "missing.toml" in result.stderr and "no such file" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_a_bad_sheet_does_not_stop_the_good_ones(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.toml"
-    bad.write_text('[sheet]\ntitle = "bad"\n[q3_1]\nminimizer = "__import__(\'os\')"\n')
-    good = tmp_path / "good.toml"
-    good.write_text(GOOD)
-    result = hw2check(str(bad), str(good), "--only", "3.1", "--format", "json")
-    assert result.returncode == 2
-    assert "bad.toml: q3_1.minimizer:" in result.stderr
-    assert "Traceback" not in result.stderr
-    ledgers = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [ledger["sheet"]["title"] for ledger in ledgers] == ["a sheet that gets Q3.1 right"]
-
-
-def test_several_sheets_give_one_json_line_each(tmp_path: Path) -> None:
-    paths = []
-    for number in range(3):
-        path = tmp_path / f"s{number}.toml"
-        path.write_text(GOOD.replace("a sheet", f"sheet {number}"))
-        paths.append(str(path))
-    result = hw2check(*paths, "--only", "3.1", "--format", "json", "--jobs", "2")
-    assert result.returncode == 0
-    titles = [json.loads(line)["sheet"]["title"] for line in result.stdout.splitlines()]
-    assert titles == [f"sheet {n} that gets Q3.1 right" for n in range(3)]
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["--only", "9"],
-        ["--only", ""],
-        ["--examples", "0"],
-        ["--jobs", "x"],
-        ["--timeout", "-1"],
-        ["--seed", "-3"],
-        ["--format", "pdf"],
-        ["--no-such-flag"],
-    ],
-)
-def test_usage_errors_exit_2(args: list[str]) -> None:
-    result = hw2check(*args)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
-
-
-def test_output_file_and_formats(tmp_path: Path) -> None:
-    target = tmp_path / "report.md"
-    result = hw2check("--only", "3.1", "--format", "markdown", "--output", str(target))
-    assert result.returncode == 1
-    assert result.stdout == ""
-    text = target.read_text()
-    assert text.startswith("# HW2 solutions")
-    assert "| 3.1 | `q3_1.minimizer` |" in text
-    html = tmp_path / "r.html"
-    assert hw2check("--only", "3.1", "--format", "html", "--output", str(html)).returncode == 1
-    assert "<table>" in html.read_text()
-
-
-def test_bad_input_writes_no_output_file(tmp_path: Path) -> None:
-    target = tmp_path / "out.json"
-    result = hw2check(str(tmp_path / "nope.toml"), "--output", str(target))
-    assert result.returncode == 2
-    assert not target.exists()
-
-
-def test_only_restricts_rows_to_question_prefixes() -> None:
-    result = hw2check("--only", "5,7", "--format", "json")
-    questions = {row["question"] for row in json.loads(result.stdout)["claims"]}
-    assert questions <= {"5a", "5b", "5c", "7"}
-    assert {"5a", "7"} <= questions
 
 
 def test_help_is_plain_and_fast() -> None:
@@ -222,7 +148,7 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
 
 def test_jobs_1_and_jobs_2_print_the_same_ledger_apart_from_seconds() -> None:
     def ledger(jobs: str) -> list[dict[str, object]]:
-        result = hw2check("--format", "json", "--jobs", jobs)
+        result = hw2check("--format", "json", "--jobs", jobs, "--no-cache")
         rows: list[dict[str, object]] = json.loads(result.stdout)["claims"]
         for row in rows:
             row.pop("seconds")
@@ -235,3 +161,25 @@ def test_the_command_writes_nothing_into_the_working_folder(tmp_path: Path) -> N
     result = hw2check("--only", "3,5c,7", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    # 200 copies of a sheet: far more output than a pipe holds, so writing meets the
+    # closed pipe (identical checks are decided once, so this is quick).
+    seed = str(ROOT / "hw2check" / "data" / "seed-sheet.toml")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80"}
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "hw2check", *[seed] * 200, "--only", "5a", "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    assert reader.stdout.readline()  # like `| head -1`: one line, then the pipe is closed
+    reader.stdout.close()
+    # 1 when the write met the closed pipe; 0 where the system let the whole write through
+    # (some sandboxes' pipes do); either way nothing on standard error, no traceback.
+    assert reader.wait(timeout=120) in (0, 1)
+    assert reader.stderr.read() == b""
+    reader.stderr.close()

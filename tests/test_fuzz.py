@@ -3,6 +3,7 @@ return a result or raise the documented ``InputError``, quickly; never anything 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sympy
@@ -160,8 +161,9 @@ def sheet_outcome(text: str) -> Sheet | None:
     try:
         return parse_sheet(text, "fuzz.toml")
     except InputError as error:
-        message = str(error)
-        assert message.startswith("fuzz.toml: ") and "\n" not in message
+        # Every error of the sheet, one line each, each at its place in the file.
+        for line in str(error).split("\n"):
+            assert re.match(r"fuzz\.toml(:\d+:\d+)?: \S", line), line
         return None
 
 

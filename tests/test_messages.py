@@ -27,4 +27,4 @@ def test_the_corpus_reaches_every_key_and_most_cases_are_refused() -> None:
 def test_a_changed_word_is_caught() -> None:
     (case,) = [c for c in messages.load("sheet") if "unknown table ['q8']" in c["message"]]
     assert messages.outcome(messages.READERS["sheet"], "[q8]\n") != case["message"]
-    assert case["message"].startswith("bad.toml: q8: unknown table ['q8']; ")
+    assert case["message"].startswith("bad.toml:35:2: q8: unknown table ['q8']; ")

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from hw2check import plots
+from hw2check.formats import render
 from hw2check.html import html
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import expression, formulas_of, math_element
-from hw2check.report import markdown, render
+from hw2check.report import markdown
 from hw2check.sheet import SGD_ETA, SYMBOLS, Sheet, load_seed, parse_sheet, seed_text
 from tests import snapshot
 
@@ -31,8 +32,10 @@ HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)> | $x$ *bol
 HAS_MATPLOTLIB = plots.matplotlib_available()
 
 
-def hw2check(*args: str) -> subprocess.Popen[str]:
+def hw2check(*args: str, cache_home: Path | None = None) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if cache_home is not None:  # theorem rows read from this proof cache
+        env["XDG_CACHE_HOME"] = str(cache_home)
     return subprocess.Popen(
         [sys.executable, "-m", "hw2check", *args],
         stdout=subprocess.PIPE,
@@ -65,12 +68,12 @@ def ledger_of(data: dict[str, object]) -> Ledger:
 
 
 @pytest.fixture(scope="module")
-def seed_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ledger, str]:
+def seed_runs(tmp_path_factory: pytest.TempPathFactory, warm_cache: Path) -> tuple[Ledger, str]:
     """The seed ledger (JSON) and the Done-when command's page
-    (hw2check --format html --output r.html), run side by side."""
+    (hw2check --format html --output r.html), run side by side, theorems from the cache."""
     target = tmp_path_factory.mktemp("report") / "r.html"
-    as_json = hw2check("--format", "json")
-    as_html = hw2check("--format", "html", "--output", str(target))
+    as_json = hw2check("--format", "json", cache_home=warm_cache)
+    as_html = hw2check("--format", "html", "--output", str(target), cache_home=warm_cache)
     json_out, json_err = as_json.communicate(timeout=300)
     html_out, html_err = as_html.communicate(timeout=300)
     assert as_json.returncode == 1, json_err

@@ -13,6 +13,7 @@ import sympy
 
 from hw2check import html as html_module
 from hw2check import plots
+from hw2check.formats import render
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import (
     Formula,
@@ -24,7 +25,7 @@ from hw2check.mathml import (
     number,
 )
 from hw2check.numbers import read_number
-from hw2check.report import _code, _columns, _prefix, json_line, markdown, render, table
+from hw2check.report import _code, _columns, _prefix, json_line, markdown, table
 from hw2check.sheet import SGD_ETA, SYMBOLS, parse_sheet
 
 
@@ -88,7 +89,7 @@ def test_a_bar_is_escaped_in_table_cells_only() -> None:
 def test_markdown_keeps_the_bar_of_a_path_outside_the_table() -> None:
     text = markdown(Ledger("a|b.toml", "t", (_row("x|y"),)))
     assert "| 3.1 | `x\\|y` | ✓ proved | m |" in text.splitlines()
-    assert "Sheet `a|b.toml`: proved 1  checked 0  refuted 0  undecided 0" in text.splitlines()
+    assert "Sheet `a|b.toml`: claims: proved 1 of 1 made" in text.splitlines()
     assert "### `x|y` — ✓ proved" in text.splitlines()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import unicodedata
 from pathlib import Path
@@ -16,7 +17,7 @@ from hw2check.equality import decide_equal
 from hw2check.expressions import parse_condition, parse_expression
 from hw2check.ledger import Verdict
 from hw2check.sheet import SGD_ETA, SYMBOLS, parse_sheet
-from tests.test_cli import hw2check
+from tests.command import Command
 
 PROXIMAL = [SYMBOLS["w_t"], SYMBOLS["g"], SYMBOLS["lam"]]
 MINIMIZER = SYMBOLS["w_t"] - SYMBOLS["g"] / SYMBOLS["lam"]
@@ -78,7 +79,7 @@ def sheet_error(text: str) -> str:
     with pytest.raises(errors.InputError) as raised:
         parse_sheet(text, "s.toml")
     message = str(raised.value)
-    assert "\n" not in message and message.startswith("s.toml: ")
+    assert "\n" not in message and re.match(r"s\.toml(:\d+:\d+)?: ", message), message
     return message
 
 
@@ -213,44 +214,52 @@ def _hostile_sheets(folder: Path) -> dict[str, Path]:
     return paths
 
 
-def test_hostile_sheets_each_get_one_line_and_the_good_one_is_checked(tmp_path: Path) -> None:
+def test_hostile_sheets_each_get_one_line_and_the_good_one_is_checked(
+    command: Command, tmp_path: Path
+) -> None:
     bad = _hostile_sheets(tmp_path)
     good = tmp_path / "good.toml"
     good.write_text('[sheet]\ntitle = "good"\n[q5]\ncirculant_commutes_with_shift = true\n')
     report = tmp_path / "out.json"
     start = time.perf_counter()
-    result = hw2check(
+    result = command(
         *map(str, bad.values()), str(good), "--only", "5a", "--format", "json",
         "--output", str(report),
     )  # fmt: skip
     assert time.perf_counter() - start < 30
     assert result.returncode == 2
-    lines = result.stderr.splitlines()
+    *lines, wrote = result.stderr.splitlines()
     assert "Traceback" not in result.stderr
+    assert wrote.startswith(f"hw2check: wrote {report} (")  # the --output line comes last
     assert len(lines) == len(bad)
     for path, line in zip(bad.values(), lines, strict=True):
-        assert line.startswith(f"hw2check: {path}: ")
+        assert line.startswith(f"{path}")
     ledgers = [json.loads(line) for line in report.read_text().splitlines()]
-    assert [ledger["sheet"]["title"] for ledger in ledgers] == ["good"]
+    # every bad sheet keeps its place with its error and no claims
+    assert [ledger["sheet"]["title"] for ledger in ledgers] == [""] * len(bad) + ["good"]
+    assert [ledger["errors"] for ledger in ledgers[:-1]] == [[line] for line in lines]
+    assert all("claims" not in ledger for ledger in ledgers[:-1])
 
 
-def test_output_that_cannot_be_written_is_refused_before_checking(tmp_path: Path) -> None:
-    result = hw2check("--output", str(tmp_path / "missing" / "r.json"))
+def test_output_that_cannot_be_written_is_refused_before_checking(
+    command: Command, tmp_path: Path
+) -> None:
+    result = command("--output", str(tmp_path / "missing" / "r.json"))
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "no such directory" in result.stderr
-    result = hw2check("--output", str(tmp_path))
+    result = command("--output", str(tmp_path))
     assert result.returncode == 2 and "is a directory" in result.stderr
 
 
-def test_usage_errors_are_one_line() -> None:
-    result = hw2check("--jobs", "0")
+def test_usage_errors_are_one_line(command: Command) -> None:
+    result = command("--jobs", "0")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--jobs" in result.stderr
 
 
-def test_a_byte_order_mark_is_not_part_of_the_sheet(tmp_path: Path) -> None:
+def test_a_byte_order_mark_is_not_part_of_the_sheet(command: Command, tmp_path: Path) -> None:
     sheet = tmp_path / "bom.toml"
     sheet.write_bytes(b'\xef\xbb\xbf[sheet]\ntitle = "bom"\n')
-    result = hw2check(str(sheet), "--only", "7", "--format", "json")
+    result = command(str(sheet), "--only", "7", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["sheet"]["title"] == "bom"

@@ -95,15 +95,13 @@ def nap(seconds: float) -> Outcome:
 
 
 def test_a_row_that_is_waited_for_jumps_the_queue() -> None:
-    from hw2check.runner import Pool, Rows
+    from hw2check.runner import Pool
 
     with Pool(jobs=1, timeout=10) as pool:
         first = pool.submit(Check("first", "3.1", "a", nap, (0.2,)))
         second = pool.submit(Check("second", "3.1", "b", nap, (0.4,)))
-        wanted = pool.submit(Check("wanted", "3.1", "c", fast, (1,)))
-        rows = Rows(pool, {"wanted": wanted})
-        assert list(rows) == ["wanted"] and len(rows) == 1
-        assert rows["wanted"].evidence == "1 + 1 = 2"
+        wanted = pool.later(Check("wanted", "3.1", "c", fast, (1,)))
+        assert wanted().evidence == "1 + 1 = 2" and wanted().id == "wanted"
         # the one worker was busy with the first check; the wanted one went before the second
         assert not pool.done(second)
         assert pool.result(first).id == "first" and pool.result(second).id == "second"
@@ -246,12 +244,12 @@ def test_a_check_that_cannot_be_sent_is_an_undecided_row() -> None:
         assert pool.result(second).evidence == "4 + 4 = 8"
 
 
-def test_rows_are_a_mapping_decided_on_access() -> None:
+def test_a_row_for_later_is_decided_when_asked_for() -> None:
     with runner.Pool(jobs=1, timeout=30) as pool:
-        tickets = {f"c{n}": pool.submit(check) for n, check in enumerate(checks()[:3])}
-        rows = runner.Rows(pool, tickets)
-        assert len(rows) == 3 and list(rows) == ["c0", "c1", "c2"]
-        assert rows["c2"].evidence == "2 + 2 = 4" and rows["c2"].id == "c2"
+        rows = [pool.later(check) for check in checks()[:3]]
+        assert not pool.done(2)
+        assert rows[2]().evidence == "2 + 2 = 4" and rows[2]().id == "c2"
+        assert pool.done(2)
 
 
 def test_work_that_cannot_be_pickled_is_never_shared() -> None:

@@ -204,9 +204,12 @@ def test_root_count_without_components_is_undecided() -> None:
     )
 
 
-def test_root_count_of_irrational_coefficients_is_undecided() -> None:
+def test_root_count_of_irrational_coefficients_is_decided_from_radicals() -> None:
     assert sgd.decide_root_count(1, False, (sympy.sqrt(2) * W,)) == Outcome(
-        Verdict.UNDECIDED, "SymPy", "F = sqrt(2)*w has coefficients outside the rationals (EX)"
+        Verdict.PROVED,
+        COUNT,
+        "F = sqrt(2)*w: squarefree part of degree-1 F has 1 distinct real and 0 distinct "
+        "non-real roots (0)",
     )
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
+from hw2check import cli
 from hw2check.ledger import Outcome, Row, Verdict
 from hw2check.sheet import load_seed, parse_sheet
 from hw2check.topics import Settings
@@ -23,16 +26,21 @@ def sheet_text(q6: str) -> str:
     return f'[sheet]\ntitle = "q6 test"\n\n[q6]\n{q6}\n'
 
 
-def run_command(tmp_path: Path, q6: str, *options: str) -> subprocess.CompletedProcess[str]:
-    path = tmp_path / "sheet.toml"
-    path.write_text(sheet_text(q6), encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "hw2check", str(path), "--only", "6", *options],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+@pytest.fixture
+def run_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Callable[..., subprocess.CompletedProcess[str]]]:
+    """The command on a sheet with this [q6] table, run in this process (``cli.main``)."""
+
+    def run(q6: str, *options: str) -> subprocess.CompletedProcess[str]:
+        path = tmp_path / "sheet.toml"
+        path.write_text(sheet_text(q6), encoding="utf-8")
+        status = cli.main([str(path), "--only", "6", *options])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(["hw2check", str(path)], status, out, err)
+
+    yield run
+    set_hypothesis_home_dir(None)  # main() points it at a scratch folder it then removes
 
 
 MALFORMED = {
@@ -55,20 +63,22 @@ MALFORMED = {
 }
 
 
-@pytest.mark.subprocess
 @pytest.mark.parametrize("case", sorted(MALFORMED))
-def test_malformed_q6_table_exits_2_with_a_located_message(tmp_path: Path, case: str) -> None:
+def test_malformed_q6_table_exits_2_with_a_located_message(
+    run_command: Callable[..., subprocess.CompletedProcess[str]], case: str
+) -> None:
     table, key = MALFORMED[case]
-    result = run_command(tmp_path, table)
+    result = run_command(table)
     assert result.returncode == 2, result.stderr
     assert key in result.stderr
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.subprocess
-def test_command_on_a_refuted_sheet_exits_1_with_a_rational_witness(tmp_path: Path) -> None:
+def test_command_on_a_refuted_sheet_exits_1_with_a_rational_witness(
+    run_command: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
     table = f'components = {SEED_COMPONENTS}\nstart = 0\npicked = 1\nstep_sizes = "eta >= 1/2"'
-    result = run_command(tmp_path, table, "--format", "json")
+    result = run_command(table, "--format", "json")
     assert result.returncode == 1, result.stderr
     rows = {row["id"]: row for row in json.loads(result.stdout)["claims"]}
     assert rows["q6.counterexample"]["verdict"] == "refuted"
