@@ -32,6 +32,7 @@ from hw2check.report import (
     WIDTH,
     _text,
     grade_lines,
+    json_escaped,
     json_line,
     markdown,
     markdown_grade_lines,
@@ -233,7 +234,7 @@ def gradescope_json(result: Result) -> dict[str, Any]:
 
 
 def gradescope(result: Result) -> str:
-    return json.dumps(gradescope_json(result), ensure_ascii=False, indent=2) + "\n"
+    return json_escaped(json.dumps(gradescope_json(result), ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- the class table
@@ -250,7 +251,8 @@ def class_csv(results: Sequence[Result]) -> str:
     for result in results:
         grade = result.grade
         status = INPUT_ERROR if result.errors else CHECKED
-        row = [result.path, result.title, status, points_text(grade.score)]
+        # Free text in a cell shows hidden characters as escapes, as every format does.
+        row = [visible(result.path), visible(result.title), status, points_text(grade.score)]
         row.append(points_text(grade.max_score))
         for claim in grade.claims:
             row += [claim.verdict, points_text(claim.earned)]

@@ -213,7 +213,8 @@ def json_line(ledger: Ledger, grade: Grade | None = None, scored: bool = False) 
 
 def _json_escape(match: re.Match[str]) -> str:
     ch = match.group(0)
-    if not hidden(ch):
+    # json.dumps escapes line breaks and tabs inside strings, so a raw one is layout (indent).
+    if ch in "\n\t" or not hidden(ch):
         return ch
     code = ord(ch)
     if code < 0x10000:
@@ -226,7 +227,8 @@ def json_escaped(text: str) -> str:
     """JSON text with every hidden character (controls, bidirectional and zero-width
     format characters, line separators) written as a ``\\uXXXX`` escape.
 
-    Outside strings JSON text is printable ASCII, so only characters inside strings are
+    Outside strings JSON text is printable ASCII and layout (line breaks and tabs, which
+    json.dumps escapes inside strings, are kept), so only characters inside strings are
     replaced, and the decoded values are unchanged: a reader of the raw line sees no raw
     control or bidirectional character, a JSON parser sees the same data.
     """

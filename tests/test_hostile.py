@@ -645,3 +645,26 @@ def test_the_scratch_folder_is_removed_even_when_a_signal_comes_during_removal(
     with pytest.raises(guard.Interrupted), guard.quiet_signals(), guard.scratch_folder() as folder:
         (Path(folder) / "cache").mkdir()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["gradescope", "csv", "junit"])
+def test_the_grading_formats_show_no_hidden_character_raw(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / f"s{HIDDEN[1:3]}\u202e.toml"  # a path may hold them too (not NUL)
+    title = _toml_string(f"title {HIDDEN} end")
+    sheet.write_text(f'[sheet]\ntitle = {title}\n[q3_1]\nstep_size = "1/lam"\n')
+    status = cli.main([str(sheet), "--only", "3.1", "--format", fmt, "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert sorted({ch for ch in out if hidden(ch) and ch not in "\n\t"}) == []
+    if fmt == "gradescope":
+        assert "title \\\\x00\\\\x1b" in json.loads(out)["output"]  # Markdown text
+    if fmt == "csv":
+        assert ",title \\x00\\x1b[31m\\x07 \\x7f" in out
+
+
+def test_json_escaping_keeps_the_layout_of_indented_json() -> None:
+    text = json.dumps({"a": "x\u202e\ny"}, indent=2, ensure_ascii=False)
+    assert json_escaped(text) == '{\n  "a": "x\\u202e\\ny"\n}'
+    assert json.loads(json_escaped(text)) == {"a": "x\u202e\ny"}
