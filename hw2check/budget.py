@@ -16,14 +16,16 @@ hanging the report or ending it in a traceback:
 
 from __future__ import annotations
 
+import functools
 import math
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sympy
 
@@ -76,6 +78,11 @@ def _ring(number: int, frame: FrameType | None) -> None:
     raise OverBudget
 
 
+def _quiet_unraisable(hook: Callable[[Any], object], unraisable: Any) -> None:
+    if not isinstance(unraisable.exc_value, OverBudget):
+        hook(unraisable)
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise ``OverBudget`` in the block once ``seconds`` have passed (main thread only;
@@ -86,6 +93,10 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
     previous = signal.signal(signal.SIGALRM, _ring)
+    # The timer can ring inside a __del__ or a callback, where Python cannot raise and would
+    # print the exception with a traceback instead ("Exception ignored in ..."): not for this.
+    hook = sys.unraisablehook
+    sys.unraisablehook = functools.partial(_quiet_unraisable, hook)
     started = time.monotonic()
     # Within an outer limit (a figure inside a sheet's budget) the nearer one rings first,
     # and the outer one is set again afterwards with the time it has left.
@@ -96,6 +107,7 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = hook
         if outer:
             left = outer - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))

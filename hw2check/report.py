@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from hw2check.sheet import Sheet
 
 WIDTH = 80
+
+
 def _columns(ch: str) -> int:
     """Terminal columns of one character: wide East Asian 2, combining marks 0."""
     if unicodedata.combining(ch):
@@ -164,8 +166,7 @@ def table(
         if method != visible(method_text(row, grade)):
             cut.add(row.id)
         lines.append(
-            f"{row.question:<4} {row.id:<{id_width}} {row.verdict.mark} {row.verdict!s:<9} "
-            f"{method}"
+            f"{row.question:<4} {row.id:<{id_width}} {row.verdict.mark} {row.verdict!s:<9} {method}"
         )
     details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED or row.id in cut]
     if details:

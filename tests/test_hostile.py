@@ -668,3 +668,20 @@ def test_json_escaping_keeps_the_layout_of_indented_json() -> None:
     text = json.dumps({"a": "x\u202e\ny"}, indent=2, ensure_ascii=False)
     assert json_escaped(text) == '{\n  "a": "x\\u202e\\ny"\n}'
     assert json.loads(json_escaped(text)) == {"a": "x\u202e\ny"}
+
+
+class _RingsInDel:
+    def __del__(self) -> None:
+        time.sleep(5)  # the timer rings here, where Python cannot raise
+
+
+def test_a_timer_ringing_in_a_destructor_prints_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import gc
+
+    with wall_clock(10), time_limit(0.1):
+        _RingsInDel()
+        gc.collect()
+        time.sleep(0.5)  # still within the limit: the ring was spent in __del__
+    assert capsys.readouterr().err == ""
