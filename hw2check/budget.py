@@ -42,7 +42,7 @@ MAX_PRINTED_DIGITS = 1_000
 # Seconds for one formula, one figure, and all the formulas and figures of one sheet.
 FORMULA_SECONDS = 2.0
 FIGURE_SECONDS = 10.0
-POINT_SECONDS = 0.5  # one value of a sheet's expression at one point of a figure
+POINT_SECONDS = 0.25  # one value of a sheet's expression at one point of a figure
 SHEET_SECONDS = 30.0
 
 T = TypeVar("T")
