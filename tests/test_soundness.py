@@ -20,6 +20,7 @@ from hw2check.expressions import (
     NONZERO,
     POSITIVE,
     SideCondition,
+    parse_condition,
     parse_expression,
     side_conditions,
     strip_guards,
@@ -31,6 +32,7 @@ from hw2check.ledger import Outcome, Row, Verdict
 from hw2check.sheet import SYMBOLS, parse_sheet
 from hw2check.topics import Settings
 from proofs import autodiff, jensen, proximal_step, regret, sgd
+from properties import sgd as sgd_properties
 
 LAM, W, W_T, G = SYMBOLS["lam"], SYMBOLS["w"], SYMBOLS["w_t"], SYMBOLS["g"]
 T, AVG_GAP = SYMBOLS["T"], SYMBOLS["avg_gap"]
@@ -307,3 +309,46 @@ def test_bench_peer_sorts_pairs_into_agreed_disagreed_and_refused(tmp_path: Path
     assert bench_peer.rule_of(results["domain"].forward) == (
         "domain: a side undefined where the other is a number"
     )
+
+
+# --- (2) one-variable regions of q6 ---------------------------------------------------------
+
+
+def step(h: sympy.Expr, condition: str) -> Outcome:
+    relations = parse_condition(condition, {"eta": sgd.ETA})
+    return sgd.decide_for_every_step(
+        h, sgd_properties.POSITIVE, relations, Settings(examples=40), "c"
+    ).outcome
+
+
+ETA = sgd.ETA
+
+
+def test_a_failure_in_a_window_next_to_the_end_of_the_region_is_refuted() -> None:
+    # 3 - exp(2*eta) changes sign at log(3)/2 = 0.549306..., inside (0, 0.5494]
+    outcome = step(3 - sympy.exp(2 * ETA), "eta <= 0.5494")
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.witness == {"eta": "54931/100000"}
+    eta = sympy.Rational(outcome.witness["eta"])
+    assert eta <= sympy.Rational("0.5494")
+    assert (3 - sympy.exp(2 * eta)).evalf(50, strict=True) < 0
+
+
+def test_a_region_without_a_zero_of_h_is_proved_by_solveset() -> None:
+    outcome = step(3 - sympy.exp(2 * ETA), "eta < 0.549")
+    assert outcome.verdict is Verdict.PROVED
+    assert outcome.method == "SymPy solveset and certified evaluation"
+    assert sympy.log(3) / 2 > sympy.Rational("0.549")
+
+
+def test_an_irrational_zero_in_the_region_is_named() -> None:
+    outcome = step(3 - sympy.exp(2 * ETA), "eta <= log(3)/2")
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert "is 0 at eta = log(3)/2 in the region" in outcome.evidence
+
+
+def test_an_empty_region_written_with_exp_is_vacuous() -> None:
+    outcome = step(-ETA, "exp(eta) < 1/2")
+    assert outcome.verdict is Verdict.PROVED
+    assert "vacuously true" in outcome.evidence
+    assert sympy.exp(0) > sympy.Rational(1, 2)  # exp(eta) > 1 for every eta > 0
