@@ -69,7 +69,14 @@ from hw2check.ledger import (
 from hw2check.sheet import SYMBOLS, Expression, Sheet
 from hw2check.solver import own_z3_context
 from hw2check.topics import Settings
-from properties.regret import RegretInstance, RegretSummary, instances, summarize
+from properties.regret import (
+    RegretInstance,
+    RegretSummary,
+    RunVectors,
+    instances,
+    runs_of,
+    summarize,
+)
 from properties.search import search
 
 ETA, T, WSTAR_SQ, SUM_V_SQ = (SYMBOLS[name] for name in ("eta", "T", "wstar_sq", "sum_v_sq"))
@@ -615,12 +622,12 @@ def show_value(value: sympy.Expr) -> str:
 def runs(vectors: Sequence[Sequence[Fraction]]) -> str:
     """The sequence as JSON runs [[count, vector], ...]: each vector repeated count times."""
     out: list[list[Any]] = []
-    for vector in vectors:
+    for count, vector in runs_of(vectors):
         shown = [format_rational(x) for x in vector]
         if out and out[-1][1] == shown:
-            out[-1][0] += 1
+            out[-1][0] += count
         else:
-            out.append([1, shown])
+            out.append([count, shown])
     return json.dumps(out)
 
 
@@ -671,12 +678,24 @@ GRID_T = (1, 2, 3, 4, 5, 10, 100, 1000)
 GRID_SIZES = tuple(Fraction(x) for x in ("0", "1", "2", "1/2", "3", "10", "1/10", "100"))
 GRID_SPREADS = tuple(Fraction(x) for x in ("0", "1", "1/2", "2", "10"))
 EXACT_CANDIDATES = 12
-MAX_T = 10**7  # larger T are not realized (the instance holds T references to its vectors)
+# Larger T are not realized (an instance of runs has no limit; a z3 model beyond this is
+# beyond any bound a sheet can write that needs it)
+MAX_T = 10**30
 # A float margin (relative) below -CLEAR is a violation beyond rounding; margins in
 # [-CLEAR, NEAR_ZERO) are checked exactly too, since a float margin this close to 0 may hide
 # a violation that only exact arithmetic sees (R minus a tiny constant).
 CLEAR = 1e-6
 NEAR_ZERO = 1e-9
+
+
+# Up to this T an instance holds its vectors as a tuple; beyond, as runs (``RunVectors``).
+TUPLE_T = 10**5
+
+
+def _vectors(pairs: Sequence[tuple[int, tuple[Fraction, ...]]]) -> Any:
+    if sum(count for count, _ in pairs) > TUPLE_T:
+        return RunVectors(pairs)
+    return tuple(vector for count, vector in pairs for _ in range(count))
 
 
 @dataclass(frozen=True)
@@ -696,14 +715,15 @@ class Attaining:
     def instance(self) -> RegretInstance:
         if self.kind == "tight":
             mu, e = self.size, self.other
-            vs = (
-                ((mu + e,), (mu - e,)) + ((mu,),) * (self.horizon - 2)
+            pairs = (
+                [(1, (mu + e,)), (1, (mu - e,)), (self.horizon - 2, (mu,))]
                 if self.horizon > 1
-                else ((mu,),)
+                else [(1, (mu,))]
             )
             # the entries sum to T mu (closed form: T may be large)
-            return RegretInstance(self.eta, vs, (-self.eta * self.horizon * mu,))
-        return RegretInstance(self.eta, ((self.other,),) * self.horizon, (-self.size,))
+            return RegretInstance(self.eta, _vectors(pairs), (-self.eta * self.horizon * mu,))
+        vs = _vectors([(self.horizon, (self.other,))])
+        return RegretInstance(self.eta, vs, (-self.size,))
 
     def instances(self) -> tuple[RegretInstance]:
         return (self.instance(),)

@@ -352,3 +352,31 @@ def test_an_empty_region_written_with_exp_is_vacuous() -> None:
     assert outcome.verdict is Verdict.PROVED
     assert "vacuously true" in outcome.evidence
     assert sympy.exp(0) > sympy.Rational(1, 2)  # exp(eta) > 1 for every eta > 0
+
+
+# --- (2) a z3 model beyond the old instance sizes -------------------------------------------
+
+
+def test_a_bound_false_only_beyond_t_of_ten_to_the_eight_is_refuted_with_runs() -> None:
+    from properties.regret import RegretInstance, RunVectors, summarize
+
+    text = "wstar_sq/(2*eta) + eta/2*sum_v_sq - wstar_sq*(T - 1e8)/(2*eta*T*1000)"
+    outcome = rows(regret, f'[q3_2]\nbound = "{text}"', "theorem.regret_identity")["q3_2.bound"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    witness = outcome.witness
+    assert witness is not None and int(witness["T"]) > 10**8
+    # re-verified exactly from the witness alone: rebuild the instance from its runs
+    pairs = [(count, tuple(Fraction(x) for x in v)) for count, v in json.loads(witness["v"])]
+    wstar = tuple(Fraction(x) for x in json.loads(witness["wstar"]))
+    instance = RegretInstance(Fraction(witness["eta"]), RunVectors(pairs), wstar)  # type: ignore[arg-type]
+    s = summarize(instance)
+    assert int(witness["T"]) == s.T
+    bound = parse_expression(text, SYMBOLS).xreplace(
+        {
+            SYMBOLS["eta"]: sympy.Rational(s.eta),
+            T: s.T,
+            SYMBOLS["wstar_sq"]: sympy.Rational(s.wstar_sq),
+            SYMBOLS["sum_v_sq"]: sympy.Rational(s.sum_v_sq),
+        }
+    )
+    assert bound < sympy.Rational(s.regret)
