@@ -50,6 +50,7 @@ from hw2check.domain import within_domain
 from hw2check.equality import (
     affordable,
     certified_sign,
+    is_symbolically_zero,
     not_real,
     show,
     surely_defined,
@@ -1048,14 +1049,37 @@ def proof_by_sympy(
     if not affordable(difference) or not surely_defined(claim.bound):
         return None
     difference = sympy.cancel(difference)
-    if difference == 0:
+    if difference == 0 or is_symbolically_zero(difference):
         return proved(f"SymPy ({theorem})", f"{claim.text} is the reference bound {reference_text}")
-    if difference.is_nonnegative:
+    argument = nonnegative_argument(difference)
+    if argument is not None:
         return proved(
             f"SymPy assumptions ({theorem})",
-            f"{claim.text} - ({reference_text}) = {difference} >= 0 for {domain}",
+            f"{claim.text} - ({reference_text}) = {difference} >= 0 for {domain}{argument}",
         )
     return None
+
+
+def nonnegative_argument(difference: sympy.Expr) -> str | None:
+    """Why SymPy's assumptions show difference >= 0 ("" when they do at once), or None.
+
+    Two rewrites reach further: T = 1 + t with t a nonnegative integer (T >= 1 is what the
+    assumptions of T cannot say), and b**e - 1 >= 0 from e*log(b) >= 0 (b > 0): this proves
+    T**(1/(T + 1)) >= 1."""
+    if difference.is_nonnegative:
+        return ""
+    shifted = difference.subs(T, 1 + SHIFT)
+    if shifted.is_nonnegative:
+        return f" (with T = 1 + t: {shifted} >= 0)"
+    constant, rest = shifted.as_coeff_Add()
+    if constant == -1 and rest.is_Pow and rest.base.is_positive:
+        exponent_log = rest.exp * sympy.log(rest.base)
+        if exponent_log.is_nonnegative:
+            return f" (with T = 1 + t: {rest} >= 1, as {exponent_log} >= 0)"
+    return None
+
+
+SHIFT = sympy.Symbol("t", nonnegative=True, integer=True)
 
 
 def resting_on(outcome: Outcome, theorem: str, established: bool) -> Outcome:

@@ -976,7 +976,10 @@ def decide_root_count(
         return undecided("none", "the sheet gives no components, so F is unknown")
     count = count_distinct_roots(components)
     if isinstance(count, str):
-        return undecided("SymPy", count)
+        real = None if nonreal else real_zeros(components)
+        if real is None:
+            return undecided("SymPy", count)
+        return _real_count_outcome(claimed, real, sympy.Add(*components))
     true = count.nonreal if nonreal else count.real
     text = "infinitely many" if true is None else str(true)
     degree = sympy.Poly(strip_guards(count.loss), W).degree()
@@ -991,6 +994,38 @@ def decide_root_count(
     if true == claimed:
         return proved(method, evidence)
     return refuted(method, f"{kind} roots: {text}, not {claimed}. {evidence}", {"true_count": text})
+
+
+def real_zeros(components: Sequence[sympy.Expr]) -> list[sympy.Expr] | None:
+    """The real roots of an F that is not a polynomial, where SymPy's ``solveset`` over the
+    reals lists them all (|w| + (w + 2)**2/3 has none); roots where F is undefined dropped."""
+    loss = sympy.Add(*components)
+    try:
+        zeros = sympy.solveset(strip_guards(loss), W, sympy.S.Reals)
+    except (NotImplementedError, TypeError, ValueError, RecursionError, ArithmeticError):
+        return None
+    if zeros is sympy.S.EmptySet:
+        return []
+    if not isinstance(zeros, sympy.FiniteSet):
+        return None
+    conditions = side_conditions(loss)
+    verdicts = [all_hold(conditions, {W: z}) for z in zeros]
+    if None in verdicts:
+        return None
+    return [z for z, holds in zip(zeros, verdicts, strict=True) if holds]
+
+
+def _real_count_outcome(claimed: int, zeros: Sequence[sympy.Expr], loss: sympy.Expr) -> Outcome:
+    method = "SymPy solveset over the reals"
+    shown = ", ".join(str(z) for z in zeros) if zeros else "none"
+    evidence = f"F = {show(loss)} has {len(zeros)} distinct real roots ({shown})"
+    if len(zeros) == claimed:
+        return proved(method, evidence)
+    return refuted(
+        method,
+        f"real roots: {len(zeros)}, not {claimed}. {evidence}",
+        {"true_count": str(len(zeros))},
+    )
 
 
 def step_claims(claims: SgdClaims) -> dict[str, sympy.Expr | str | None]:

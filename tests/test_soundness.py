@@ -380,3 +380,29 @@ def test_a_bound_false_only_beyond_t_of_ten_to_the_eight_is_refuted_with_runs() 
         }
     )
     assert bound < sympy.Rational(s.regret)
+
+
+# --- (5) more true claims proved ------------------------------------------------------------
+
+
+def test_a_non_polynomial_f_without_a_real_root_is_proved() -> None:
+    table = (
+        '[q6]\ncomponents = ["Abs(w)", "(w + 2)**2/3"]\nstart = 1\npicked = 2\n'
+        'step_sizes = "eta > 0"\nreal_roots = 0'
+    )
+    outcome = rows(sgd, table)["q6.real_roots"]
+    assert outcome.verdict is Verdict.PROVED
+    assert outcome.method == "SymPy solveset over the reals"
+    wrong = rows(sgd, table.replace("real_roots = 0", "real_roots = 1"))["q6.real_roots"]
+    assert wrong.verdict is Verdict.REFUTED and wrong.witness == {"true_count": "0"}
+    # |w| + (w + 2)**2/3 > 0: for w >= 0 both terms are >= 0 and the second is >= 4/3; for
+    # w < 0 it is (w**2 + w + 4)/3, whose discriminant 1 - 16 is negative
+    assert sympy.discriminant(W**2 + W + 4, W) < 0
+
+
+@pytest.mark.parametrize(
+    "text", ["avg_gap + T**(1/(T + 1)) - 1", "avg_gap + cos(2*T) - cos(T)**2 + sin(T)**2"]
+)
+def test_average_gap_bounds_that_sympy_proves_with_a_rewrite(text: str) -> None:
+    outcome = rows(jensen, f'[q3_3]\nbound = "{text}"', "theorem.convex_average_gap")
+    assert outcome["q3_3.bound"].verdict is Verdict.PROVED, outcome["q3_3.bound"].evidence
