@@ -453,7 +453,8 @@ def _earned(
     return earned, "; ".join(reasons) or None
 
 
-def _counts(rows: Sequence[Row]) -> str:
+def verdict_counts(rows: Sequence[Row]) -> str:
+    """``proved 3, refuted 1``: the verdicts that occur, in verdict order."""
     counts = {verdict: 0 for verdict in Verdict}
     for row in rows:
         counts[row.verdict] += 1
@@ -464,11 +465,13 @@ def summary(ledger: Ledger, grade: Grade | None = None) -> str:
     """The sheet's claims and the theorem rows counted apart; the unanswered graded claims."""
     claims = [row for row in ledger.claims if not is_theorem(row)]
     theorems = [row for row in ledger.claims if is_theorem(row)]
-    text = f"claims: {_counts(claims)} of {len(claims)} made" if claims else "claims: none made"
+    text = (
+        f"claims: {verdict_counts(claims)} of {len(claims)} made" if claims else "claims: none made"
+    )
     if grade is not None:
         text += f"; {len(grade.unanswered)} unanswered"
     if theorems:
-        text += f" · theorems: {_counts(theorems)}"
+        text += f" · theorems: {verdict_counts(theorems)}"
     return text
 
 
