@@ -11,7 +11,6 @@ import argparse
 import os
 import re
 import sys
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ from hw2check.guard import (
     output_problem,
     overwritten_sheet,
     quiet_signals,
+    scratch_folder,
 )
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
@@ -216,7 +216,7 @@ def _main(argv: Sequence[str] | None) -> int:
     # Hypothesis keeps caches in ./.hypothesis even with its example database off; the
     # command must write nothing into the user's folder, so they go to a scratch folder
     # that is removed when the run ends.
-    with tempfile.TemporaryDirectory(prefix="hw2check-") as scratch:
+    with scratch_folder() as scratch:
         from hypothesis.configuration import set_hypothesis_home_dir
 
         set_hypothesis_home_dir(scratch)

@@ -5,7 +5,7 @@
   the command refuses it before anything runs.
 - ``MAX_TIMEOUT``: the largest ``--timeout``; larger values overflow the poll loop's and
   z3's millisecond limits.
-- ``quiet_signals``: SIGINT and SIGTERM end the command through ``Interrupted``, so every
+- ``quiet_signals``: SIGINT, SIGTERM and SIGHUP end the command through ``Interrupted``, so every
   ``with`` block unwinds (workers are stopped, the scratch folder is removed) and the
   command prints one line instead of a traceback.
 - ``open_regular``: a sheet is read only from a regular file; a FIFO would block ``open``
@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import stat
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +34,8 @@ PATH_EXCERPT = 200  # characters of a path a message shows
 # counts milliseconds in 31 bits (2**31 ms is about 24.8 days).
 MAX_TIMEOUT = 86_400.0
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Ctrl-C, kill, and the terminal closing.
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
@@ -91,7 +94,8 @@ def _interrupt(number: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def quiet_signals() -> Iterator[None]:
-    """Within the block SIGINT and SIGTERM raise ``Interrupted``; the old handlers after."""
+    """Within the block SIGINT, SIGTERM and SIGHUP raise ``Interrupted``; the old handlers
+    after."""
     previous = {number: signal.getsignal(number) for number in SIGNALS}
     for number in SIGNALS:
         signal.signal(number, _interrupt)
@@ -104,7 +108,7 @@ def quiet_signals() -> Iterator[None]:
 
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block ends: a worker is started within it, so it
+    """The signals of ``SIGNALS`` wait until the block ends: a worker is started in it, so it
     cannot receive one before ``worker_signals`` has set its own handling."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     try:
@@ -120,6 +124,24 @@ def worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
+@contextmanager
+def scratch_folder() -> Iterator[str]:
+    """A temporary folder, removed at the end however the block ends; a signal that
+    arrives while it is being removed waits until it is gone."""
+    folder = tempfile.mkdtemp(prefix="hw2check-")
+    try:
+        yield folder
+    finally:
+        with signals_held():
+            try:
+                shutil.rmtree(folder, ignore_errors=True)
+            except Interrupted:
+                # Held signals still reach a process with other threads; the handlers now
+                # ignore any further one, so this removal runs to its end.
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
 
 
 def _kind(mode: int) -> str:
