@@ -28,7 +28,7 @@ from hw2check.grading import (
     summary,
 )
 from hw2check.ledger import SCHEMA, Ledger, Row, Verdict
-from hw2check.report import MARKS, _text, grade_lines, markdown_grade_lines, render
+from hw2check.report import MARKS, WIDTH, _text, grade_lines, markdown_grade_lines, render
 
 if TYPE_CHECKING:
     from hw2check.intake import Entry
@@ -75,8 +75,9 @@ def results(
     return out
 
 
-def render_results(results: Sequence[Result], fmt: str, scored: bool) -> str:
-    """The results in ``fmt``; ``scored``: a rubric was given, so scores are shown."""
+def render_results(results: Sequence[Result], fmt: str, scored: bool, *, width: int = WIDTH) -> str:
+    """The results in ``fmt``; ``scored``: a rubric was given, so scores are shown;
+    ``width``: the table's."""
     if fmt == "gradescope":
         return gradescope(results[0])
     if fmt == "csv":
@@ -100,7 +101,7 @@ def render_results(results: Sequence[Result], fmt: str, scored: bool) -> str:
             parts.append(_bad(result, fmt, scored))
         else:
             sheets = [result.sheet] if result.sheet is not None else None
-            parts.append(render([result.ledger], fmt, sheets, [result.grade], scored))
+            parts.append(render([result.ledger], fmt, sheets, [result.grade], scored, width=width))
     return ("" if fmt == "json" else "\n").join(parts)
 
 

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 
 from hw2check.budget import TOO_LARGE
 from hw2check.errors import escape_hidden
+from hw2check.grading import is_theorem
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import Formula, formulas_of, math_element
 from hw2check.plots import INSTALL_HINT, Plot, matplotlib_available, plots
+from hw2check.present import lines_of, matrix_of, minus_signs
 from hw2check.report import MARKS, grade_lines, method_text, summary_line
 from hw2check.sheet import Sheet
 
@@ -67,6 +69,9 @@ article.v-refuted { border-color: var(--refuted); }
 dl { display: grid; grid-template-columns: 6.5rem 1fr; gap: .15rem .6rem; margin: .3rem 0 0; }
 dt { color: #57606a; } dd { margin: 0; overflow-wrap: anywhere; }
 table.witness td { padding: 0 .6rem 0 0; font-family: ui-monospace, monospace; font-size: .88rem; }
+table.matrix { display: inline-table; border-left: 1px solid; border-right: 1px solid;
+  border-collapse: separate; border-spacing: .5rem 0; vertical-align: middle; }
+table.matrix td { padding: 0; text-align: right; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .88em; }
 figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 figcaption { color: #57606a; font-size: .88rem; }
@@ -92,11 +97,28 @@ def _formulas_html(row: Row, formulas: dict[str, list[Formula]]) -> str:
     return '<div class="formulas">' + "".join(math_element(f) for f in found) + "</div>"
 
 
+def _math_text(text: str) -> str:
+    """Free text as HTML: escaped, its line breaks kept, its minus signs typeset."""
+    return "<br/>".join(minus_signs(escape(line)) for line in lines_of(text))
+
+
+def _value_html(value: str) -> str:
+    matrix = matrix_of(value)
+    if matrix is None:
+        return _math_text(value)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_math_text(cell)}</td>" for cell in row) + "</tr>"
+        for row in matrix.rows
+    )
+    name = f"{escape(matrix.name)} = " if matrix.name else ""
+    return f'{name}<table class="matrix">{rows}</table>'
+
+
 def _witness_html(row: Row) -> str:
     if not row.witness:
         return ""
     cells = "".join(
-        f"<tr><td>{escape(key)}</td><td>= {escape(value)}</td></tr>"
+        f"<tr><td>{escape(key)}</td><td>= {_value_html(value)}</td></tr>"
         for key, value in row.witness.items()
     )
     return f'<dt>Witness</dt><dd><table class="witness">{cells}</table></dd>'
@@ -106,10 +128,10 @@ def _row_html(row: Row, anchor: str, formulas: dict[str, list[Formula]]) -> str:
     return (
         f'<article class="v-{row.verdict}" id="{anchor}">'
         f"<h3><code>{escape(row.id)}</code> {_badge(row.verdict)}</h3>"
-        f'<p class="statement">{escape(row.statement)}</p>'
+        f'<p class="statement">{_math_text(row.statement)}</p>'
         f"{_formulas_html(row, formulas)}"
-        f"<dl><dt>Method</dt><dd>{escape(row.method)}</dd>"
-        f"<dt>Evidence</dt><dd>{escape(row.evidence)}</dd>"
+        f"<dl><dt>Method</dt><dd>{_math_text(row.method)}</dd>"
+        f"<dt>Evidence</dt><dd>{_math_text(row.evidence)}</dd>"
         f"{_witness_html(row)}"
         f"<dt>Time</dt><dd>{row.seconds:.3f} s</dd></dl></article>"
     )
@@ -160,8 +182,10 @@ def _ledger_section(
         f"<td>{_badge(row.verdict)}</td><td>{escape(method_text(row, grade))}</td></tr>"
         for row in ledger.claims
     )
+    # The badges count the sheet's claims; the theorem rows are counted apart after them.
+    claims = Ledger(ledger.path, ledger.title, [r for r in ledger.claims if not is_theorem(r)])
     summary = "".join(
-        _badge(Verdict(verdict), f"{count} {verdict}") for verdict, count in ledger.summary.items()
+        _badge(Verdict(verdict), f"{count} {verdict}") for verdict, count in claims.summary.items()
     )
     summary += f" {escape(summary_line(ledger, grade))}"
     grading = "".join(f'<p class="grade">{escape(line)}</p>' for line in grade_lines(grade, scored))

@@ -21,7 +21,9 @@ from typing import TextIO
 from hw2check.errors import InputError, SheetError, SheetErrors
 from hw2check.sheet import (
     MAX_SHEET_BYTES,
+    SEED_PATH,
     Sheet,
+    load_seed,
     read_sheet,
     sheet_bytes,
     sheet_text,
@@ -101,6 +103,13 @@ def read_sheets(paths: Sequence[str], *, keep_going: bool, errors: TextIO) -> In
         shown = STDIN_NAME if shown == STDIN else shown
         intake.entries.append(Entry(shown, sheet, tuple(str(problem) for problem in problems)))
     return intake
+
+
+def named_sheets(paths: Sequence[str], *, keep_going: bool, errors: TextIO) -> Intake:
+    """The sheets of the command line: those of ``paths``, or the seed sheet without any."""
+    if not paths:
+        return Intake([Entry(SEED_PATH, load_seed())])
+    return read_sheets(paths, keep_going=keep_going, errors=errors)
 
 
 def _read(path: str) -> tuple[Sheet | None, Sequence[InputError]]:

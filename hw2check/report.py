@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from hw2check.errors import NOT_PRINTABLE_ASCII, hidden, visible
 from hw2check.ledger import Ledger, Row, Verdict
+from hw2check.present import lines_of, matrix_of
 
 if TYPE_CHECKING:
     from hw2check.grading import Grade
@@ -66,25 +67,56 @@ def _clip(text: str, width: int) -> str:
 INDENT = "      "
 
 
-def _wrapped(label: str, text: str) -> list[str]:
+def _wrapped(label: str, text: str, width: int = WIDTH) -> list[str]:
     lines = []
     # textwrap counts characters; a line with wide characters is cut again by columns.
     for line in textwrap.wrap(
         visible(text),
-        WIDTH,
+        width,
         initial_indent=f"    {label}: ",
         subsequent_indent=INDENT,
         break_on_hyphens=False,
     ):
-        while (cut := _prefix(line, WIDTH)) < len(line):
+        while (cut := _prefix(line, width)) < len(line):
             lines.append(line[:cut])
             line = INDENT + line[cut:]
         lines.append(line)
     return lines
 
 
-def _witness_text(row: Row) -> str:
-    return ", ".join(f"{visible(k)} = {visible(v)}" for k, v in (row.witness or {}).items())
+def _wrapped_heading(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, subsequent_indent="  ")
+
+
+def _paragraphs(label: str, text: str, width: int) -> list[str]:
+    """Text of several lines, each wrapped on its own under ``label``."""
+    first, *rest = lines_of(text)
+    lines = _wrapped(label, first, width)
+    for line in rest:
+        lines += textwrap.wrap(
+            visible(line), width, initial_indent=INDENT, subsequent_indent=INDENT + "  "
+        ) or [""]
+    return lines
+
+
+def _witness_lines(row: Row, width: int) -> list[str]:
+    """The witness: its plain values on wrapped lines, each matrix laid out row by row."""
+    plain: list[str] = []
+    matrices: list[list[str]] = []
+    for key, value in (row.witness or {}).items():
+        matrix = matrix_of(value)
+        if matrix is None:
+            plain.append(f"{visible(key)} = {visible(value)}")
+            continue
+        name = f"{visible(key)} = " + (f"{matrix.name} = " if matrix.name else "")
+        rows = matrix.text_lines()
+        matrices.append(
+            [INDENT + name + rows[0], *(INDENT + " " * len(name) + r for r in rows[1:])]
+        )
+    lines = _wrapped("witness", ", ".join(plain), width) if plain else ["    witness:"]
+    for block in matrices:
+        lines += [line if len(line) <= width else _clip(line, width) for line in block]
+    return lines
 
 
 def summary_line(ledger: Ledger, grade: Grade | None = None) -> str:
@@ -126,26 +158,40 @@ def grade_lines(grade: Grade | None, scored: bool) -> list[str]:
     return lines
 
 
-def table(ledger: Ledger, grade: Grade | None = None, scored: bool = False) -> str:
-    """The default output: one line per row, then the evidence of every row not proved."""
+def table(
+    ledger: Ledger, grade: Grade | None = None, scored: bool = False, width: int = WIDTH
+) -> str:
+    """The default output, ``width`` columns wide: one line per row, then the evidence of
+    every row not proved, and the whole method of every row whose method was cut short."""
     id_width = max([len(row.id) for row in ledger.claims] + [5])
-    method_width = max(10, WIDTH - 5 - (id_width + 1) - 12)
-    lines = [_clip(f"{ledger.title}", WIDTH), _clip(f"sheet: {ledger.path}", WIDTH), ""]
+    method_width = max(10, width - 5 - (id_width + 1) - 12)
+    lines = [_clip(f"{ledger.title}", width), _clip(f"sheet: {ledger.path}", width), ""]
     lines.append(f"{'Q':<4} {'claim':<{id_width}} {'verdict':<11} method")
+    cut: set[str] = set()
     for row in ledger.claims:
+        method = _clip(method_text(row, grade), method_width)
+        if method != visible(method_text(row, grade)):
+            cut.add(row.id)
         lines.append(
             f"{row.question:<4} {row.id:<{id_width}} {MARKS[row.verdict]} {row.verdict!s:<9} "
-            f"{_clip(method_text(row, grade), method_width)}"
+            f"{method}"
         )
-    details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED]
+    details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED or row.id in cut]
     if details:
-        lines += ["", "Evidence for the rows not proved:"]
+        heading = "Evidence for the rows not proved"
+        if cut:
+            heading += ", and the methods cut short above"
+        lines += ["", *_wrapped_heading(heading + ":", width)]
     for row in details:
         lines.append(f"  {MARKS[row.verdict]} {row.id} — {row.verdict}")
-        lines += _wrapped("claim", row.statement)
-        lines += _wrapped("evidence", row.evidence)
+        if row.id in cut:
+            lines += _wrapped("method", method_text(row, grade), width)
+        if row.verdict is Verdict.PROVED:
+            continue
+        lines += _wrapped("claim", row.statement, width)
+        lines += _paragraphs("evidence", row.evidence, width)
         if row.witness:
-            lines += _wrapped("witness", _witness_text(row))
+            lines += _witness_lines(row, width)
     lines += ["", summary_line(ledger, grade)]
     for line in grade_lines(grade, scored):
         lines += _wrapped_plain(line)
@@ -215,6 +261,16 @@ def _code(text: str, cell: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def _markdown_value(value: str) -> str:
+    """A witness value: a matrix typeset (its cells are plain words and numbers), else code."""
+    matrix = matrix_of(value)
+    if matrix is None:
+        return _code(value)
+    body = r" \\ ".join(" & ".join(row) for row in matrix.rows)
+    name = f"{_code(matrix.name)} = " if matrix.name else ""
+    return f"{name}$\\begin{{pmatrix}} {body} \\end{{pmatrix}}$"
+
+
 def markdown_grade_lines(grade: Grade | None, scored: bool) -> list[str]:
     """``grade_lines`` as Markdown paragraphs, the indented ones as list items."""
     return [
@@ -247,9 +303,10 @@ def markdown(
         lines.append(f"*Claim:* {_text(row.statement)}")
         for formula in formulas.get(row.id, []):
             lines += ["", f"${formula.latex}$"]
-        lines += ["", f"*Method:* {_text(row.method)}", "", f"*Evidence:* {_text(row.evidence)}"]
+        evidence = "<br>".join(_text(line) for line in lines_of(row.evidence))
+        lines += ["", f"*Method:* {_text(row.method)}", "", f"*Evidence:* {evidence}"]
         if row.witness:
-            pairs = ", ".join(f"{_code(k)} = {_code(v)}" for k, v in row.witness.items())
+            pairs = ", ".join(f"{_code(k)} = {_markdown_value(v)}" for k, v in row.witness.items())
             lines += ["", f"*Witness:* {pairs}"]
     return "\n".join(lines) + "\n"
 
@@ -260,10 +317,13 @@ def render(
     sheets: Sequence[Sheet] | None = None,
     grades: Sequence[Grade | None] | None = None,
     scored: bool = False,
+    *,
+    width: int = WIDTH,
 ) -> str:
     """The ledgers in a format; ``sheets`` (same order as ``ledgers``) lets Markdown and HTML
     typeset the sheets' formulas and draw their figures, and ``grades`` (same order) adds
-    the stated precision, the unanswered claims and, when ``scored``, the score."""
+    the stated precision, the unanswered claims and, when ``scored``, the score; ``width``
+    is the table's."""
     paired: Sequence[Sheet | None] = (
         sheets if sheets is not None and len(sheets) == len(ledgers) else [None] * len(ledgers)
     )
@@ -283,4 +343,6 @@ def render(
         from hw2check.html import html
 
         return html(ledgers, sheets, graded, scored)
-    return "\n".join(table(ledger, g, scored) for ledger, g in zip(ledgers, graded, strict=True))
+    return "\n".join(
+        table(ledger, g, scored, width) for ledger, g in zip(ledgers, graded, strict=True)
+    )

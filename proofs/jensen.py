@@ -41,6 +41,7 @@ from typing import Any
 import sympy
 import z3
 
+from hw2check.domain import within_domain
 from hw2check.expressions import format_rational
 from hw2check.ledger import (
     Check,
@@ -75,8 +76,10 @@ from proofs.regret import (
     relative,
     resting_on,
     runs,
+    sequence_text,
     show_value,
     simpler_parameters,
+    tuple_text,
     undefined_at,
     undefined_points,
     unsat,
@@ -562,8 +565,8 @@ def _describe(violation: GapViolation, text: str) -> tuple[str, dict[str, str]]:
     }
     evidence = (
         f"f(w) = {witness['f']} (affine: Jensen and first-order convexity are equalities), "
-        f"T = {witness['T']}, points (runs [count, w_t]) = {witness['points']}, "
-        f"w* = {witness['wstar']}: f(w_bar) - f(w*) = {witness['lhs']} > {text} = "
+        f"T = {witness['T']}, {sequence_text('w', inst.points)}, "
+        f"w* = {tuple_text(inst.wstar)}: f(w_bar) - f(w*) = {witness['lhs']} > {text} = "
         f"{witness['bound']} at avg_gap = {witness['avg_gap']}"
     )
     return evidence, witness
@@ -574,7 +577,8 @@ def decide_bound(claim: BoundClaim) -> Outcome:
     established = claim.theorem_proved
     if established is None:
         established = prove_convex_average_gap(claim.timeout_ms).verdict is Verdict.PROVED
-    return resting_on(_decide_bound(claim), "theorem.convex_average_gap", established)
+    outcome = within_domain(_decide_bound(claim), claim.bound, [T, AVG_GAP])
+    return resting_on(outcome, "theorem.convex_average_gap", established)
 
 
 def _decide_bound(claim: BoundClaim) -> Outcome:
@@ -685,4 +689,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from hw2check.derivation import module_main
+
+    raise SystemExit(module_main("proofs.jensen", __doc__ or "", main))

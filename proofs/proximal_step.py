@@ -255,4 +255,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from hw2check.derivation import module_main
+
+    raise SystemExit(module_main("proofs.proximal_step", __doc__ or "", main))

@@ -46,6 +46,7 @@ import mpmath
 import sympy
 import z3
 
+from hw2check.domain import within_domain
 from hw2check.equality import (
     affordable,
     certified_sign,
@@ -623,6 +624,37 @@ def runs(vectors: Sequence[Sequence[Fraction]]) -> str:
     return json.dumps(out)
 
 
+# Runs of a sequence shown in evidence; the witness holds them all.
+SHOWN_RUNS = 6
+
+
+def tuple_text(vector: Sequence[Fraction]) -> str:
+    """A vector as mathematics: ``(1, -1/2)``."""
+    return "(" + ", ".join(format_rational(x) for x in vector) + ")"
+
+
+def sequence_text(name: str, vectors: Sequence[Sequence[Fraction]]) -> str:
+    """The sequence as mathematics, equal neighbours together: ``v_1 = (1), v_2 = v_3 = (-1),
+    v_4 = ... = v_9 = (0)`` (after ``SHOWN_RUNS`` runs, how many more)."""
+    groups: list[list[Any]] = []
+    for vector in vectors:
+        if groups and groups[-1][1] == tuple(vector):
+            groups[-1][0] += 1
+        else:
+            groups.append([1, tuple(vector)])
+    parts, index = [], 1
+    for count, vector in groups[:SHOWN_RUNS]:
+        last = index + count - 1
+        names = {1: f"{name}_{index}", 2: f"{name}_{index} = {name}_{last}"}.get(
+            count, f"{name}_{index} = ... = {name}_{last}"
+        )
+        parts.append(f"{names} = {tuple_text(vector)}")
+        index += count
+    if len(groups) > SHOWN_RUNS:
+        parts.append(f"and {len(groups) - SHOWN_RUNS} more runs (in the witness)")
+    return ", ".join(parts)
+
+
 def vector_text(vector: Sequence[Fraction]) -> str:
     return json.dumps([format_rational(x) for x in vector])
 
@@ -973,8 +1005,8 @@ def _describe(violation: Violation, text: str) -> tuple[str, dict[str, str]]:
     )
     evidence = (
         f"d = {inst.d}, T = {inst.T}, eta = {witness['eta']}, "
-        f"v (runs [count, v_t]) = {witness['v']}, "
-        f"w* = {witness['wstar']} ({tight}): sum <w_t - w*, v_t> = {witness['lhs']} > "
+        f"{sequence_text('v', inst.vs)}, "
+        f"w* = {tuple_text(inst.wstar)} ({tight}): sum <w_t - w*, v_t> = {witness['lhs']} > "
         f"{text} = {witness['bound']} at wstar_sq = {witness['wstar_sq']}, "
         f"sum_v_sq = {witness['sum_v_sq']}"
     )
@@ -1057,7 +1089,8 @@ def decide_bound(claim: BoundClaim) -> Outcome:
     established = claim.theorem_proved
     if established is None:
         established = prove_regret_identity().verdict is Verdict.PROVED
-    return resting_on(_decide_bound(claim), "theorem.regret_identity", established)
+    outcome = within_domain(_decide_bound(claim), claim.bound, list(BOUND_SYMBOLS))
+    return resting_on(outcome, "theorem.regret_identity", established)
 
 
 def _supremum_established(
@@ -1201,4 +1234,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from hw2check.derivation import module_main
+
+    raise SystemExit(module_main("proofs.regret", __doc__ or "", main))

@@ -966,4 +966,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from hw2check.derivation import module_main
+
+    raise SystemExit(module_main("proofs.sgd", __doc__ or "", main))

@@ -54,6 +54,13 @@ def recorded_tools() -> None:
         pytest.skip(f"expected text recorded with {recorded}")
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table is as wide as ``COLUMNS`` says; recorded outputs are 80 columns wide, so a
+    test runs without the width of the terminal it was started from."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 CACHE_HOMES = Path(tempfile.mkdtemp(prefix="hw2check-test-caches-"))
 # Outside a test (module and session fixtures) the cache home is a file, so nothing is ever
 # stored or read there: such fixtures prove every theorem, whatever ran before them.

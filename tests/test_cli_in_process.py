@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from hw2check import cli
+from hw2check import cli, guard
 from hw2check.grading import default_rubric, grade
 from hw2check.ledger import Ledger
 from hw2check.report import render
@@ -138,7 +138,7 @@ def test_a_bad_sheet_is_reported_and_the_good_one_still_checked(
         "tables allowed: sheet, q3_1, q3_2, q3_3, q4, q5, q6\n"
     )
     assert out == (
-        f"{bad}\nsheet: {bad}\n\nNot checked: the sheet has input errors\n  {err}"
+        f"{bad}\nsheet: {bad}\n\nNot checked: the sheet has input errors\n  {err}\n"
         + expected("seed", ("3.1",), "table", good)
     )
 
@@ -159,7 +159,8 @@ def test_the_report_goes_to_the_output_file(
 ) -> None:
     target = tmp_path / "report.md"
     status, out, err = run(capsys, "--only", "3.1", "--format", "markdown", "--output", str(target))
-    assert (status, out, err) == (1, "", "")
+    wrote = f"hw2check: wrote {target} (1 sheet: proved 3  checked 0  refuted 2  undecided 0)\n"
+    assert (status, out, err) == (1, "", wrote)
     assert target.read_text("utf-8") == expected("seed", ("3.1",), "markdown", SEED_PATH)
 
 
@@ -170,7 +171,7 @@ def test_the_output_file_is_utf8_whatever_the_locale(
     monkeypatch.setattr(io, "text_encoding", lambda encoding, stacklevel=2: encoding or "utf-16")
     target = tmp_path / "report.md"
     status, out, err = run(capsys, "--only", "3.1", "--format", "markdown", "--output", str(target))
-    assert (status, out, err) == (1, "", "")
+    assert (status, out) == (1, "") and err.startswith(f"hw2check: wrote {target} (1 sheet: ")
     wanted = expected("seed", ("3.1",), "markdown", SEED_PATH)
     assert target.read_bytes() == wanted.encode("utf-8")
 
@@ -206,9 +207,9 @@ def test_a_write_that_fails_late_is_an_input_error(
 
 
 def test_output_problems_are_found_in_order(tmp_path: Path) -> None:
-    assert cli._output_problem(tmp_path) == "is a directory"
-    assert cli._output_problem(tmp_path / "x" / "y") == f"no such directory '{tmp_path / 'x'}'"
-    assert cli._output_problem(tmp_path / "new.txt") is None
+    assert guard.output_problem(tmp_path) == "is a directory"
+    assert guard.output_problem(tmp_path / "x" / "y") == f"no such directory '{tmp_path / 'x'}'"
+    assert guard.output_problem(tmp_path / "new.txt") is None
 
 
 def test_the_console_script_exits_with_the_status(
@@ -282,9 +283,50 @@ def test_a_folder_or_file_without_write_access_is_refused(
     allowed = {str(tmp_path)}
     monkeypatch.setattr(os, "access", lambda path, mode: str(path) in allowed)
     target = tmp_path / "report.txt"
-    assert cli._output_problem(target) is None  # the folder is writable, the file is new
+    assert guard.output_problem(target) is None  # the folder is writable, the file is new
     target.write_text("old")
-    assert cli._output_problem(target) == "not writable"  # the file exists and is not
+    assert guard.output_problem(target) == "not writable"  # the file exists and is not
     allowed.clear()
     target.unlink()
-    assert cli._output_problem(target) == "not writable"  # the folder is not
+    assert guard.output_problem(target) == "not writable"  # the folder is not
+
+
+GOOD_Q5 = '[sheet]\ntitle = "{}"\n[q5]\ncirculant_commutes_with_shift = true\n'
+
+
+def test_a_directory_is_every_sheet_under_it_in_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "b.toml").write_text(GOOD_Q5.format("second"))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "z.toml").write_text(GOOD_Q5.format("first"))
+    (tmp_path / "other.toml").write_text("[tool]\nx = 1\n")
+    status, out, err = run(capsys, "check", str(tmp_path), "--only", "5a", "--format", "json")
+    assert (status, err) == (0, "")
+    assert [json.loads(line)["sheet"]["title"] for line in out.splitlines()] == [
+        "first",
+        "second",
+    ]
+
+
+def test_keep_going_checks_the_valid_claims_and_still_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sheet = tmp_path / "s.toml"
+    sheet.write_text(GOOD_Q5.format("t") + "only_circulant = true\n")
+    status, out, err = run(capsys, str(sheet), "--only", "5a", "--quiet")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"{sheet}:5:18: q5.only_circulant: unknown key 'only_circulant'")
+    status, out, err = run(capsys, str(sheet), "--only", "5a", "--quiet", "--keep-going")
+    assert status == 2 and err.count("\n") == 1
+    assert out == f"{sheet}: proved 2  checked 0  refuted 0  undecided 0\n"
+
+
+def test_a_sheet_named_like_a_subcommand_is_given_as_a_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("init").write_text(GOOD_Q5.format("named init"))
+    status, out, err = run(capsys, "./init", "--only", "5a", "--quiet")
+    assert (status, out, err) == (0, "./init: proved 2  checked 0  refuted 0  undecided 0\n", "")
+    assert Path("init").read_text() == GOOD_Q5.format("named init")

@@ -308,8 +308,8 @@ def test_refuted_bound_evidence_and_witness() -> None:
     outcome = jensen.decide_bound(claim("avg_gap/2"))
     assert outcome.method == "exact instance (Fractions; bound by certified evaluation)"
     assert outcome.evidence == (
-        "f(w) = w1 (affine: Jensen and first-order convexity are equalities), T = 1, points "
-        '(runs [count, w_t]) = [[1, ["0"]]], w* = ["-1"]: f(w_bar) - f(w*) = 1 > avg_gap/2 = '
+        "f(w) = w1 (affine: Jensen and first-order convexity are equalities), T = 1, "
+        "w_1 = (0), w* = (-1): f(w_bar) - f(w*) = 1 > avg_gap/2 = "
         "1/2 at avg_gap = 1"
     )
     assert dict(outcome.witness or {}) == {

@@ -177,7 +177,7 @@ def described(
     d: int, t: int, eta: str, v: str, wstar: str, tight: str, lhs: str, bound: str, a: str, b: str
 ) -> str:
     return (
-        f"d = {d}, T = {t}, eta = {eta}, v (runs [count, v_t]) = {v}, w* = {wstar} ({tight}): "
+        f"d = {d}, T = {t}, eta = {eta}, {v}, w* = {wstar} ({tight}): "
         f"sum <w_t - w*, v_t> = {lhs} > {{}} = {bound} at wstar_sq = {a}, sum_v_sq = {b}"
     )
 
@@ -185,7 +185,7 @@ def described(
 REFUTED = [
     (
         "eta/4*sum_v_sq",
-        described(1, 1, "1", '[[1, ["1"]]]', '["-1"]', TIGHT, "1", "1/4", "1", "1"),
+        described(1, 1, "1", "v_1 = (1)", "(-1)", TIGHT, "1", "1/4", "1", "1"),
         {"T": "1", "v": '[[1, ["1"]]]', "wstar": '["-1"]', "w_next": '["-1"]', "bound": "1/4"},
     ),
     (
@@ -194,8 +194,8 @@ REFUTED = [
             1,
             2,
             "1/2",
-            '[[2, ["1"]]]',
-            '["-2"]',
+            "v_1 = v_2 = (1)",
+            "(-2)",
             ALONG,
             "7/2",
             "1/2 + 2*sqrt(2) ~ 3.32842712474619",
@@ -210,8 +210,8 @@ REFUTED = [
             1,
             1000001,
             "1",
-            '[[1000001, ["0"]]]',
-            '["0"]',
+            "v_1 = ... = v_1000001 = (0)",
+            "(0)",
             TIGHT,
             "0",
             "-1/1000001000000",
@@ -739,14 +739,14 @@ def test_proof_resting_on_the_unproved_theorem_names_it() -> None:
         (
             f"{R} + exp((T - 10)*(T - 100)/1000) - 1",
             "-1 + exp(-89/1000) ~ -0.0851544264255480",
-            '["0"]',
+            "(0)",
             TIGHT,
             "0",
         ),
         (
             f"{R} + 1000*(exp((T - 10)*(T - 100)/1000) - 1)*wstar_sq",
             "-1999/2 + 1000*exp(-89/1000) ~ -84.6544264255480",
-            '["1"]',
+            "(1)",
             ALONG,
             "1",
         ),
@@ -760,5 +760,19 @@ def test_refuted_by_the_hypothesis_search(
     assert outcome.verdict is Verdict.REFUTED
     assert outcome.method == f"hypothesis search (shrunk), {EXACT}"
     assert outcome.evidence == described(
-        1, 11, "1", '[[11, ["0"]]]', wstar, family, "0", bound, wstar_sq, "0"
+        1, 11, "1", "v_1 = ... = v_11 = (0)", wstar, family, "0", bound, wstar_sq, "0"
     ).format(text)
+
+
+def test_sequences_read_as_mathematics() -> None:
+    one, half = Fraction(1), Fraction(1, 2)
+    assert regret.sequence_text("v", [(one,), (-one,)]) == "v_1 = (1), v_2 = (-1)"
+    assert regret.sequence_text("v", [(one, half)] * 2 + [(-one, half)] * 3) == (
+        "v_1 = v_2 = (1, 1/2), v_3 = ... = v_5 = (-1, 1/2)"
+    )
+    alternating = [(Fraction(t % 2),) for t in range(9)]
+    assert regret.sequence_text("w", alternating) == (
+        "w_1 = (0), w_2 = (1), w_3 = (0), w_4 = (1), w_5 = (0), w_6 = (1), "
+        "and 3 more runs (in the witness)"
+    )
+    assert regret.tuple_text([one, -half]) == "(1, -1/2)"

@@ -85,9 +85,18 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"hw2check {__version__}\n"
 
 
-def test_reserved_subcommands_are_dispatched(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["rubric"]) == 2
-    assert capsys.readouterr().err == "hw2check: rubric is not available in this version\n"
+def test_subcommands_are_dispatched(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rubric"]) == 0
+    assert capsys.readouterr().out.startswith("# ")
+
+
+def test_subcommands_are_dispatched_by_their_first_word() -> None:
+    from hw2check.commands import SUBCOMMANDS, subcommand
+
+    assert subcommand(["init", "x"]) is SUBCOMMANDS["init"]
+    assert set(SUBCOMMANDS) == {"init", "rubric", "autograder"}
+    assert subcommand(["check", "s.toml"]) is None and subcommand(["./init"]) is None
+    assert subcommand([]) is None
 
 
 THREE_MISTAKES = """\
@@ -241,3 +250,11 @@ def test_a_sheet_from_standard_input(
     assert cli.main(["-"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("<stdin>:4:16: q3_1.step_size: 'lambda' is a reserved word")
+
+
+def test_errors_past_the_limit_are_counted_not_listed() -> None:
+    text = '[sheet]\ntitle = "t"\n[q3_1]\n' + "".join(f"k{i} = 1\n" for i in range(60))
+    _, errors = read_sheet(text, "s.toml")
+    assert len(errors) == 51
+    assert str(errors[49]).startswith("s.toml:53:7: q3_1.k49: unknown key 'k49'")
+    assert str(errors[50]) == "s.toml: and 10 more errors; fix these first, then run again"
