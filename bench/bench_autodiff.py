@@ -24,17 +24,19 @@ from hw2check.sheet import load_seed
 from hw2check.topics import Settings
 from proofs.autodiff import (
     ENTRIES,
-    GUARD,
-    INPUT_NAMES,
     POINT,
     REFERENCE_GRAPHS,
     Slip,
     _with_slips,
     catalogue,
     claim_checks,
-    jacobian_row,
     locate_slips,
     prove_autodiff_agreement,
+)
+from proofs.graph_ad import (
+    GUARD,
+    INPUT_NAMES,
+    jacobian_row,
     trace,
 )
 

@@ -28,7 +28,15 @@ from hw2check.grading import (
     summary,
 )
 from hw2check.ledger import SCHEMA, Ledger, Row, Verdict
-from hw2check.report import MARKS, WIDTH, _text, grade_lines, markdown_grade_lines, render
+from hw2check.report import (
+    WIDTH,
+    _text,
+    grade_lines,
+    json_line,
+    markdown,
+    markdown_grade_lines,
+    table,
+)
 
 if TYPE_CHECKING:
     from hw2check.intake import Entry
@@ -73,6 +81,43 @@ def results(
             scored = grade(rubric, ledger, entry.sheet, entry.errors, only)
             out.append(Result(ledger.path, ledger.title, scored, ledger, entry.sheet))
     return out
+
+
+def render(
+    ledgers: Sequence[Ledger],
+    fmt: str,
+    sheets: Sequence[Sheet] | None = None,
+    grades: Sequence[Grade | None] | None = None,
+    scored: bool = False,
+    *,
+    width: int = WIDTH,
+) -> str:
+    """The ledgers in a format; ``sheets`` (same order as ``ledgers``) lets Markdown and HTML
+    typeset the sheets' formulas and draw their figures, and ``grades`` (same order) adds
+    the stated precision, the unanswered claims and, when ``scored``, the score; ``width``
+    is the table's."""
+    paired: Sequence[Sheet | None] = (
+        sheets if sheets is not None and len(sheets) == len(ledgers) else [None] * len(ledgers)
+    )
+    graded: Sequence[Grade | None] = (
+        grades if grades is not None and len(grades) == len(ledgers) else [None] * len(ledgers)
+    )
+    if fmt == "json":
+        return "".join(
+            json_line(ledger, g, scored) for ledger, g in zip(ledgers, graded, strict=True)
+        )
+    if fmt == "markdown":
+        return "\n".join(
+            markdown(ledger, sheet, g, scored)
+            for ledger, sheet, g in zip(ledgers, paired, graded, strict=True)
+        )
+    if fmt == "html":
+        from hw2check.html import html
+
+        return html(ledgers, sheets, graded, scored)
+    return "\n".join(
+        table(ledger, g, scored, width) for ledger, g in zip(ledgers, graded, strict=True)
+    )
 
 
 def render_results(results: Sequence[Result], fmt: str, scored: bool, *, width: int = WIDTH) -> str:
@@ -138,7 +183,7 @@ def _claim_output(claim: Graded) -> str:
     lines = []
     if row is not None:
         lines.append(f"**Claim:** {_text(row.statement)}")
-        lines.append(f"**Verdict:** {MARKS[row.verdict]} {row.verdict} ({_text(row.method)})")
+        lines.append(f"**Verdict:** {row.verdict.mark} {row.verdict} ({_text(row.method)})")
         lines.append(f"**Evidence:** {_text(row.evidence)}")
         if row.witness:
             pairs = ", ".join(f"{_text(k)} = {_text(v)}" for k, v in row.witness.items())

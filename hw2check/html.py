@@ -22,7 +22,7 @@ from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import Formula, formulas_of, math_element
 from hw2check.plots import INSTALL_HINT, Plot, matplotlib_available, plots
 from hw2check.present import lines_of, matrix_of, minus_signs
-from hw2check.report import MARKS, grade_lines, method_text, summary_line
+from hw2check.report import grade_lines, method_text, summary_line
 from hw2check.sheet import Sheet
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def _id(*parts: str) -> str:
 
 
 def _badge(verdict: Verdict, text: str | None = None) -> str:
-    shown = text if text is not None else f"{MARKS[verdict]} {verdict}"
+    shown = text if text is not None else f"{verdict.mark} {verdict}"
     return f'<span class="badge {verdict}">{escape(shown)}</span>'
 
 

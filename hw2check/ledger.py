@@ -24,6 +24,19 @@ class Verdict(enum.StrEnum):
     REFUTED = "refuted"
     UNDECIDED = "undecided"
 
+    @property
+    def mark(self) -> str:
+        """The verdict's sign in every report."""
+        return _MARKS[self]
+
+
+_MARKS = {
+    Verdict.PROVED: "✓",
+    Verdict.CHECKED: "~",
+    Verdict.REFUTED: "✗",
+    Verdict.UNDECIDED: "?",
+}
+
 
 @dataclass(frozen=True)
 class Outcome:

@@ -12,7 +12,6 @@ import json
 import re
 import textwrap
 import unicodedata
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hw2check.errors import NOT_PRINTABLE_ASCII, hidden, visible
@@ -24,14 +23,6 @@ if TYPE_CHECKING:
     from hw2check.sheet import Sheet
 
 WIDTH = 80
-MARKS = {
-    Verdict.PROVED: "✓",
-    Verdict.CHECKED: "~",
-    Verdict.REFUTED: "✗",
-    Verdict.UNDECIDED: "?",
-}
-
-
 def _columns(ch: str) -> int:
     """Terminal columns of one character: wide East Asian 2, combining marks 0."""
     if unicodedata.combining(ch):
@@ -173,7 +164,7 @@ def table(
         if method != visible(method_text(row, grade)):
             cut.add(row.id)
         lines.append(
-            f"{row.question:<4} {row.id:<{id_width}} {MARKS[row.verdict]} {row.verdict!s:<9} "
+            f"{row.question:<4} {row.id:<{id_width}} {row.verdict.mark} {row.verdict!s:<9} "
             f"{method}"
         )
     details = [row for row in ledger.claims if row.verdict is not Verdict.PROVED or row.id in cut]
@@ -183,7 +174,7 @@ def table(
             heading += ", and the methods cut short above"
         lines += ["", *_wrapped_heading(heading + ":", width)]
     for row in details:
-        lines.append(f"  {MARKS[row.verdict]} {row.id} — {row.verdict}")
+        lines.append(f"  {row.verdict.mark} {row.id} — {row.verdict}")
         if row.id in cut:
             lines += _wrapped("method", method_text(row, grade), width)
         if row.verdict is Verdict.PROVED:
@@ -290,7 +281,7 @@ def markdown(
     for row in ledger.claims:
         lines.append(
             f"| {_text(row.question)} | {_code(row.id, cell=True)} | "
-            f"{MARKS[row.verdict]} {row.verdict} | {_text(method_text(row, grade))} |"
+            f"{row.verdict.mark} {row.verdict} | {_text(method_text(row, grade))} |"
         )
     lines += ["", f"Sheet {_code(ledger.path)}: {_text(summary_line(ledger, grade))}"]
     lines += markdown_grade_lines(grade, scored)
@@ -299,7 +290,7 @@ def markdown(
         if row.question != current:
             current = row.question
             lines += ["", f"## Question {_text(current)}"]
-        lines += ["", f"### {_code(row.id)} — {MARKS[row.verdict]} {row.verdict}", ""]
+        lines += ["", f"### {_code(row.id)} — {row.verdict.mark} {row.verdict}", ""]
         lines.append(f"*Claim:* {_text(row.statement)}")
         for formula in formulas.get(row.id, []):
             lines += ["", f"${formula.latex}$"]
@@ -309,40 +300,3 @@ def markdown(
             pairs = ", ".join(f"{_code(k)} = {_markdown_value(v)}" for k, v in row.witness.items())
             lines += ["", f"*Witness:* {pairs}"]
     return "\n".join(lines) + "\n"
-
-
-def render(
-    ledgers: Sequence[Ledger],
-    fmt: str,
-    sheets: Sequence[Sheet] | None = None,
-    grades: Sequence[Grade | None] | None = None,
-    scored: bool = False,
-    *,
-    width: int = WIDTH,
-) -> str:
-    """The ledgers in a format; ``sheets`` (same order as ``ledgers``) lets Markdown and HTML
-    typeset the sheets' formulas and draw their figures, and ``grades`` (same order) adds
-    the stated precision, the unanswered claims and, when ``scored``, the score; ``width``
-    is the table's."""
-    paired: Sequence[Sheet | None] = (
-        sheets if sheets is not None and len(sheets) == len(ledgers) else [None] * len(ledgers)
-    )
-    graded: Sequence[Grade | None] = (
-        grades if grades is not None and len(grades) == len(ledgers) else [None] * len(ledgers)
-    )
-    if fmt == "json":
-        return "".join(
-            json_line(ledger, g, scored) for ledger, g in zip(ledgers, graded, strict=True)
-        )
-    if fmt == "markdown":
-        return "\n".join(
-            markdown(ledger, sheet, g, scored)
-            for ledger, sheet, g in zip(ledgers, paired, graded, strict=True)
-        )
-    if fmt == "html":
-        from hw2check.html import html
-
-        return html(ledgers, sheets, graded, scored)
-    return "\n".join(
-        table(ledger, g, scored, width) for ledger, g in zip(ledgers, graded, strict=True)
-    )

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from hw2check.expressions import FUNCTIONS
 from hw2check.sheet import Graph, GraphNode
-from proofs.autodiff import (
+from proofs.graph_ad import (
     AGREEMENT,
     INPUT_NAMES,
     INPUTS,

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from hw2check.cli import QUESTION_ORDER
+from hw2check.formats import render
 from hw2check.ledger import Check, Ledger, Outcome, Row, Verdict
-from hw2check.report import render
 from hw2check.sheet import Sheet, load_sheet
 from hw2check.topics import TOPIC_MODULES, Settings
 

@@ -24,7 +24,7 @@ from hw2check.ledger import Outcome, Row, Verdict, proved, refuted, undecided
 from hw2check.numbers import read_number
 from hw2check.sheet import Graph, load_seed
 from hw2check.topics import Settings
-from proofs import autodiff
+from proofs import autodiff, graph_ad
 from proofs.autodiff import (
     FUNCTION_TEXTS,
     POINT,
@@ -33,13 +33,15 @@ from proofs.autodiff import (
     REFERENCE_NODES,
     SLOPES,
     STEPS,
-    W1,
-    W2,
     Finding,
     Localisation,
     fd_errors,
     fitted_slope,
     graph_of,
+)
+from proofs.graph_ad import (
+    W1,
+    W2,
 )
 from properties import autodiff as properties
 from properties.search import SearchResult
@@ -296,7 +298,7 @@ def test_a_graph_right_only_at_the_point_is_not_enough(monkeypatch: pytest.Monke
 def test_the_agreement_bound_is_inclusive(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = fake_search(monkeypatch)
     worst = max(
-        autodiff.mode_disagreement(
+        graph_ad.mode_disagreement(
             graph, [autodiff.exact_derivative(name, j) for j in range(2)], POINT, 50
         )
         for name, graph in REFERENCE_GRAPHS.items()
@@ -472,7 +474,7 @@ RICH = (
 def test_the_catalogue_on_a_graph_with_every_kind_of_node() -> None:
     """A zero node (no 1/z), a power 3, σ with a chain factor (and with 1), a triple product."""
     with mpmath.workdps(30):
-        slips = autodiff.catalogue(autodiff.trace(graph_of(RICH), POINT))
+        slips = autodiff.catalogue(graph_ad.trace(graph_of(RICH), POINT))
     shown = [
         f"{slip.label}: {slip.what} = {mpmath.nstr(slip.value, 12)}"
         for slip in slips
@@ -489,7 +491,7 @@ def doubling_chain(edges: int) -> Graph:
 @pytest.mark.parametrize(("edges", "extra"), [(autodiff.EXTRA_FACTOR_EDGES, True), (61, False)])
 def test_extra_factor_slips_stop_beyond_the_edge_limit(edges: int, extra: bool) -> None:
     with mpmath.workdps(30):
-        slips = autodiff.catalogue(autodiff.trace(doubling_chain(edges), POINT))
+        slips = autodiff.catalogue(graph_ad.trace(doubling_chain(edges), POINT))
     assert any("extra factor" in slip.what for slip in slips) is extra
 
 
@@ -582,7 +584,7 @@ def test_mode_disagreement_is_relative_to_at_least_one() -> None:
     """Off by 1 from a claimed -0.65 gives 1; from a claimed 10/3 it gives 3/10."""
     for name, expected in (("f1", 1), ("f2", Fraction(3, 10))):
         gradient = [autodiff.exact_derivative(name, 0) - 1, autodiff.exact_derivative(name, 1)]
-        found = autodiff.mode_disagreement(REFERENCE_GRAPHS[name], gradient, POINT, 35)
+        found = graph_ad.mode_disagreement(REFERENCE_GRAPHS[name], gradient, POINT, 35)
         with mpmath.workdps(60):
             assert abs(found - mpmath.mpf(expected.numerator) / expected.denominator) < 1e-40
 
@@ -670,7 +672,7 @@ def test_candidates_left_unverified_are_reported(monkeypatch: pytest.MonkeyPatch
 def test_a_power_partial_is_not_split_into_factors() -> None:
     """∂(w1**2*w2)/∂w2 = w1**2 is a power, not a product: no "factor left out" slips."""
     with mpmath.workdps(30):
-        slips = autodiff.catalogue(autodiff.trace(graph_of([("a", "w1**2*w2"), ("f", "a")]), POINT))
+        slips = autodiff.catalogue(graph_ad.trace(graph_of([("a", "w1**2*w2"), ("f", "a")]), POINT))
     shown = [
         f"{slip.what} = {mpmath.nstr(slip.value, 12)}"
         for slip in slips
@@ -685,52 +687,52 @@ def test_a_power_partial_is_not_split_into_factors() -> None:
 
 def test_undefined_powers_say_which() -> None:
     x, y = sympy.symbols("x y")
-    with pytest.raises(autodiff.Undefined) as raised:
-        autodiff.mp_value(1 / x, {x: mpmath.mpf(0)})
+    with pytest.raises(graph_ad.Undefined) as raised:
+        graph_ad.mp_value(1 / x, {x: mpmath.mpf(0)})
     assert str(raised.value) == "division by zero"
     third = mpmath.mpf(1) / 3
-    with pytest.raises(autodiff.Undefined) as raised:
-        autodiff.mp_value(x**y, {x: -third, y: third})
+    with pytest.raises(graph_ad.Undefined) as raised:
+        graph_ad.mp_value(x**y, {x: -third, y: third})
     assert str(raised.value) == "-0.333333 to the power 0.333333"
 
 
 def test_a_constant_is_evaluated_to_the_working_digits() -> None:
     with mpmath.workdps(30):
-        assert autodiff.mp_value(sympy.pi, {}) == mpmath.pi
+        assert graph_ad.mp_value(sympy.pi, {}) == mpmath.pi
 
 
 def test_a_point_has_exactly_one_value_per_input() -> None:
-    assert autodiff.mp_point((Fraction(1, 4), Fraction(-3))) == {W1: 0.25, W2: -3}
+    assert graph_ad.mp_point((Fraction(1, 4), Fraction(-3))) == {W1: 0.25, W2: -3}
     for wrong in ((Fraction(1),), (Fraction(1), Fraction(2), Fraction(3))):
         with pytest.raises(ValueError, match="zip"):
-            autodiff.mp_point(wrong)
+            graph_ad.mp_point(wrong)
 
 
 def test_fractional_powers_of_bases_up_to_one_and_the_undefined_ones() -> None:
     """Only a negative base, or 0 to a power <= 0, is undefined; 1/4 and 1 are ordinary bases."""
     x = sympy.Symbol("x")
     quarter, one, zero = mpmath.mpf(1) / 4, mpmath.mpf(1), mpmath.mpf(0)
-    assert autodiff.mp_value(sympy.sqrt(x), {x: quarter}) == mpmath.mpf(1) / 2
-    assert autodiff.mp_value(sympy.sqrt(x), {x: zero}) == 0
-    assert autodiff.mp_value(x ** sympy.Rational(-1, 2), {x: one}) == 1
-    with pytest.raises(autodiff.Undefined) as raised:
-        autodiff.mp_value(x ** sympy.Rational(-1, 2), {x: zero})
+    assert graph_ad.mp_value(sympy.sqrt(x), {x: quarter}) == mpmath.mpf(1) / 2
+    assert graph_ad.mp_value(sympy.sqrt(x), {x: zero}) == 0
+    assert graph_ad.mp_value(x ** sympy.Rational(-1, 2), {x: one}) == 1
+    with pytest.raises(graph_ad.Undefined) as raised:
+        graph_ad.mp_value(x ** sympy.Rational(-1, 2), {x: zero})
     assert str(raised.value) == "0.0 to the power -0.5"
 
 
 def test_reverse_mode_seeds_the_output_it_is_given() -> None:
     # a = 2*w1 + 3*w2, f = 5*a: the adjoints of a itself, and of the default output f
     partials = [[(0, 2), (1, 3)], [(2, 5)]]
-    assert autodiff.reverse_mode(partials, 2) == [2, 3, 1, 0]
-    assert autodiff.reverse_mode(partials) == [10, 15, 5, 1]
+    assert graph_ad.reverse_mode(partials, 2) == [2, 3, 1, 0]
+    assert graph_ad.reverse_mode(partials) == [10, 15, 5, 1]
 
 
 def test_jacobian_row_runs_the_mode_it_names() -> None:
     """In floats the two modes add the same three path products in another order:
     forward (0.3 + 0.2) + 0.1 = 0.6, reverse (0.1 + 0.2) + 0.3 = 0.6000000000000001."""
     partials = [[(0, 1.0)], [(0, 1.0)], [(0, 0.3), (2, 0.2), (3, 0.1)]]
-    assert autodiff.jacobian_row(partials, "forward") == (0.6, 0.0)
-    assert autodiff.jacobian_row(partials, "reverse") == (0.6000000000000001, 0)
+    assert graph_ad.jacobian_row(partials, "forward") == (0.6, 0.0)
+    assert graph_ad.jacobian_row(partials, "reverse") == (0.6000000000000001, 0)
 
 
 def test_the_catalogue_drops_a_slip_exactly_at_the_relative_threshold() -> None:
@@ -740,7 +742,7 @@ def test_the_catalogue_drops_a_slip_exactly_at_the_relative_threshold() -> None:
     tiny = "5*113*179*(17*10**8 + 6403*10**4 + 7787)/2**147"
     graph = graph_of([("a", f"w1*{tiny}")])
     with mpmath.workdps(40):
-        slips = autodiff.catalogue(autodiff.trace(graph, POINT))
+        slips = autodiff.catalogue(graph_ad.trace(graph, POINT))
     assert mpmath.mpf(slips[1].truth) == mpmath.mpf(1e-30)
     assert [(slip.what, slip.value) for slip in slips] == [
         ("the value of w1", 1),

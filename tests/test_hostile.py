@@ -23,10 +23,11 @@ from hw2check import budget, cli, guard, runner
 from hw2check.budget import OverBudget, time_limit, too_large
 from hw2check.errors import InputError, echo, excerpt, hidden
 from hw2check.expressions import parse_condition, parse_expression
+from hw2check.formats import render
 from hw2check.ledger import Check, Ledger, Outcome, Row, Verdict, proved
 from hw2check.mathml import TOO_LARGE_FORMULA, expression, formulas_of
 from hw2check.numbers import read_number
-from hw2check.report import json_escaped, render, table
+from hw2check.report import json_escaped, table
 from hw2check.sheet import SGD_ETA, SYMBOLS, Sheet, load_sheet, parse_sheet
 
 HEADER = '[sheet]\ntitle = "t"\n'
@@ -204,11 +205,12 @@ def test_counts_are_refused_before_their_items_are_read() -> None:
     nodes = "".join(f'n{i} = "n{i - 1} + w2"\n' for i in range(1, 30_000))
     with wall_clock(10):
         assert message('[q4.graph_f1]\nn0 = "w1"\n' + nodes) == (
-            "s.toml: q4.graph_f1: 30,000 nodes are too many; a graph of at most 100 nodes"
+            "s.toml:3:2: q4.graph_f1: 30,000 nodes are too many; a graph of at most 100 nodes"
         )
         components = ", ".join(['"w**2"'] * 1000)
-        assert message(f"[q6]\ncomponents = [{components}]\n") == (
-            "s.toml: q6.components: 1,000 components are too many; at most 50 components"
+        # (the other keys of the SGD setting are missing too: a second error, on its own line)
+        assert message(f"[q6]\ncomponents = [{components}]\n").splitlines()[1] == (
+            "s.toml:4:14: q6.components: 1,000 components are too many; at most 50 components"
         )
 
 
@@ -227,7 +229,7 @@ def test_a_graph_of_the_most_nodes_is_read_and_one_more_is_not() -> None:
 def test_a_stated_number_of_many_digits_is_refused_before_it_is_converted() -> None:
     with wall_clock(5):
         assert message('[q4]\nfd_step = "0.' + "3" * 300_000 + '"\n') == (
-            "s.toml: q4.fd_step: the number 0.333333333333333333… has 300,002 characters; "
+            "s.toml:4:11: q4.fd_step: the number 0.333333333333333333… has 300,002 characters; "
             "numbers of at most 1000 characters"
         )
     assert read_number("0." + "3" * 998).digits == 998
@@ -459,7 +461,7 @@ def test_a_message_about_a_huge_list_is_one_short_line() -> None:
     with wall_clock(10):
         text = message(f"[q4]\nvalues = [[{items}], 1]\n")
     assert text == (
-        "s.toml: q4.values[0]: list value [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ...] is not a "
+        "s.toml:4:11: q4.values[0]: list value [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ...] is not a "
         "number; a TOML integer, a TOML float, or a string holding a decimal such as "
         '"0.3510"'
     )
@@ -593,7 +595,7 @@ def test_paths_no_file_can_have_are_input_errors(capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().err == (
         "hw2check: a\\x00b: cannot write (a NUL character in the path)\n"
     )
-    assert cli._output_problem(Path("d" * 5000)) == "File name too long"
+    assert guard.output_problem(Path("d" * 5000)) == "File name too long"
     with pytest.raises(InputError) as raised:
         load_sheet("a\0b")
     assert str(raised.value) == (

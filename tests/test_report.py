@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from hw2check import plots
+from hw2check.formats import render
 from hw2check.html import html
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import expression, formulas_of, math_element
-from hw2check.report import markdown, render
+from hw2check.report import markdown
 from hw2check.sheet import SGD_ETA, SYMBOLS, Sheet, load_seed, parse_sheet, seed_text
 from tests import snapshot
 

@@ -13,6 +13,7 @@ import sympy
 
 from hw2check import html as html_module
 from hw2check import plots
+from hw2check.formats import render
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import (
     Formula,
@@ -24,7 +25,7 @@ from hw2check.mathml import (
     number,
 )
 from hw2check.numbers import read_number
-from hw2check.report import _code, _columns, _prefix, json_line, markdown, render, table
+from hw2check.report import _code, _columns, _prefix, json_line, markdown, table
 from hw2check.sheet import SGD_ETA, SYMBOLS, parse_sheet
 
 

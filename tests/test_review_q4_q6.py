@@ -15,9 +15,9 @@ import sympy
 from hw2check.equality import show
 from hw2check.ledger import Outcome, Verdict
 from hw2check.numbers import compare, read_number
-from hw2check.sheet import SGD_ETA, Sheet, parse_sheet
+from hw2check.sheet import MAX_GRAPH_NODES, SGD_ETA, Sheet, parse_sheet
 from hw2check.topics import Settings
-from proofs import autodiff, sgd
+from proofs import autodiff, graph_ad, sgd
 from properties.sgd import POSITIVE, search_failure
 
 
@@ -149,13 +149,16 @@ def long_chain(nodes: int) -> str:
 def test_slip_search_on_a_long_graph_stays_linear_and_honest() -> None:
     """Defect: the catalogue had one "extra chain factor" slip per pair of edges and every
     screened candidate was re-run in mpmath, so on a 150-node graph the wrong AD entry was
-    left undecided by the time limit instead of refuted."""
-    sheet = q4_sheet("forward_mode = [[0.1, -0.386302], [4.333333, 1.333333]]\n" + long_chain(150))
+    left undecided by the time limit instead of refuted.  Sheets allow at most
+    MAX_GRAPH_NODES nodes now, so the graph has that many."""
+    chain = long_chain(MAX_GRAPH_NODES - 1)  # the chain and the output node
+    sheet = q4_sheet("forward_mode = [[0.1, -0.386302], [4.333333, 1.333333]]\n" + chain)
     graph = sheet.q4.graph_f1
     assert graph is not None
     with mpmath.workdps(40):
-        slips = autodiff.catalogue(autodiff.trace(graph, autodiff.POINT))
-    assert len(slips) <= 12 * len(graph.nodes)  # was about 150**2
+        slips = autodiff.catalogue(graph_ad.trace(graph, autodiff.POINT))
+    assert len(graph.nodes) == MAX_GRAPH_NODES
+    assert len(slips) <= 12 * len(graph.nodes)  # was about n**2
     row = decide_q4(sheet)["q4.forward_mode.f1_w1"]
     assert row.verdict is Verdict.REFUTED
     # 0.1 +- 0.1 is reached by halving the first factor (2 -> 1): 0.3502/2 = 0.1751
