@@ -12,6 +12,7 @@ that wants the theorem rows already cached asks for ``use_warm_cache``.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
@@ -74,6 +75,11 @@ os.environ["PYTHONPYCACHEPREFIX"] = str(CACHE_HOMES / "bytecode")
 sys.dont_write_bytecode = False
 sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
 _NUMBERS = itertools.count()
+
+
+# Removed when pytest unconfigures, and again when this process ends: a process still imports
+# (and so writes bytecode) after pytest is done.
+atexit.register(shutil.rmtree, CACHE_HOMES, ignore_errors=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
