@@ -25,7 +25,8 @@ from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 if TYPE_CHECKING:
     from hw2check.grading import Rubric
 
-FORMATS = ("table", "json", "markdown", "html", "gradescope", "csv", "junit")
+REPORTS = ("table", "json", "markdown", "html")
+FORMATS = (*REPORTS, "gradescope", "csv", "junit")
 EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
 QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
 
@@ -261,6 +262,10 @@ def _check(args: argparse.Namespace) -> int:
         if args.quiet
         else render_results(graded, args.format, scored=scored, width=table_width())
     )
+    if args.output is not None and not sheets and args.format in REPORTS:
+        # Nothing was checked: bad input leaves no file behind.  A grading format is still
+        # written, since it records the grade of a bad sheet (an autograder needs it).
+        return status
     if args.output is not None:
         try:
             args.output.write_text(text, encoding="utf-8")

@@ -36,7 +36,11 @@ def test_a_bad_sheet_does_not_stop_the_good_ones(command: Command, tmp_path: Pat
     assert "bad.toml:4:14: q3_1.minimizer:" in result.stderr
     assert "Traceback" not in result.stderr
     ledgers = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [ledger["sheet"]["title"] for ledger in ledgers] == ["a sheet that gets Q3.1 right"]
+    # the bad sheet keeps its place, with its errors and no claims
+    assert [ledger["sheet"]["title"] for ledger in ledgers] == ["", "a sheet that gets Q3.1 right"]
+    assert "claims" not in ledgers[0] and "claims" in ledgers[1]
+    assert ledgers[0]["sheet"]["path"] == str(bad)
+    assert ledgers[0]["errors"] == result.stderr.splitlines()
 
 
 def test_several_sheets_give_one_json_line_each(command: Command, tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ def test_a_bad_sheet_is_reported_and_the_good_one_still_checked(
         "tables allowed: sheet, q3_1, q3_2, q3_3, q4, q5, q6\n"
     )
     assert out == (
-        f"{bad}\nsheet: {bad}\n\nNot checked: the sheet has input errors\n  {err}"
+        f"{bad}\nsheet: {bad}\n\nNot checked: the sheet has input errors\n  {err}\n"
         + expected("seed", ("3.1",), "table", good)
     )
 
@@ -319,7 +319,7 @@ def test_keep_going_checks_the_valid_claims_and_still_exits_2(
     assert err.startswith(f"{sheet}:5:18: q5.only_circulant: unknown key 'only_circulant'")
     status, out, err = run(capsys, str(sheet), "--only", "5a", "--quiet", "--keep-going")
     assert status == 2 and err.count("\n") == 1
-    assert out == f"{sheet}: proved 2  checked 0  refuted 0  undecided 0\n"
+    assert out == f"{sheet}: claims: proved 1 of 1 made · theorems: proved 1\n"
 
 
 def test_a_sheet_named_like_a_subcommand_is_given_as_a_path(
@@ -328,5 +328,9 @@ def test_a_sheet_named_like_a_subcommand_is_given_as_a_path(
     monkeypatch.chdir(tmp_path)
     Path("init").write_text(GOOD_Q5.format("named init"))
     status, out, err = run(capsys, "./init", "--only", "5a", "--quiet")
-    assert (status, out, err) == (0, "./init: proved 2  checked 0  refuted 0  undecided 0\n", "")
+    assert (status, out, err) == (
+        0,
+        "./init: claims: proved 1 of 1 made · theorems: proved 1\n",
+        "",
+    )
     assert Path("init").read_text() == GOOD_Q5.format("named init")

@@ -16,6 +16,7 @@ import pytest
 
 from hw2check.formats import Result, render_results, results
 from hw2check.grading import Rubric, default_rubric, is_theorem, parse_rubric
+from hw2check.intake import Entry
 from hw2check.ledger import Verdict
 from tests import snapshot
 
@@ -42,18 +43,18 @@ NAMES = ("correct", "mixed", "sparse")
 
 def class_results(rubric: Rubric = RUBRIC) -> list[Result]:
     """correct, mixed, bad, sparse (partial): the bad sheet third, as given."""
-    sheets = [snapshot.sheet(name) for name in NAMES]
+    entries = [Entry(name, snapshot.sheet(name)) for name in NAMES]
     ledgers = [snapshot.ledger(name) for name in NAMES]
-    order = [sheets[0], sheets[1], sheets[2]]
-    return results(order, ledgers, {2: ("bad.toml", BAD_ERROR)}, rubric)
+    entries.insert(2, Entry("bad.toml", None, (BAD_ERROR,)))
+    return results(entries, ledgers, rubric)
 
 
 def one(name: str) -> Result:
-    return results([snapshot.sheet(name)], [snapshot.ledger(name)], {}, RUBRIC)[0]
+    return results([Entry(name, snapshot.sheet(name))], [snapshot.ledger(name)], RUBRIC)[0]
 
 
 def bad() -> Result:
-    return results([], [], {0: ("bad.toml", BAD_ERROR)}, RUBRIC)[0]
+    return results([Entry("bad.toml", None, (BAD_ERROR,))], [], RUBRIC)[0]
 
 
 def test_results_keep_the_order_given_with_the_bad_sheet_in_its_place() -> None:

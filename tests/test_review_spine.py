@@ -234,7 +234,10 @@ def test_hostile_sheets_each_get_one_line_and_the_good_one_is_checked(
     for path, line in zip(bad.values(), lines, strict=True):
         assert line.startswith(f"{path}")
     ledgers = [json.loads(line) for line in report.read_text().splitlines()]
-    assert [ledger["sheet"]["title"] for ledger in ledgers] == ["good"]
+    # every bad sheet keeps its place with its error and no claims
+    assert [ledger["sheet"]["title"] for ledger in ledgers] == [""] * len(bad) + ["good"]
+    assert [ledger["errors"] for ledger in ledgers[:-1]] == [[line] for line in lines]
+    assert all("claims" not in ledger for ledger in ledgers[:-1])
 
 
 def test_output_that_cannot_be_written_is_refused_before_checking(

@@ -94,6 +94,11 @@ def test_subcommands_are_dispatched_by_their_first_word() -> None:
     assert subcommand([]) is None
 
 
+def test_subcommands_are_dispatched(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rubric"]) == 0
+    assert capsys.readouterr().out.startswith("# ")
+
+
 THREE_MISTAKES = """\
 [sheet]
 title = "t"
