@@ -39,10 +39,12 @@ from hw2check.runner import run_checks
 # The rules of the project's decision that give another answer than STACK's, by the words the
 # evidence of the verdict uses: the README's section names each and says why.
 RULES: tuple[tuple[str, str], ...] = (
-    ("the claim is not defined", "domain: a side undefined where the other is a number"),
+    ("different natural domains", "domain: the natural domains differ (at an irrational point)"),
+    ("not defined", "domain: a side undefined where the other is a number"),
     ("not a real number", "domain: a side not real where the other is real"),
-    ("is not defined where", "domain: a side undefined where the other is a number"),
+    ("agree at", "equal on the common natural domain (real powers and logarithms)"),
 )
+DECIMALS = "decimals are exact rationals (4.52*10**2 is 452)"
 
 
 def decide_pair(a: str, b: str, names: tuple[str, ...]) -> Outcome:
@@ -63,6 +65,7 @@ class Result:
     expected: bool
     forward: Row
     backward: Row
+    decimal: bool = False
 
     @property
     def kind(self) -> str:
@@ -84,7 +87,9 @@ def agrees(verdict: Verdict, expected: bool) -> bool:
     return verdict is Verdict.REFUTED
 
 
-def rule_of(row: Row) -> str:
+def rule_of(row: Row, decimal: bool = False) -> str:
+    if decimal and row.verdict is Verdict.PROVED:
+        return DECIMALS
     for words, rule in RULES:
         if words in row.evidence:
             return rule
@@ -106,7 +111,13 @@ def run(path: Path, *, timeout: float, jobs: int) -> list[Result]:
     cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
     rows = run_checks(checks(cases), jobs=jobs, timeout=timeout)
     return [
-        Result(case["id"], bool(case["equal"]), rows[2 * i], rows[2 * i + 1])
+        Result(
+            case["id"],
+            bool(case["equal"]),
+            rows[2 * i],
+            rows[2 * i + 1],
+            bool(case.get("decimal_literal", False)),
+        )
         for i, case in enumerate(cases)
     ]
 
@@ -119,7 +130,7 @@ def describe(result: Result) -> str:
         f"{result.backward.verdict.value}: {row.evidence}"
     )
     if result.kind == "disagreed":
-        text += f" [rule: {rule_of(row)}]"
+        text += f" [rule: {rule_of(row, result.decimal)}]"
     return text
 
 

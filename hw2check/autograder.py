@@ -20,6 +20,7 @@ import base64
 import hashlib
 import importlib.metadata
 import importlib.util
+import subprocess
 import sys
 import zipfile
 from collections.abc import Sequence
@@ -131,9 +132,11 @@ def build(rubric_text: str, output: Path) -> list[str]:
 
 
 def run(root: Path) -> int:
-    """Grade the one ``*.toml`` of ``root/submission`` into ``root/results/results.json``."""
-    from hw2check.cli import main
+    """Grade the one ``*.toml`` of ``root/submission`` into ``root/results/results.json``.
 
+    The checker runs as a command of its own (``python -m hw2check``), as a course would run
+    it by hand: its messages go to Gradescope's log, and it ends with its workers.
+    """
     results = root / "results" / "results.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     rubric = root / "source" / "rubric.toml"
@@ -147,17 +150,8 @@ def run(root: Path) -> int:
         )
         results.write_text(_refusal(rubric, problem), encoding="utf-8")
         return 0
-    main(
-        [
-            str(sheets[0]),
-            "--rubric",
-            str(rubric),
-            "--format",
-            "gradescope",
-            "--output",
-            str(results),
-        ]
-    )
+    command = [sys.executable, "-m", "hw2check", str(sheets[0]), "--rubric", str(rubric)]
+    subprocess.run([*command, "--format", "gradescope", "--output", str(results)], check=False)
     if not results.exists():
         results.write_text(_refusal(rubric, "the sheet could not be graded"), encoding="utf-8")
     return 0
@@ -187,8 +181,8 @@ def _rubric_command(argv: Sequence[str]) -> int:
 
 
 def _autograder_command(argv: Sequence[str]) -> int:
-    from hw2check.cli import _output_problem, _rubric
-    from hw2check.grading import rubric_text
+    from hw2check.grading import reported_rubric, rubric_text
+    from hw2check.guard import output_problem
 
     parser = argparse.ArgumentParser(
         prog="hw2check autograder",
@@ -201,10 +195,10 @@ def _autograder_command(argv: Sequence[str]) -> int:
         "--output", type=Path, metavar="PATH", required=True, help="the zip to write"
     )
     args = parser.parse_args(argv)
-    if (problem := _output_problem(args.output)) is not None:
+    if (problem := output_problem(args.output)) is not None:
         print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
         return 2
-    if (rubric := _rubric(args.rubric)) is None:
+    if (rubric := reported_rubric(args.rubric)) is None:
         return 2
     text = rubric_text(rubric) if args.rubric is None else args.rubric.read_text("utf-8-sig")
     names = build(text, args.output)

@@ -56,14 +56,19 @@ class Budgets(Protocol):
     def timeout(self) -> float: ...
 
 
-def folder(environ: Mapping[str, str] = os.environ) -> Path:
-    """The cache folder: ``$XDG_CACHE_HOME/hw2check``, else ``~/.cache/hw2check``.
+def folder(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """The cache folder: ``$XDG_CACHE_HOME/hw2check``, else ``~/.cache/hw2check``; None when
+    there is neither (no home folder), and then there is no cache.
 
     As the XDG base-directory specification says, a relative ``XDG_CACHE_HOME`` is ignored.
     """
     base = environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    return root / "hw2check"
+    if base and Path(base).is_absolute():
+        return Path(base) / "hw2check"
+    try:
+        return Path.home() / ".cache" / "hw2check"
+    except (RuntimeError, KeyError):  # no HOME and no entry in the password database
+        return None
 
 
 def _source_files(package: str) -> Iterator[tuple[str, Path]]:
@@ -211,12 +216,12 @@ class TheoremRows(Mapping[str, Row]):
         read: bool = True,
         root: Path | None = None,
     ) -> None:
-        self._root = folder() if root is None else root
+        self._root = folder() if root is None else root  # None: no cache at all
         self._settings = settings
         self._rows: dict[str, Row] = {}
         self._pending: dict[str, Callable[[], Row]] = {}
         for check in checks:
-            cached = lookup(self._root, check, settings) if read else None
+            cached = lookup(self._root, check, settings) if read and self._root else None
             if cached is None:
                 self._pending[check.id] = decide(check)
             else:
@@ -231,7 +236,8 @@ class TheoremRows(Mapping[str, Row]):
     def __getitem__(self, check_id: str) -> Row:
         if check_id not in self._rows:
             row = self._pending[check_id]()
-            store(self._root, row, self._settings)
+            if self._root is not None:
+                store(self._root, row, self._settings)
             self._rows[check_id] = row
         return self._rows[check_id]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import textwrap
@@ -18,31 +19,49 @@ from typing import TYPE_CHECKING, NoReturn
 
 from hw2check import __version__
 from hw2check.commands import SUBCOMMANDS_HELP, subcommand
-from hw2check.errors import FORMAT_DOC, LEDGER_DOC, visible
-from hw2check.guard import MAX_TIMEOUT, Interrupted, overwritten_sheet, quiet_signals
+from hw2check.errors import FORMAT_DOC, LEDGER_DOC, excerpt
+from hw2check.guard import (
+    MAX_TIMEOUT,
+    PATH_EXCERPT,
+    Interrupted,
+    output_problem,
+    overwritten_sheet,
+    quiet_signals,
+)
 from hw2check.ledger import QUESTIONS, Ledger, Row, selected
 
 if TYPE_CHECKING:
-    from hw2check.grading import Rubric
+    pass
 
 REPORTS = ("table", "json", "markdown", "html")
 FORMATS = (*REPORTS, "gradescope", "csv", "junit")
 EXIT_OK, EXIT_REFUTED, EXIT_INPUT = 0, 1, 2
+# Every worker holds up to 2 GB; more workers than this would only share the same cores.
+MAX_JOBS = 64
+MAX_WHOLE = 10**18  # --examples and --seed: far past any budget, inside every 64-bit field
 QUESTION_ORDER = {question: position for position, question in enumerate(QUESTIONS)}
 
 
-def _whole(text: str, minimum: int) -> int:
+def _whole(text: str, minimum: int, maximum: int = MAX_WHOLE) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 100 else None
     except ValueError:
+        value = None
+    if value is None:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < minimum:
         raise argparse.ArgumentTypeError(f"'{text}' must be at least {minimum}")
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at most {maximum}")
     return value
 
 
 def _positive_int(text: str) -> int:
     return _whole(text, 1)
+
+
+def _jobs(text: str) -> int:
+    return _whole(text, 1, MAX_JOBS)
 
 
 def _seed(text: str) -> int:
@@ -77,20 +96,18 @@ def _questions(text: str) -> list[str]:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        """A usage error in one line (argparse would print the whole usage first)."""
+        """A usage error in one line (argparse would print the whole usage first), every
+        long word of it (an echoed argument) clipped."""
+        message = _LONG_WORD.sub(lambda word: excerpt(word.group(0)), message)
         self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _output_problem(path: Path) -> str | None:
-    """Why the report cannot be written at ``path``, found before any check runs."""
-    if path.is_dir():
-        return "is a directory"
-    folder = path.parent
-    if not folder.is_dir():
-        return f"no such directory {str(folder)!r}"
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        return "not writable"
-    return None
+_LONG_WORD = re.compile(r"\S{61,}")
+
+
+def _shown_path(path: str | Path) -> str:
+    """A path as a message shows it: escaped, and clipped when it is long."""
+    return excerpt(str(path), PATH_EXCERPT)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -135,8 +152,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)")
     p.add_argument(
         "--jobs",
-        type=_positive_int,
-        default=os.cpu_count() or 1,
+        type=_jobs,
+        default=min(os.cpu_count() or 1, MAX_JOBS),
         metavar="N",
         help="parallel worker processes (default: the number of cores)",
     )
@@ -190,13 +207,13 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
-    if args.output is not None and (problem := _output_problem(args.output)) is not None:
-        print(f"hw2check: {visible(str(args.output))}: cannot write ({problem})", file=sys.stderr)
+    if args.output is not None and (problem := output_problem(args.output)) is not None:
+        print(f"hw2check: {_shown_path(args.output)}: cannot write ({problem})", file=sys.stderr)
         return EXIT_INPUT
     if args.output is not None and (sheet := overwritten_sheet(args.output, args.sheets)):
         print(
-            f"hw2check: {visible(str(args.output))}: refusing to write the report over the "
-            f"sheet {visible(sheet)} (give another --output path)",
+            f"hw2check: {_shown_path(args.output)}: refusing to write the report over the "
+            f"sheet {_shown_path(sheet)} (give another --output path)",
             file=sys.stderr,
         )
         return EXIT_INPUT
@@ -213,11 +230,12 @@ def _main(argv: Sequence[str] | None) -> int:
 def _check(args: argparse.Namespace) -> int:
     # Everything heavy (SymPy, z3, hypothesis) is imported only past argument parsing.
     from hw2check.cache import TheoremRows
+    from hw2check.grading import reported_rubric
     from hw2check.intake import named_sheets
     from hw2check.runner import Pool
     from hw2check.topics import Settings, topics
 
-    if (rubric := _rubric(args.rubric)) is None:
+    if (rubric := reported_rubric(args.rubric)) is None:
         return EXIT_INPUT
     intake = named_sheets(args.sheets, keep_going=args.keep_going, errors=sys.stderr)
     entries, sheets = intake.entries, intake.sheets
@@ -271,7 +289,7 @@ def _check(args: argparse.Namespace) -> int:
             args.output.write_text(text, encoding="utf-8")
         except OSError as error:
             print(
-                f"hw2check: {visible(str(args.output))}: cannot write ({error.strerror})",
+                f"hw2check: {_shown_path(args.output)}: cannot write ({error.strerror})",
                 file=sys.stderr,
             )
             return EXIT_INPUT
@@ -281,18 +299,6 @@ def _check(args: argparse.Namespace) -> int:
     if status == EXIT_OK and any(ledger.refuted for ledger in ledgers):
         status = EXIT_REFUTED
     return status
-
-
-def _rubric(path: Path | None) -> Rubric | None:
-    """The rubric of ``--rubric`` (or the default one); None after reporting its problems."""
-    from hw2check.grading import RubricErrors, default_rubric, load_rubric
-
-    try:
-        return default_rubric() if path is None else load_rubric(path)
-    except RubricErrors as errors:
-        for problem in errors.problems:
-            print(f"hw2check: {problem}", file=sys.stderr)
-        return None
 
 
 def run() -> None:

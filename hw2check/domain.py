@@ -33,6 +33,7 @@ from hw2check.expressions import (
     format_rational,
     side_conditions,
 )
+from hw2check.ledger import Outcome, Verdict, checked, undecided
 
 Point = Mapping[sympy.Symbol, sympy.Expr]
 # Grid values of the other variables when a condition in several variables is cut to one.
@@ -180,9 +181,9 @@ def _between(low: sympy.Expr | None, high: sympy.Expr | None) -> sympy.Rational:
     if low is None and high is None:
         return sympy.Integer(0)
     if low is None:
-        return sympy.floor(high) - 1  # type: ignore[no-any-return]
+        return sympy.floor(high) - 1
     if high is None:
-        return sympy.floor(low) + 1  # type: ignore[no-any-return]
+        return sympy.floor(low) + 1
     for denominator in itertools.chain((1, 2, 4, 10), (10**k for k in range(2, 40))):
         candidate = sympy.floor(low * denominator) + 1
         value = sympy.Rational(candidate, denominator)
@@ -214,11 +215,28 @@ def _integer_points(symbol: sympy.Symbol, roots: Sequence[sympy.Expr]) -> Iterat
         yield sympy.Integer(1) if symbol.is_positive else sympy.Integer(0)
 
 
+def _completed(
+    at: Point, within: Sequence[SideCondition], symbols: Sequence[sympy.Symbol]
+) -> dict[sympy.Symbol, sympy.Expr] | None:
+    """The point with every other symbol given a grid value, such that ``within`` holds
+    there (the other side is defined); None when no grid value does."""
+    missing = [s for s in symbols if s not in at]
+    choices = [[v for v in LINE_VALUES if in_domain(s, v)] for s in missing]
+    for values in itertools.product(*choices):
+        point = {**at, **dict(zip(missing, values, strict=True))}
+        if all_hold(within, point) is not False:
+            return {s: point[s] for s in symbols if s in point} | {
+                s: v for s, v in point.items() if s not in symbols
+            }
+    return None
+
+
 def _one_variable(
     condition: SideCondition,
     symbol: sympy.Symbol,
     fixed: Point,
     within: Sequence[SideCondition],
+    symbols: Sequence[sympy.Symbol],
 ) -> Definedness:
     """Decide one condition in one free variable (the others ``fixed``)."""
     expr = condition.expr.xreplace(dict(fixed))
@@ -228,22 +246,24 @@ def _one_variable(
     roots, complete = found
     points = _integer_points(symbol, roots) if symbol.is_integer else _line_points(symbol, roots)
     local = SideCondition(condition.kind, expr)
-    irrational: str | None = None
+    irrational: tuple[float, bool, str] | None = None  # the failing point nearest 0, named
     for value in points:
         if not value.is_real or not in_domain(symbol, value):
             continue
-        at = {**fixed, symbol: value}
         if condition_at(local, {symbol: value}) is not False:
             continue
-        if all_hold(within, at) is False:
+        at = _completed({**fixed, symbol: value}, within, symbols)
+        if at is None:
             continue  # the other side is not defined there either
         if value.is_Rational:
-            return Definedness(False, dict(at), condition)
-        irrational = irrational or ", ".join(
-            [*(f"{s} = {format_rational(v)}" for s, v in fixed.items()), f"{symbol} = {value}"]
+            return Definedness(False, at, condition)
+        named = ", ".join(
+            f"{s} = {format_rational(v) if v.is_Rational else v}" for s, v in at.items()
         )
+        key = (abs(float(sympy.N(value))), bool(value.is_negative), named)
+        irrational = key if irrational is None else min(irrational, key)
     if irrational is not None:
-        return Definedness(False, None, condition, irrational)
+        return Definedness(False, None, condition, irrational[2])
     return Definedness(complete and not fixed)
 
 
@@ -259,7 +279,7 @@ def _search(
             fixed = dict(zip(others, values, strict=True))
             if not all(in_domain(s, v) for s, v in fixed.items()):
                 continue
-            found = _one_variable(condition, symbol, fixed, within)
+            found = _one_variable(condition, symbol, fixed, within, symbols)
             if found.point is not None:
                 return found
             if found.irrational is not None and irrational is None:
@@ -280,7 +300,7 @@ def definedness(
             continue
         free = [s for s in symbols if s in condition.expr.free_symbols]
         if not condition.expr.free_symbols - set(symbols) and len(free) == 1:
-            found = _one_variable(condition, free[0], {}, within)
+            found = _one_variable(condition, free[0], {}, within, symbols)
         elif not free:
             holds = condition_at(condition, {})
             found = Definedness(True) if holds else UNDECIDED
@@ -322,3 +342,32 @@ def both_definedness(
     if ahead.irrational is not None:
         return ahead
     return back if back.irrational is not None else UNDECIDED
+
+
+def within_domain(
+    outcome: Outcome, expr: sympy.Expr, symbols: Sequence[sympy.Symbol], what: str = "bound"
+) -> Outcome:
+    """An outcome for a claim about ``expr`` on the whole domain, made honest about where
+    ``expr`` is defined: a refutation stands (it is at a point where the claim is defined and
+    false); where a side condition fails at some point of the domain, rational or not, the
+    claim says nothing there (``undecided``, naming the point); a proof stands only when every
+    side condition is shown to hold on the whole domain."""
+    if outcome.verdict is Verdict.REFUTED:
+        return outcome
+    domain = definedness(side_conditions(expr), symbols)
+    if domain.failing is not None and (domain.point is not None or domain.irrational):
+        if outcome.verdict is Verdict.UNDECIDED:
+            return outcome  # already undecided (it names a point where the value is not real)
+        kind = "" if domain.point is not None else " (an irrational point)"
+        return undecided(
+            "exact root isolation of the side conditions",
+            f"the {what} is not defined at {domain.where()}{kind}: "
+            f"{domain.failing.describe()} fails there, so the claim says nothing there",
+        )
+    if outcome.verdict is Verdict.PROVED and not domain.holds:
+        return checked(
+            outcome.method,
+            f"{outcome.evidence}; not proved on the whole domain: where the {what} is defined "
+            "(its side conditions) is not decided",
+        )
+    return outcome

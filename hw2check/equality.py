@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import sympy
 
 from hw2check.domain import Definedness, both_definedness, condition_at, defined_at
-from hw2check.expressions import UNDEFINED, format_rational, side_conditions
+from hw2check.expressions import UNDEFINED, format_rational, side_conditions, strip_guards
 from hw2check.ledger import Outcome, checked, proved, refuted, undecided
 
 # Candidate values, small first, so the witness a user reads is as simple as possible.
@@ -47,6 +47,7 @@ NONNEGATIVES: tuple[sympy.Rational, ...] = (sympy.Integer(0), *POSITIVES)
 POSITIVE_INTEGERS: tuple[sympy.Rational, ...] = tuple(sympy.Integer(v) for v in (1, 2, 3, 5, 10))
 
 MAX_POINTS = 4000
+ZERO_QUERY_OPS = 40  # largest value (in operations) whose exact zero SymPy is asked about
 # Largest exponent a point may give a power with a symbolic exponent (the sheets' limit).
 MAX_EXPONENT = 10_000
 INHABITED_POINTS = 200  # grid points searched for one where both sides are defined
@@ -266,17 +267,23 @@ def certified_nonzero(value: sympy.Expr) -> bool | None:
     evaluation is (the accuracy is relative to its modulus)."""
     if value.is_Rational:
         return bool(value != 0)
+    approx = _certified(value)
+    if (
+        approx is not None
+        and (approx.is_Number or approx.is_Add or approx.is_Mul)
+        and not (approx.free_symbols or approx.has(*UNDEFINED))
+        and approx != 0
+    ):
+        return True
+    # Not certified nonzero: SymPy's assumptions may still show an exact zero.  They evaluate
+    # numerically at rising precision, which is slow on large values and cannot show a zero
+    # there anyway, so they are asked only of small ones.
+    if sympy.count_ops(value) > ZERO_QUERY_OPS:
+        return None
     try:
-        if value.is_zero:
-            return False
+        return False if value.is_zero else None
     except _NOT_CERTIFIED:
         return None
-    approx = _certified(value)
-    if approx is None or not (approx.is_Number or approx.is_Add or approx.is_Mul):
-        return None
-    if approx.free_symbols or approx.has(*UNDEFINED):
-        return None
-    return True if approx != 0 else None
 
 
 def agrees_numerically(value: sympy.Expr) -> bool:
@@ -300,7 +307,7 @@ def _explodes(expr: sympy.Expr, point: Mapping[sympy.Symbol, sympy.Expr]) -> boo
                 exponent = power.exp.xreplace(dict(point))
             except (TypeError, ValueError, ArithmeticError):
                 return True
-            if exponent.is_Rational and max(abs(exponent.p), exponent.q) > MAX_EXPONENT:
+            if exponent.is_Rational and abs(exponent) > MAX_EXPONENT:
                 return True
     return False
 
@@ -351,6 +358,12 @@ class _Comparison:
         if difference.has(*UNDEFINED):
             self.uncertain += 1
             return None
+        if difference != 0 and not difference.is_Rational:
+            # the expansion shows an exact 0 when there is one; a value that is not, SymPy
+            # evaluates faster in whichever form has fewer operations
+            plain = claim_value - reference_value
+            if not plain.has(*UNDEFINED) and sympy.count_ops(plain) < sympy.count_ops(difference):
+                difference = plain
         nonzero = certified_nonzero(difference)
         if nonzero:
             return claim_value, reference_value
@@ -570,6 +583,13 @@ def decide_equal(
             )
     points = list(grid(symbols))
     provable = domain.holds and _inhabited(claim, reference, points)
+    cancelled = rational_difference(difference, symbols)
+    if cancelled is not None and cancelled != 0:
+        # a rational difference that cancel shows nonzero is nonzero at a point of a grid
+        # fine enough for its degree: exact, never sampled
+        points += list(itertools.islice(nonzero_points(cancelled, symbols), MAX_POINTS))
+    elif cancelled == 0 and provable:
+        return proof()
     if provable and is_symbolically_zero(difference, slow=False):
         return proof()
     for point in points[:QUICK_POINTS]:
@@ -590,6 +610,57 @@ def decide_equal(
     if domain.irrational is not None:
         return _domain_undecided(domain)
     return _no_difference(comparison)
+
+
+# cancel handles products of many small factors cheaply: a looser bound than MAX_TERMS
+MAX_RATIONAL_TERMS = 5000
+MAX_WITNESS_DEGREE = 24  # degree up to which the exact witness grid of a polynomial is tried
+
+
+def rational_difference(
+    difference: sympy.Expr, symbols: Sequence[sympy.Symbol]
+) -> sympy.Expr | None:
+    """The difference as one cancelled rational function of the symbols (guards dropped: the
+    domains are decided apart), or None when it is not one or is too large."""
+    plain = strip_guards(difference)
+    try:
+        if not affordable(plain, MAX_RATIONAL_TERMS) or not plain.is_rational_function(*symbols):
+            return None
+        powers = plain.atoms(sympy.Pow)
+        if any(abs(p.exp) > MAX_WITNESS_DEGREE for p in powers if p.exp.is_Integer):
+            return None  # (w - w_t)**1000: cancel would expand it, and no witness grid is tried
+        return sympy.cancel(sympy.together(plain))
+    except (sympy.polys.polyerrors.PolynomialError, RecursionError, ValueError, ArithmeticError):
+        return None  # ArithmeticError: an overflow such as exp(exp(exp(10000)))
+
+
+def nonzero_points(
+    cancelled: sympy.Expr, symbols: Sequence[sympy.Symbol]
+) -> Iterator[dict[sympy.Symbol, sympy.Rational]]:
+    """Points of a grid on which a nonzero rational function is certainly nonzero somewhere:
+    a nonzero polynomial of degree at most d in each variable does not vanish on every point
+    of a product of sets of d + 1 values (the combinatorial Nullstellensatz), and the grid
+    skips the denominator's zeros only where that is a number to avoid."""
+    numerator, _ = sympy.fraction(cancelled)
+    free = [s for s in symbols if s in numerator.free_symbols]
+    degree = max((sympy.degree(numerator, s) for s in free), default=0)
+    if degree > MAX_WITNESS_DEGREE:
+        return
+    fixed = {s: _first_value(s) for s in symbols if s not in free}
+    # twice the values needed, so that the denominator's zeros and the domains leave enough
+    values = [[v for v in _values(s, 2 * int(degree) + 2)] for s in free]
+    for combination in itertools.product(*values):
+        point = {**fixed, **dict(zip(free, combination, strict=True))}
+        yield {symbol: point[symbol] for symbol in symbols}
+
+
+def _values(symbol: sympy.Symbol, count: int) -> list[sympy.Rational]:
+    start = 1 if symbol.is_positive else 0
+    return [sympy.Integer(start + k) for k in range(count)]
+
+
+def _first_value(symbol: sympy.Symbol) -> sympy.Rational:
+    return sympy.Integer(1 if symbol.is_positive else 0)
 
 
 def _inhabited(

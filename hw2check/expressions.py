@@ -335,6 +335,7 @@ class _Source:
         body = text.strip()
         self._lead = len(text) - len(text.lstrip())
         self.parsed = _LAYOUT.sub(" ", body).replace("^", "**")
+        self._encoded = self.parsed.encode("utf-8", errors="surrogatepass")
         self._carets = [i for i, ch in enumerate(body) if ch == "^"]
 
     def offset(self, node: ast.AST | None) -> int | None:
@@ -354,7 +355,13 @@ class _Source:
         return parsed_offset - shift + self._lead
 
     def segment(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.parsed, node) or ""
+        # The parsed text is one line, and ast counts its columns in UTF-8 bytes: slicing the
+        # bytes takes time linear in the segment (ast.get_source_segment splits the whole
+        # text again for every call, quadratic over an expression of many numbers).
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if start is None or end is None or getattr(node, "end_lineno", 1) != 1:
+            return ast.get_source_segment(self.parsed, node) or ""
+        return self._encoded[start:end].decode("utf-8", errors="replace")
 
 
 class _LatexSource(_Source):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import sys
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ NOT_CHECKED_REASON = "not checked: the sheet has input errors"
 
 
 def catalogue() -> tuple[tuple[str, str], ...]:
-    """Every claim id of SHEET.md with its question, in SHEET.md order."""
+    """Every claim id of the sheet format with its question, in sheet-format order."""
     claims: tuple[tuple[str, str], ...] = importlib.import_module(CATALOGUE_MODULE).CLAIMS
     return claims
 
@@ -125,7 +126,7 @@ class Rubric:
         return self.default_visibility if entry is None else self.visibility[entry]
 
     def graded(self, only: Sequence[str] | None = None) -> list[tuple[str, str]]:
-        """The (claim id, question) pairs this rubric grades, in SHEET.md order."""
+        """The (claim id, question) pairs this rubric grades, in sheet-format order."""
         return [
             (claim_id, question)
             for claim_id, question in catalogue()
@@ -138,7 +139,7 @@ class Rubric:
 
 
 def default_rubric() -> Rubric:
-    """Every claim id of SHEET.md one point, the default credit, 3 significant digits."""
+    """Every claim id of the sheet format one point, the default credit, 3 significant digits."""
     return Rubric({claim_id: Fraction(1) for claim_id, _ in catalogue()})
 
 
@@ -216,9 +217,8 @@ class _Reader:
         self.problem(
             f"{table}.{entry}",
             f"{_shown(entry)} matches no claim id",
-            "a claim id of SHEET.md or a prefix of ids ending before a '.' or '_', such as "
-            + ", ".join(examples[:3])
-            + " (hw2check rubric lists every id)",
+            "a claim id of docs/sheet-format.md or a prefix of ids ending before a '.' or "
+            "'_', such as " + ", ".join(examples[:3]) + " (hw2check rubric lists every id)",
         )
         return False
 
@@ -292,7 +292,9 @@ def parse_rubric(text: str, path: str) -> Rubric:
 def _points(reader: _Reader, raw: Mapping[str, Any]) -> dict[str, Fraction]:
     if not raw:
         reader.problem(
-            "points", "no claim is given points", 'at least one entry, such as "q3_1" = 1'
+            "points",
+            "no claim is given points",
+            f'at least one entry, such as "{catalogue()[0][0]}" = 1',
         )
     points: dict[str, Fraction] = {}
     for entry, value in raw.items():
@@ -490,3 +492,13 @@ def grade_json(grade: Grade) -> dict[str, Any]:
         "unanswered": grade.unanswered,
         "for_review": grade.for_review,
     }
+
+
+def reported_rubric(path: Path | None) -> Rubric | None:
+    """The rubric of ``--rubric`` (or the default one); None after reporting its problems."""
+    try:
+        return default_rubric() if path is None else load_rubric(path)
+    except RubricErrors as errors:
+        for problem in errors.problems:
+            print(problem, file=sys.stderr)  # file: key: ..., like the errors of a sheet
+        return None

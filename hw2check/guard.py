@@ -24,6 +24,10 @@ from pathlib import Path
 from types import FrameType
 from typing import BinaryIO
 
+from hw2check.errors import excerpt
+
+PATH_EXCERPT = 200  # characters of a path a message shows
+
 # One day per single check: far beyond any real check, and far inside every limit that
 # counts milliseconds in 31 bits (2**31 ms is about 24.8 days).
 MAX_TIMEOUT = 86_400.0
@@ -98,11 +102,24 @@ def quiet_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends: a worker is started within it, so it
+    cannot receive one before ``worker_signals`` has set its own handling."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def worker_signals() -> None:
     """In a worker: SIGINT (a Ctrl-C reaches the whole process group) is the command's to
-    handle, and SIGTERM ends the worker at once, without a traceback."""
+    handle, and SIGTERM ends the worker at once, without a traceback. Then the signals
+    held while the worker started are let through."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 def _kind(mode: int) -> str:
@@ -126,6 +143,8 @@ class NotRegular(OSError):
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     """Open a regular file for reading without ever blocking; raise ``NotRegular`` for a
     FIFO, a device or a socket, ``IsADirectoryError`` for a folder, ``OSError`` otherwise."""
+    if "\0" in os.fspath(path):
+        raise OSError(errno.EINVAL, "a NUL character in the path")
     # O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer.
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
@@ -139,3 +158,24 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
         os.close(descriptor)
         raise
     return os.fdopen(descriptor, "rb")
+
+
+def output_problem(path: Path) -> str | None:
+    """Why the report cannot be written at ``path``, found before any check runs."""
+    try:
+        return _output_obstacle(path)
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte in it
+        return getattr(error, "strerror", None) or "not a usable path"
+
+
+def _output_obstacle(path: Path) -> str | None:
+    if "\0" in str(path):
+        return "a NUL character in the path"
+    if path.is_dir():
+        return "is a directory"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"no such directory {excerpt(repr(str(folder)), PATH_EXCERPT)}"
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return "not writable"
+    return None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from hw2check.budget import TOO_LARGE
 from hw2check.errors import escape_hidden
+from hw2check.grading import is_theorem
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import Formula, formulas_of, math_element
 from hw2check.plots import INSTALL_HINT, Plot, matplotlib_available, plots
@@ -181,8 +182,10 @@ def _ledger_section(
         f"<td>{_badge(row.verdict)}</td><td>{escape(method_text(row, grade))}</td></tr>"
         for row in ledger.claims
     )
+    # The badges count the sheet's claims; the theorem rows are counted apart after them.
+    claims = Ledger(ledger.path, ledger.title, [r for r in ledger.claims if not is_theorem(r)])
     summary = "".join(
-        _badge(Verdict(verdict), f"{count} {verdict}") for verdict, count in ledger.summary.items()
+        _badge(Verdict(verdict), f"{count} {verdict}") for verdict, count in claims.summary.items()
     )
     summary += f" {escape(summary_line(ledger, grade))}"
     grading = "".join(f'<p class="grade">{escape(line)}</p>' for line in grade_lines(grade, scored))

@@ -1,7 +1,7 @@
 """The pytest plugin (GRADING.md): ``pytest --hw2check PATH...`` runs answer sheets as tests.
 
 Every ``*.toml`` with a ``[sheet]`` table under the given paths is a node, and each claim row
-of it an item (``alice.toml::q3_1.minimizer``): proved and checked pass, refuted fails with
+of it an item (``alice.toml::<claim id>``): proved and checked pass, refuted fails with
 the evidence, undecided is skipped with its reason (``--hw2check-strict``: fails).  A bad
 sheet is a collection error with its message.  Without ``--hw2check`` nothing is collected,
 so a project's own ``pyproject.toml`` is never taken for a sheet.  Registered by the entry

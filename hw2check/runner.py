@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from hw2check.guard import worker_signals
+from hw2check.guard import signals_held, worker_signals
 from hw2check.ledger import Check, Outcome, Row, undecided
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
@@ -101,8 +101,8 @@ def _die_with(parent: int) -> None:
 
 
 def _serve(connection: Connection, parent: int) -> None:
-    _die_with(parent)
     worker_signals()
+    _die_with(parent)
     _limit_memory()
     while True:
         try:
@@ -141,7 +141,8 @@ def _context() -> Any:
 def _start_worker() -> _Worker:
     parent, child = _context().Pipe()
     process = _context().Process(target=_serve, args=(child, os.getpid()), daemon=True)
-    process.start()
+    with signals_held():
+        process.start()
     child.close()
     return _Worker(process, parent)
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import sympy
 
+from hw2check.budget import OverBudget, time_limit
 from hw2check.errors import (
     FORMAT_DOC,
     ExpressionError,
@@ -48,6 +49,7 @@ MAX_ERRORS = 50
 # checking it and drawing its report stays bounded (SHEET.md has 2 or 3 components and
 # graphs of 5 nodes; these are far above any real answer).
 MAX_COMPONENTS = 50
+READ_SECONDS = 8.0  # the longest a sheet may take to validate
 MAX_GRAPH_NODES = 100
 
 # The symbols of every key, with the domain the claim is made on (docs/sheet-format.md).
@@ -785,7 +787,19 @@ def read_sheet(text: str, path: str) -> tuple[Sheet | None, list[InputError]]:
                 f"a TOML document per {FORMAT_DOC} (its values nest at most two levels)",
             ).located(file=path)
         ]
-    sheet, errors = _validate(document, path)
+    try:
+        # Reading is linear in the sheet, and every count in it is limited; the time limit is
+        # the last guard, so that no sheet holds the command before any check starts.
+        with time_limit(READ_SECONDS):
+            sheet, errors = _validate(document, path)
+    except OverBudget:
+        return None, [
+            SheetError(
+                f"took more than {READ_SECONDS:g} s to read: its expressions are too many or "
+                "too large",
+                "fewer or shorter expressions",
+            ).located(file=path)
+        ]
     if errors:
         places = value_places(text)
         for problem in errors:

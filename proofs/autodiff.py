@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -43,8 +43,15 @@ from typing import Any
 import mpmath
 import sympy
 
-from hw2check.equality import certified_sign, grid, is_symbolically_zero
-from hw2check.expressions import format_rational, parse_expression
+from hw2check.domain import Definedness, definedness
+from hw2check.equality import (
+    certified_sign,
+    grid,
+    is_symbolically_zero,
+    nonzero_points,
+    rational_difference,
+)
+from hw2check.expressions import format_rational, parse_expression, side_conditions
 from hw2check.ledger import (
     Check,
     Outcome,
@@ -558,16 +565,65 @@ def witness_points() -> Iterator[dict[sympy.Symbol, sympy.Rational]]:
     yield from grid(list(INPUTS), limit=WITNESS_POINTS)
 
 
+def _graph_domain(nodes: Sequence[sympy.Expr], reference: sympy.Expr) -> Definedness:
+    """Is every node defined wherever f is (side conditions read from each node's tree)?"""
+    conditions = list(dict.fromkeys(c for node in nodes for c in side_conditions(node)))
+    return definedness(conditions, list(INPUTS), side_conditions(reference))
+
+
 def decide_graph(graph: Graph, name: str) -> Outcome:
-    """Proved when the graph composes to f; refuted at a rational point where both are defined."""
+    """Proved when the graph composes to f and every node is defined wherever f is; refuted at
+    a rational point where f is defined and the graph gives another value or is undefined."""
     nodes = composed_nodes(graph)
     reference = REFERENCE_FUNCTIONS[name]
+    domain = _graph_domain(nodes, reference)
+    if domain.point is not None and domain.failing is not None:
+        at = {str(s): format_rational(domain.point.get(s, 0)) for s in INPUTS}
+        truth = _exact_at(reference, {s: domain.point.get(s, sympy.Integer(0)) for s in INPUTS})
+        return refuted(
+            "exact root isolation of the nodes' side conditions",
+            f"at (w1, w2) = ({at['w1']}, {at['w2']}) a node is not defined "
+            f"({domain.failing.describe()} fails), but {name} is"
+            + ("" if truth is None else f" ({_shown(truth)})"),
+            {**at, "graph_value": "undefined"},
+        )
     difference = nodes[-1] - reference
     proof = f"composing the nodes gives {nodes[-1]}; minus {FUNCTION_TEXTS[name]} it expands to 0"
-    if sympy.expand(difference) == 0:
+    if domain.holds and sympy.expand(difference) == 0:
         return proved("SymPy: the composed graph equals the function", proof)
+    cancelled = rational_difference(difference, list(INPUTS))
+    extra = [] if cancelled in (None, 0) else list(nonzero_points(cancelled, list(INPUTS)))
+    found = _graph_points(nodes, reference, name, itertools.chain(witness_points(), extra))
+    if isinstance(found, Outcome):
+        return found
+    if domain.holds and is_symbolically_zero(difference):
+        return proved(
+            "SymPy: the composed graph equals the function", proof.replace("expands", "simplifies")
+        )
+    if domain.irrational is not None and domain.failing is not None:
+        return undecided(
+            "exact root isolation of the nodes' side conditions",
+            f"a node is not defined where {domain.failing.describe()} fails, at "
+            f"{domain.irrational} (not a rational point), where {name} is",
+        )
+    if found:
+        return checked(
+            "exact values on a grid of rationals",
+            f"the graph and {name} agree at {found} points of the domain; no symbolic proof",
+        )
+    return undecided("SymPy", "no symbolic proof and no point of the domain where both are defined")
+
+
+def _graph_points(
+    nodes: Sequence[sympy.Expr],
+    reference: sympy.Expr,
+    name: str,
+    points: Iterable[dict[sympy.Symbol, sympy.Rational]],
+) -> Outcome | int:
+    """A refutation at the first point where f is defined and the graph differs from it or is
+    undefined; else the number of points where both are defined and agree."""
     tried = 0
-    for point in witness_points():
+    for point in points:
         values = [_exact_at(node, point) for node in nodes]
         truth = _exact_at(reference, point)
         if truth is None or any(value is None for value in values):
@@ -584,16 +640,7 @@ def decide_graph(graph: Graph, name: str) -> Outcome:
                 f"but {name} = {_shown(truth)}",
                 {**at, "graph_value": _decimal(claimed), "true_value": _decimal(truth)},
             )
-    if is_symbolically_zero(difference):
-        return proved(
-            "SymPy: the composed graph equals the function", proof.replace("expands", "simplifies")
-        )
-    if tried:
-        return checked(
-            "exact values on a grid of rationals",
-            f"the graph and {name} agree at {tried} points of the domain; no symbolic proof",
-        )
-    return undecided("SymPy", "no symbolic proof and no point of the domain where both are defined")
+    return tried
 
 
 # --- error localisation ---------------------------------------------------------------------

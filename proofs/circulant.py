@@ -54,7 +54,7 @@ import functools
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sympy
@@ -547,6 +547,11 @@ def inverse_images(forward: sympy.Expr, back: sympy.Expr, ix: Indices) -> Equati
     return forward.subs(ix.k, back), back.subs(ix.m, forward)
 
 
+def are_inverse(images: Equation, ix: Indices) -> bool:
+    """Both compositions are Mod(m, n) and Mod(k, n): identities on 0..n - 1 (residue rule)."""
+    return images == (sympy.Mod(ix.m, ix.n), sympy.Mod(ix.k, ix.n))
+
+
 def reindexing(summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, Step] | None:
     """k = Mod(α(m - β), n) for a delta on Mod(αk + β, n) with α = ±1: the delta is then on m.
 
@@ -570,7 +575,7 @@ def reindexing(summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, Step] | No
             "SymPy (subs)",
             f"{mod} at k = {back} is {there}, {back} at m = {mod} is {here} (inverse maps, "
             f"by the residue rule); the summand {substituted} is {reduced} by the residue rule",
-            (there, here) == (sympy.Mod(m, n), sympy.Mod(k, n)),
+            are_inverse((there, here), ix),
         )
         return reduced, step
     return None
@@ -588,10 +593,45 @@ def on_index(delta: sympy.Expr, index: sympy.Symbol) -> bool:
     return poly is not None and poly.degree() == 1 and poly.LC() in (1, -1)
 
 
+Limits = tuple[sympy.Symbol, sympy.Expr, sympy.Expr]
+
+
+def remainder_names(summand: sympy.Expr, ix: Indices) -> dict[sympy.Expr, sympy.Symbol]:
+    """A symbol p0, p1, ... for each remainder mod n without k or m in a delta's arguments.
+
+    Delta summation then solves for a symbol, not for Mod(..., n): SymPy's ``solve`` would
+    ``simplify`` that solution, whose first call imports ``sympy.physics.units`` (0.1 s).  The
+    sum's value for an integer p0 holds at the integer p0 = Mod(..., n), put back after.
+    """
+    mods = {
+        arg
+        for delta in summand.atoms(sympy.KroneckerDelta)
+        for arg in delta.args
+        if isinstance(arg, sympy.Mod) and arg.args[1] == ix.n and not arg.has(ix.k, ix.m)
+    }
+    return {
+        mod: sympy.Symbol(f"p{index}", integer=True)
+        for index, mod in enumerate(sorted(mods, key=str))
+    }
+
+
+def delta_sum(
+    name: str, summand: sympy.Expr, limits: Limits, ix: Indices
+) -> tuple[sympy.Expr, Step]:
+    """SymPy's delta summation, the remainders in the deltas named while it sums."""
+    names = remainder_names(summand, ix)
+    named = summand.xreplace(names)
+    raw = deltasummation(named, limits)
+    value = raw.xreplace({symbol: mod for mod, symbol in names.items()})
+    given = "".join(f", {symbol} = {mod}" for mod, symbol in names.items())
+    result = f"{raw}, that is {value}" if names else str(value)
+    step = Step(name, f"{sympy.Sum(named, limits)}{given}", "SymPy (deltasummation)", result)
+    return value, replace(step, holds=not value.has(sympy.Sum))
+
+
 def entry_sum(name: str, summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, list[Step]]:
     """Σ_{k=0}^{n-1} summand by SymPy's delta summation, reindexed first if SymPy needs it."""
-    by = "SymPy (deltasummation)"
-    limits = (ix.k, 0, ix.n - 1)
+    limits: Limits = (ix.k, 0, ix.n - 1)
     for delta in sorted(summand.atoms(sympy.KroneckerDelta), key=str):
         if not all(arg.is_integer for arg in delta.args):
             failed = Step(name, str(delta), "SymPy (is_integer)", "not known to be integers", False)
@@ -606,11 +646,9 @@ def entry_sum(name: str, summand: sympy.Expr, ix: Indices) -> tuple[sympy.Expr, 
             return sympy.Sum(summand, limits), [*steps, failed]
         steps.append(reindexed[1])
         summand, limits = reindexed[0], (ix.m, 0, ix.n - 1)
-    value = deltasummation(summand, limits)
-    total = sympy.Sum(summand, limits)
-    steps.append(Step(name, str(total), by, str(value), not value.has(sympy.Sum)))
+    value, step = delta_sum(name, summand, limits, ix)
     settled, conditions = settle(value, ix)
-    return settled, steps + conditions
+    return settled, [*steps, step, *conditions]
 
 
 def derive_circulant_shift_commute(

@@ -41,6 +41,7 @@ from typing import Any
 import sympy
 import z3
 
+from hw2check.domain import within_domain
 from hw2check.expressions import format_rational
 from hw2check.ledger import (
     Check,
@@ -576,7 +577,8 @@ def decide_bound(claim: BoundClaim) -> Outcome:
     established = claim.theorem_proved
     if established is None:
         established = prove_convex_average_gap(claim.timeout_ms).verdict is Verdict.PROVED
-    return resting_on(_decide_bound(claim), "theorem.convex_average_gap", established)
+    outcome = within_domain(_decide_bound(claim), claim.bound, [T, AVG_GAP])
+    return resting_on(outcome, "theorem.convex_average_gap", established)
 
 
 def _decide_bound(claim: BoundClaim) -> Outcome:

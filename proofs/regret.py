@@ -46,6 +46,7 @@ import mpmath
 import sympy
 import z3
 
+from hw2check.domain import within_domain
 from hw2check.equality import (
     affordable,
     certified_sign,
@@ -1088,7 +1089,8 @@ def decide_bound(claim: BoundClaim) -> Outcome:
     established = claim.theorem_proved
     if established is None:
         established = prove_regret_identity().verdict is Verdict.PROVED
-    return resting_on(_decide_bound(claim), "theorem.regret_identity", established)
+    outcome = within_domain(_decide_bound(claim), claim.bound, list(BOUND_SYMBOLS))
+    return resting_on(outcome, "theorem.regret_identity", established)
 
 
 def _supremum_established(

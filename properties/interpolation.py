@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from hypothesis import strategies as st
 
-from proofs.interpolation import (
+from proofs.relu_network import (
     BiasRule,
     ConstructionError,
     Network,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +66,13 @@ CACHE_HOMES = Path(tempfile.mkdtemp(prefix="hw2check-test-caches-"))
 # stored or read there: such fixtures prove every theorem, whatever ran before them.
 (CACHE_HOMES / "test-outside").write_text("not a folder: no proof cache outside a test\n")
 os.environ["XDG_CACHE_HOME"] = str(CACHE_HOMES / "test-outside")
+# Compiled bytecode goes to a folder of this session too (never into the checkout), so the
+# child processes of the tests compile the project's sources once, not once each, even where
+# PYTHONDONTWRITEBYTECODE is set.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ["PYTHONPYCACHEPREFIX"] = str(CACHE_HOMES / "bytecode")
+sys.dont_write_bytecode = False
+sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
 _NUMBERS = itertools.count()
 
 
@@ -84,7 +92,7 @@ def warm_cache() -> Path:
 
     Pass it as ``XDG_CACHE_HOME`` to a run whose theorem rows need not be proved again.
     """
-    from hw2check.cache import TheoremRows, folder
+    from hw2check.cache import TheoremRows
     from hw2check.runner import Pool
     from hw2check.topics import Settings, topics
 
@@ -92,7 +100,7 @@ def warm_cache() -> Path:
     settings = Settings()
     checks = [check for module in topics() for check in module.theorem_checks(settings)]
     with Pool(jobs=os.cpu_count() or 1, timeout=settings.timeout) as pool:
-        rows = TheoremRows(checks, settings, pool.later, root=folder({"XDG_CACHE_HOME": str(home)}))
+        rows = TheoremRows(checks, settings, pool.later, root=home / "hw2check")
         assert all(rows[check.id].verdict == "proved" for check in checks)
     return home
 

@@ -20,7 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import NoSuchExample
 
 from hw2check.expressions import FUNCTIONS
-from hw2check.ledger import Outcome, Row, Verdict, proved, undecided
+from hw2check.ledger import Outcome, Row, Verdict, proved, refuted, undecided
 from hw2check.numbers import read_number
 from hw2check.sheet import Graph, load_seed
 from hw2check.topics import Settings
@@ -556,11 +556,15 @@ def test_a_graph_equal_only_after_simplification_is_proved() -> None:
     )
 
 
-def test_a_graph_defined_nowhere_is_undecided() -> None:
+def test_a_graph_defined_nowhere_is_refuted_where_f_is_defined() -> None:
     graph = graph_of([("a", "log(-w1**2 - 1)"), ("f", "a + w2")])
-    assert autodiff.decide_graph(graph, "f2") == undecided(
-        "SymPy", "no symbolic proof and no point of the domain where both are defined"
+    assert autodiff.decide_graph(graph, "f2") == refuted(
+        "exact root isolation of the nodes' side conditions",
+        "at (w1, w2) = (0, 1) a node is not defined (-w1**2 - 1 > 0 fails), but f2 is (0)",
+        {"w1": "0", "w2": "1", "graph_value": "undefined"},
     )
+    # the witness, re-verified exactly: f2 = log(w1 + w2) + w1**2*w2 is 0 there, the node not
+    assert -(0**2) - 1 <= 0 and 0 + 1 > 0
 
 
 def test_a_sheet_graph_undefined_at_the_point_is_replaced() -> None:

@@ -56,6 +56,23 @@ def test_the_folder_follows_xdg_and_falls_back_to_the_home_cache(
     assert cache.folder() == tmp_path / "x" / "hw2check"
 
 
+def test_without_a_home_folder_there_is_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def homeless() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(homeless))
+    assert cache.folder({}) is None
+    assert cache.folder({"XDG_CACHE_HOME": "/var/c"}) == Path("/var/c/hw2check")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    pool = Recorder(proved("p", "e"))
+    rows = cache.TheoremRows([theorem(1)], SETTINGS, pool.later)
+    assert rows["theorem.t1"].method == "p" and rows.cached == frozenset()
+    again = cache.TheoremRows([theorem(1)], SETTINGS, pool.later)
+    assert again["theorem.t1"].method == "p" and pool.submitted == ["theorem.t1"] * 2
+
+
 def test_the_tests_never_see_the_users_cache() -> None:
     home = Path(os.environ["XDG_CACHE_HOME"])
     assert home.name.startswith("test-")
@@ -98,6 +115,34 @@ def test_the_entry_is_the_documented_json(tmp_path: Path) -> None:
             "seconds": 1.25,
         },
     }
+
+
+def test_the_entry_text_is_sorted_json_that_keeps_unicode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replaced: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(source: str, target: str) -> None:
+        replaced.append((source, target))
+        real_replace(source, target)
+
+    monkeypatch.setattr("os.replace", replace)
+    row = row_of(theorem(), proved("z3 ≤", "x ≥ 0 for every x²"))
+    cache.store(tmp_path, row, SETTINGS, today=DAY)
+    path = entry_path(tmp_path)
+    entry = {
+        "format": "hw2check/proof-cache-1",
+        "key": cache.key("theorem.t1", SETTINGS),
+        "date": "2026-03-14",
+        "row": {"verdict": "proved", "method": "z3 ≤", "evidence": "x ≥ 0 for every x²",
+                "seconds": 1.25},
+    }  # fmt: skip
+    assert path.read_text("utf-8") == json.dumps(entry, ensure_ascii=False, sort_keys=True)
+    # written beside the entry under a hidden temporary name, then renamed over it
+    ((source, target),) = replaced
+    assert Path(target) == path and Path(source).parent == path.parent
+    assert Path(source).name.startswith(".") and source.endswith(".tmp")
 
 
 def test_the_date_is_today_in_utc_by_default(tmp_path: Path) -> None:

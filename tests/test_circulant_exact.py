@@ -64,8 +64,8 @@ The shift S (S_ab = [b = a ⊕ 1]) multiplies by reindexing:
       SymPy (deltasummation): Piecewise((c[Mod(-i + j + n - 1, n)], (j >= 0) & (j <= n - 1)), (0, True))
   [ok] condition: (j >= 0) & (j <= n - 1)
       SymPy with j = r, n = r + s + 1 (j is a residue: by assumption): True
-  [ok] (SC)_ij: Sum(KroneckerDelta(k, Mod(i + 1, n))*c[Mod(j - k, n)], (k, 0, n - 1))
-      SymPy (deltasummation): Piecewise((c[Mod(-i + j + n - 1, n)], n >= Mod(i + 1, n) + 1), (0, True))
+  [ok] (SC)_ij: Sum(KroneckerDelta(k, p0)*c[Mod(j - k, n)], (k, 0, n - 1)), p0 = Mod(i + 1, n)
+      SymPy (deltasummation): Piecewise((c[Mod(j - p0, n)], (p0 >= 0) & (p0 <= n - 1)), (0, True)), that is Piecewise((c[Mod(-i + j + n - 1, n)], n >= Mod(i + 1, n) + 1), (0, True))
   [ok] condition: n >= Mod(i + 1, n) + 1
       SymPy with Mod(i + 1, n) = r, n = r + s + 1 (Mod(i + 1, n) is a residue: a remainder): True
   [ok] CS - SC: c[Mod(-i + j + n - 1, n)] - (c[Mod(-i + j + n - 1, n)])
@@ -117,8 +117,8 @@ B(add(add(i, k), 1), add(add(j, k), 1)) ⊢ B(add(i, k + 1), add(j, k + 1)) == B
       SymPy (deltasummation): Piecewise((B(i, Mod(j + n - 1, n)), (j >= 0) & (j <= n - 1)), (0, True))
   [ok] condition: (j >= 0) & (j <= n - 1)
       SymPy with j = r, n = r + s + 1 (j is a residue: by assumption): True
-  [ok] (SB)_ij: Sum(B(k, j)*KroneckerDelta(k, Mod(i + 1, n)), (k, 0, n - 1))
-      SymPy (deltasummation): Piecewise((B(Mod(i + 1, n), j), n >= Mod(i + 1, n) + 1), (0, True))
+  [ok] (SB)_ij: Sum(B(k, j)*KroneckerDelta(k, p0), (k, 0, n - 1)), p0 = Mod(i + 1, n)
+      SymPy (deltasummation): Piecewise((B(p0, j), (p0 >= 0) & (p0 <= n - 1)), (0, True)), that is Piecewise((B(Mod(i + 1, n), j), n >= Mod(i + 1, n) + 1), (0, True))
   [ok] condition: n >= Mod(i + 1, n) + 1
       SymPy with Mod(i + 1, n) = r, n = r + s + 1 (Mod(i + 1, n) is a residue: a remainder): True
   [ok] BS = SB ⇒ invariance: B(i, Mod(j + n - 1, n)) = B(Mod(i + 1, n), j) for every residue j, so for j replaced by Mod(j + 1, n)

@@ -175,6 +175,7 @@ def test_with_slack_covers_a_residue_and_n() -> None:
     ix = q5.indices()
     r, s = sympy.symbols("r s", integer=True, nonnegative=True)
     assert q5.with_slack(ix.n - ix.i, ix.i, ix.n) == s + 1
+    assert q5.with_slack(ix.n, ix.i, ix.n).is_integer  # r, s are integers
     assert q5.with_slack(Mod(ix.i + 1, ix.n) + ix.n, Mod(ix.i + 1, ix.n), ix.n) == 2 * r + s + 1
     assert q5.with_slack(ix.j <= ix.n - 1, ix.j, ix.n) is sympy.true
     assert str(q5.with_slack(ix.j <= ix.n - 2, ix.j, ix.n)) == "r <= r + s - 1"
@@ -264,7 +265,10 @@ def test_reindexing_ignores_what_it_cannot_invert() -> None:
     assert q5.reindexing(c[Mod(k + 1, n)] * Delta(j, k * k), ix) is None  # Mod outside the delta
     assert q5.reindexing(Delta(j, Mod(2 * k, n)), ix) is None  # slope 2
     assert q5.reindexing(Delta(j, Mod(k + 1, n + 1)), ix) is None  # another modulus
-    picked = q5.reindexing(Delta(j, Mod(2 * k, n)) * Delta(ix.i, Mod(k + 1, n)), ix)
+    # the deltas are tried in printed order: the first (slope 2) is passed over, not the end
+    first, second = Delta(ix.i, Mod(2 * k, n)), Delta(j, Mod(k + 1, n))
+    assert sorted(map(str, (first, second))) == [str(first), str(second)]
+    picked = q5.reindexing(first * second, ix)
     assert picked is not None and picked[1].given.startswith("k = Mod(m + n - 1, n)")
 
 
@@ -273,6 +277,12 @@ def test_inverse_images() -> None:
     n, k, m = ix.n, ix.k, ix.m
     assert q5.inverse_images(Mod(k + 1, n), Mod(m - 1, n), ix) == (Mod(m, n), Mod(k, n))
     assert q5.inverse_images(Mod(k + 1, n), Mod(m + 1, n), ix) == (Mod(m + 2, n), Mod(k + 2, n))
+    assert q5.are_inverse((Mod(m, n), Mod(k, n)), ix)
+    assert not q5.are_inverse(q5.inverse_images(Mod(k + 1, n), Mod(m + 1, n), ix), ix)
+    # one way round only: back(m) = Mod(m - 1, n) + n is not a residue
+    one_way = q5.inverse_images(Mod(k + 1, n), Mod(m - 1, n) + n, ix)
+    assert one_way[0] == Mod(m, n) and not q5.are_inverse(one_way, ix)
+    assert not q5.are_inverse((Mod(k, n), Mod(m, n)), ix)
 
 
 def test_entry_sum_without_a_reindexing_fails_there() -> None:
@@ -295,7 +305,9 @@ def test_on_index_is_a_delta_solved_by_an_integer() -> None:
     n, i, j, k = ix.n, ix.i, ix.j, ix.k
     assert q5.on_index(Delta(k, Mod(i + 1, n)), k)
     assert q5.on_index(Delta(j, 1 - k), k)
+    assert q5.on_index(Delta(j, k), k)  # the equation j - k: coefficient -1
     assert not q5.on_index(Delta(j, 2 * k), k)  # k = j/2: not an integer for odd j
+    assert not q5.on_index(Delta(j, -2 * k), k)  # the equation j + 2k: coefficient +2
     assert not q5.on_index(Delta(j, k**2 + k), k)
     assert not q5.on_index(Delta(j, Mod(k + 1, n)), k)
     assert not q5.on_index(Delta(j, i), k)
@@ -308,6 +320,43 @@ def test_a_delta_with_slope_two_is_not_summed() -> None:
     value, steps = q5.entry_sum("(T)_ij", summand, ix)
     assert value == sympy.Sum(summand, (ix.k, 0, ix.n - 1))
     assert [s.holds for s in steps] == [True, False]
+
+
+def test_remainder_names_are_for_the_remainders_in_deltas_without_k_or_m() -> None:
+    ix = q5.indices()
+    n, i, j, k, m = ix.n, ix.i, ix.j, ix.k, ix.m
+    c = sympy.IndexedBase("c")
+    summand = (
+        Delta(k, Mod(i + 1, n))
+        * Delta(j, Mod(i, n))
+        * Delta(m, Mod(k + 1, n))
+        * Delta(k, Mod(m, n))
+        * Delta(j, Mod(i, n + 1))
+        * c[Mod(j, n)]
+    )
+    names = q5.remainder_names(summand, ix)
+    assert names == {
+        Mod(i + 1, n): sympy.Symbol("p0", integer=True),
+        Mod(i, n): sympy.Symbol("p1", integer=True),
+    }
+    assert q5.remainder_names(c[Mod(j, n)] * Delta(k, j), ix) == {}
+
+
+def test_delta_sum_names_the_remainder_and_puts_it_back() -> None:
+    ix = q5.indices()
+    n, i, k = ix.n, ix.i, ix.k
+    value, step = q5.delta_sum("(T)_ij", Delta(k, Mod(i + 1, n)) * k, (k, 0, n - 1), ix)
+    assert value == sympy.Piecewise((Mod(i + 1, n), n >= Mod(i + 1, n) + 1), (0, True))
+    assert step == q5.Step(
+        "(T)_ij",
+        "Sum(k*KroneckerDelta(k, p0), (k, 0, n - 1)), p0 = Mod(i + 1, n)",
+        "SymPy (deltasummation)",
+        "Piecewise((p0, (p0 >= 0) & (p0 <= n - 1)), (0, True)), that is "
+        "Piecewise((Mod(i + 1, n), n >= Mod(i + 1, n) + 1), (0, True))",
+        True,
+    )
+    left, failed = q5.delta_sum("(T)_ij", Delta(k * k, i), (k, 0, n - 1), ix)
+    assert left.has(sympy.Sum) and not failed.holds
 
 
 def test_entry_sum_of_a_direct_delta() -> None:

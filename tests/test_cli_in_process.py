@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from hw2check import cli
+from hw2check import cli, guard
 from hw2check.grading import default_rubric, grade
 from hw2check.ledger import Ledger
 from hw2check.report import render
@@ -207,9 +207,9 @@ def test_a_write_that_fails_late_is_an_input_error(
 
 
 def test_output_problems_are_found_in_order(tmp_path: Path) -> None:
-    assert cli._output_problem(tmp_path) == "is a directory"
-    assert cli._output_problem(tmp_path / "x" / "y") == f"no such directory '{tmp_path / 'x'}'"
-    assert cli._output_problem(tmp_path / "new.txt") is None
+    assert guard.output_problem(tmp_path) == "is a directory"
+    assert guard.output_problem(tmp_path / "x" / "y") == f"no such directory '{tmp_path / 'x'}'"
+    assert guard.output_problem(tmp_path / "new.txt") is None
 
 
 def test_the_console_script_exits_with_the_status(
@@ -283,12 +283,12 @@ def test_a_folder_or_file_without_write_access_is_refused(
     allowed = {str(tmp_path)}
     monkeypatch.setattr(os, "access", lambda path, mode: str(path) in allowed)
     target = tmp_path / "report.txt"
-    assert cli._output_problem(target) is None  # the folder is writable, the file is new
+    assert guard.output_problem(target) is None  # the folder is writable, the file is new
     target.write_text("old")
-    assert cli._output_problem(target) == "not writable"  # the file exists and is not
+    assert guard.output_problem(target) == "not writable"  # the file exists and is not
     allowed.clear()
     target.unlink()
-    assert cli._output_problem(target) == "not writable"  # the folder is not
+    assert guard.output_problem(target) == "not writable"  # the folder is not
 
 
 GOOD_Q5 = '[sheet]\ntitle = "{}"\n[q5]\ncirculant_commutes_with_shift = true\n'

@@ -216,8 +216,8 @@ def test_a_bad_rubric_lists_every_problem_with_file_key_and_what_is_allowed() ->
     with pytest.raises(RubricErrors) as caught:
         parse_rubric(BAD_RUBRIC, "r.toml")
     no_claim = (
-        "matches no claim id; a claim id of SHEET.md or a prefix of ids ending before a '.' or"
-        " '_', such as q3_1, q3_2, q3_3 (hw2check rubric lists every id)"
+        "matches no claim id; a claim id of docs/sheet-format.md or a prefix of ids ending"
+        " before a '.' or '_', such as q3_1, q3_2, q3_3 (hw2check rubric lists every id)"
     )
     assert [str(problem) for problem in caught.value.problems] == [
         "r.toml: extra: unknown table [extra]; tables allowed: rubric, points, credit, numbers,"

@@ -4,7 +4,6 @@ sheets in the output, ``hw2check rubric`` and ``hw2check autograder``."""
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,10 +50,10 @@ def test_a_bad_rubric_is_an_input_error_and_nothing_is_checked(
     status, out, err = run(capsys, str(files / "small.toml"), "--rubric", str(wrong))
     assert (status, out) == (2, "")
     assert err.splitlines() == [
-        f"hw2check: {wrong}: points.q9: 'q9' matches no claim id; a claim id of SHEET.md or a"
+        f"{wrong}: points.q9: 'q9' matches no claim id; a claim id of docs/sheet-format.md or a"
         " prefix of ids ending before a '.' or '_', such as q3_1, q3_2, q3_3 (hw2check rubric"
         " lists every id)",
-        f"hw2check: {wrong}: points.q5: -2 is not allowed; a number >= 0",
+        f"{wrong}: points.q5: -2 is not allowed; a number >= 0",
     ]
 
 
@@ -98,14 +97,14 @@ def test_bad_sheets_are_in_the_output_and_the_status_is_2(
         capsys, bad, small, "--format", "csv", "--rubric", str(files / "rubric.toml")
     )
     assert status == 2
-    assert re.match(rf"{re.escape(bad)}:\d+:\d+: q3_1.step_size: ", err)
+    assert err.startswith(f"{bad}:4:15: q3_1.step_size: '1/' ends with '/'")
     lines = out.splitlines()
     assert lines[0].startswith("path,title,status,score,max_score,q3_1.minimizer,")
     assert lines[1].startswith(f"{bad},,input error,0,10,not checked,0,")
     assert lines[2].startswith(f"{small},small,checked,2,10,refuted,0,proved,2,unanswered,0,")
     status, out, _ = run(capsys, bad, "--format", "json")
     assert status == 2
-    assert re.match(rf"{re.escape(bad)}:\d+:\d+: q3_1.step_size: ", json.loads(out)["errors"][0])
+    assert json.loads(out)["errors"][0].startswith(f"{bad}:4:15: q3_1.step_size: ")
     assert "claims" not in json.loads(out)
 
 

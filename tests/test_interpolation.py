@@ -15,16 +15,18 @@ from hw2check.ledger import Verdict
 from hw2check.topics import Settings
 from proofs import interpolation
 from proofs.interpolation import (
+    prove_diagonal_positive,
+    prove_general_step,
+    prove_relu_interpolation,
+    random_sample,
+)
+from proofs.relu_network import (
     ConflictingLabelsError,
     Network,
     activation_matrix,
     distinct_projection_direction,
     fit,
     hidden_layer,
-    prove_diagonal_positive,
-    prove_general_step,
-    prove_relu_interpolation,
-    random_sample,
 )
 from properties.interpolation import (
     COMMAND_DATASETS,

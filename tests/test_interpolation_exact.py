@@ -10,23 +10,25 @@ import pytest
 import sympy
 
 from hw2check.ledger import Derivation, Verdict, proved, undecided
-from proofs import interpolation
+from proofs import interpolation, relu_network
 from proofs import proximal_step as q31
 from proofs.interpolation import (
+    exact_check_lines,
+    prove_general_step,
+    random_sample,
+)
+from proofs.proximal_step import LAM, MINIMIZER, W_T, G, W
+from proofs.relu_network import (
     ConflictingLabelsError,
     Network,
     NotLowerTriangularError,
     SingularSystemError,
     activation_matrix,
     distinct_projection_direction,
-    exact_check_lines,
     fit,
     merge_duplicates,
-    prove_general_step,
-    random_sample,
     solve_lower_triangular,
 )
-from proofs.proximal_step import LAM, MINIMIZER, W_T, G, W
 from properties import interpolation as q7_properties
 from properties.interpolation import (
     COMMAND_DATASETS,
@@ -347,9 +349,9 @@ def test_bad_data_sets_are_rejected_with_exact_messages(
 
 
 def test_a_projection_needs_a_point_of_the_direction_s_dimension() -> None:
-    assert interpolation.projection((F(1), F(2)), (F(3), F(1, 2))) == F(4)
+    assert relu_network.projection((F(1), F(2)), (F(3), F(1, 2))) == F(4)
     with pytest.raises(ValueError, match="zip"):
-        interpolation.projection((F(1), F(2)), (F(3),))
+        relu_network.projection((F(1), F(2)), (F(3),))
     with pytest.raises(ValueError, match="zip"):
         Network((F(1), F(2)), (F(0),), (F(1),))((F(3),))
 

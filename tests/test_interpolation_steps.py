@@ -14,12 +14,12 @@ from hw2check.sheet import SYMBOLS, parse_sheet
 from hw2check.topics import Settings
 from proofs import interpolation
 from proofs import proximal_step as q31
-from proofs.interpolation import (
+from proofs.proximal_step import W
+from proofs.relu_network import (
     NotLowerTriangularError,
     distinct_projection_direction,
     solve_lower_triangular,
 )
-from proofs.proximal_step import W
 from properties import interpolation as q7_properties
 from properties.interpolation import COMMAND_DATASETS, Dataset, Sizes
 from properties.search import SearchResult

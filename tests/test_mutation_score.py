@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.mutation_score import blocks, key, module_of, score, wilson
+from mutation.score import blocks, key, module_of, score, wilson
 
 
 def test_the_wilson_interval_contains_the_observed_share_and_narrows() -> None:

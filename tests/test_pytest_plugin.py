@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -76,10 +75,22 @@ def test_with_the_option_claims_are_items_and_a_bad_sheet_a_collection_error(
         "bob.toml::q3_1.minimizer",
         "carol.toml::q3_2.bound",
     ]
-    assert re.search(
-        rf"hw2check: {re.escape(str(sheets))}/dave.toml:\d+:\d+: q3_1.step_size: ", "\n".join(lines)
-    )
+    assert f"hw2check: {sheets}/dave.toml:4:15: q3_1.step_size: '1/' ends with" in "\n".join(lines)
     assert "pyproject" not in "\n".join(lines)
+
+
+def test_a_run_in_process_passes_fails_and_skips(sheets: Path, pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess(
+        "--hw2check", "alice.toml", "bob.toml", "carol.toml", "-p", "no:cacheprovider", "-rs"
+    )
+    result.assert_outcomes(passed=2, failed=1, skipped=1)
+    text = "\n".join(result.stdout.lines)
+    assert (
+        "q3_1.minimizer refuted: at w_t = 0, g = 1, lam = 1: the claim gives 1, the truth is -1"
+        " (claim - truth ~ 2.00) (witness: w_t = 0, g = 1, lam = 1)"
+    ) in text
+    assert "Traceback" not in text
+    assert "SKIPPED [1]" in text and "q3_2.bound undecided: " in text
 
 
 @pytest.mark.subprocess

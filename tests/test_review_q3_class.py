@@ -9,8 +9,6 @@ evaluate the claim's text read independently), never with the project's evaluati
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from hw2check.ledger import Outcome, Verdict
 from hw2check.sheet import parse_sheet
 from hw2check.topics import Settings
 from proofs import jensen, proximal_step, regret
+from tests.command import Command
 from tests.test_review_q3 import exceeds, gap_instance, regret_of
 
 MODULES = {"q3_1": proximal_step, "q3_2": regret, "q3_3": jensen}
@@ -171,7 +170,9 @@ def test_a_bound_undefined_somewhere_is_not_proved(table: str, text: str, where:
     assert where in outcome.evidence and "not a real number" in outcome.evidence
 
 
-def test_identical_answers_get_identical_rows_in_a_class_run(tmp_path: Path) -> None:
+def test_identical_answers_get_identical_rows_in_a_class_run(
+    command: Command, tmp_path: Path
+) -> None:
     answers = [
         ("w_t - g/lam", RS, "avg_gap"),
         ("w_t + g/lam", "sqrt(wstar_sq*sum_v_sq*T)", "T*avg_gap"),
@@ -185,23 +186,7 @@ def test_identical_answers_get_identical_rows_in_a_class_run(tmp_path: Path) -> 
             f'[q3_2]\nbound = "{bound_2}"\n[q3_3]\nbound = "{bound_3}"\n'
         )
         paths.append(str(path))
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hw2check",
-            *paths,
-            "--only",
-            "3",
-            "--format",
-            "json",
-            "--jobs",
-            "2",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = command(*paths, "--only", "3", "--format", "json", "--jobs", "2")
     assert run.returncode == 1, run.stderr
     rows = [
         [{k: v for k, v in c.items() if k != "seconds"} for c in json.loads(line)["claims"]]

@@ -167,6 +167,7 @@ def test_a_worker_answers_each_check_and_stops_when_told(
 ) -> None:
     monkeypatch.setattr(runner, "_die_with", lambda parent: None)
     monkeypatch.setattr(runner, "_limit_memory", lambda: None)
+    monkeypatch.setattr(runner, "worker_signals", lambda: None)  # keep pytest's Ctrl-C
     here, there = multiprocessing.Pipe()
     here.send((4, Check("f", "3.1", "fast", fast, (3,))))
     here.send((7, Check("u", "3.1", "unsendable", unsendable)))
@@ -183,6 +184,7 @@ def test_a_worker_answers_each_check_and_stops_when_told(
 def test_a_worker_stops_when_its_pipe_closes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner, "_die_with", lambda parent: None)
     monkeypatch.setattr(runner, "_limit_memory", lambda: None)
+    monkeypatch.setattr(runner, "worker_signals", lambda: None)  # keep pytest's Ctrl-C
     here, there = multiprocessing.Pipe()
     here.close()
     runner._serve(there, os.getppid())  # returns instead of raising EOFError

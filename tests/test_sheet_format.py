@@ -85,6 +85,11 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"hw2check {__version__}\n"
 
 
+def test_subcommands_are_dispatched(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rubric"]) == 0
+    assert capsys.readouterr().out.startswith("# ")
+
+
 def test_subcommands_are_dispatched_by_their_first_word() -> None:
     from hw2check.commands import SUBCOMMANDS, subcommand
 
@@ -92,11 +97,6 @@ def test_subcommands_are_dispatched_by_their_first_word() -> None:
     assert set(SUBCOMMANDS) == {"init", "rubric", "autograder"}
     assert subcommand(["check", "s.toml"]) is None and subcommand(["./init"]) is None
     assert subcommand([]) is None
-
-
-def test_subcommands_are_dispatched(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["rubric"]) == 0
-    assert capsys.readouterr().out.startswith("# ")
 
 
 THREE_MISTAKES = """\

@@ -28,7 +28,7 @@ def test_the_tests_and_benchmarks_type_check_too() -> None:
     # Not part of the mutation runs' check (mutants change only the packages), but the
     # project's standard: type hints throughout, mypy clean.
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "tests", "bench"],
+        [sys.executable, "-m", "mypy", "tests", "bench", "mutation"],
         cwd=ROOT,
         capture_output=True,
         text=True,

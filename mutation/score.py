@@ -1,6 +1,6 @@
 """The mutation score of mutmut's last run, per module, and the survivors file.
 
-Run ``mutmut run --max-children 2`` first (README), then ``python -m bench.mutation_score``.
+Run ``mutmut run --max-children 2`` first (README), then ``python -m mutation.score``.
 Caught counts every mutant the checks of ``.ci/run`` reject: a failing test, a time-out, a
 crash, or the strict type check (``tests/test_types.py``; mutmut runs it first, as
 ``type_check_command``).  Survivors, mutants no test reaches and mutants not run are not
@@ -121,7 +121,7 @@ def write_survivors(found: dict[str, str], target: Path) -> Counter[str]:
     out = [
         "# Survivors (and mutants no test reaches) of the mutants scored in mutmut's last run,",
         "# each with its diff and the reason it is not killed.  Written by",
-        "# `python -m bench.mutation_score [--names FILE] --survivors mutation/survivors.txt`.",
+        "# `python -m mutation.score [--names FILE] --survivors mutation/survivors.txt`.",
         "",
     ]
     for name in sorted(n for n, status in found.items() if status in ("survived", "no tests")):
@@ -146,7 +146,7 @@ def wilson(caught: int, total: int, z: float = 1.96) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.mutation_score")
+    parser = argparse.ArgumentParser(prog="python -m mutation.score")
     parser.add_argument("--survivors", type=Path, help="write the survivors file here")
     parser.add_argument("--sample", type=int, help="write a random sample of N mutant names")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")

@@ -1,0 +1,1 @@
+"""Mutation testing: the score script (``python -m mutation.score``) beside its data."""

@@ -1,0 +1,309 @@
+"""Soundness, round two: definedness read from the sheet's tree, exact decisions, crashes
+decided, symmetric comparisons.  Every sheet here is written for these tests; every witness is
+re-verified exactly in the test itself."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import sympy
+
+from bench import bench_peer
+from hw2check.domain import both_definedness, definedness
+from hw2check.equality import decide_equal
+from hw2check.expressions import (
+    NONNEGATIVE,
+    NONZERO,
+    POSITIVE,
+    SideCondition,
+    parse_expression,
+    side_conditions,
+    strip_guards,
+    where_nonnegative,
+    where_nonzero,
+    where_positive,
+)
+from hw2check.ledger import Outcome, Row, Verdict
+from hw2check.sheet import SYMBOLS, parse_sheet
+from hw2check.topics import Settings
+from proofs import autodiff, jensen, proximal_step, regret, sgd
+
+LAM, W, W_T, G = SYMBOLS["lam"], SYMBOLS["w"], SYMBOLS["w_t"], SYMBOLS["g"]
+T, AVG_GAP = SYMBOLS["T"], SYMBOLS["avg_gap"]
+A = sympy.Symbol("a", real=True)
+U = sympy.Symbol("u", real=True)
+X = sympy.Symbol("x", real=True)
+NAMES = {**SYMBOLS, "a": A, "u": U, "x": X}
+
+
+def parse(text: str) -> sympy.Expr:
+    return parse_expression(text, NAMES)
+
+
+def rows(module: ModuleType, table: str, theorem: str | None = None) -> dict[str, Outcome]:
+    """Every claim row of the module on a sheet of its own, its theorem row taken as proved."""
+    sheet = parse_sheet(f'[sheet]\ntitle = "soundness"\n\n{table}\n', "soundness.toml")
+    theorems = {}
+    if theorem is not None:
+        theorems[theorem] = Row(theorem, "3.1", "", Verdict.PROVED, "", "", None, 0.0)
+    checks = module.claim_checks(sheet, Settings(examples=20), theorems)
+    return {check.id: check.decide(*check.args) for check in checks}
+
+
+# --- (1) side conditions survive SymPy's simplification ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "built", "conditions"),
+    [
+        ("exp(log(x))", where_positive(X, X), [SideCondition(POSITIVE, X)]),
+        ("0*log(w)", where_positive(W, sympy.Integer(0)), [SideCondition(POSITIVE, W)]),
+        (
+            "tan(u) - tan(u)",
+            where_nonzero(sympy.cos(U), sympy.Integer(0)),
+            [SideCondition(NONZERO, sympy.cos(U))],
+        ),
+        ("sqrt(a)*sqrt(a)", where_nonnegative(A, A), [SideCondition(NONNEGATIVE, A)]),
+        ("w**2*(w - 1)/(w - 1)", where_nonzero(W - 1, W**2), [SideCondition(NONZERO, W - 1)]),
+    ],
+)
+def test_a_condition_simplified_away_is_kept_as_a_guard(
+    text: str, built: sympy.Expr, conditions: list[SideCondition]
+) -> None:
+    expr = parse(text)
+    assert expr == built
+    assert list(side_conditions(expr)) == conditions
+
+
+def test_conditions_the_assumptions_show_or_the_result_keeps_add_no_guard() -> None:
+    assert parse("sqrt(x**2)") == sympy.Abs(X)  # x**2 >= 0 always
+    assert parse("exp(log(lam))") == LAM  # lam > 0 by its domain
+    assert parse("sqrt(4*x)") == 2 * sympy.sqrt(X)  # the condition x >= 0 is still visible
+    assert not strip_guards(parse("0*log(w)")).has(where_positive)
+
+
+def test_a_step_size_undefined_at_a_rational_point_is_refuted_there() -> None:
+    outcome = rows(proximal_step, '[q3_1]\nstep_size = "1/(exp(log(lam - 2)) + 2)"')[
+        "q3_1.step_size"
+    ]
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.witness == {"lam": "1"}
+    # re-verified: log(lam - 2) needs lam - 2 > 0, false at lam = 1, where the truth 1/lam is 1
+    lam = Fraction(outcome.witness["lam"])
+    assert lam - 2 <= 0 and lam > 0
+
+
+def test_a_denominator_vanishing_only_at_an_irrational_point_is_undecided_naming_it() -> None:
+    outcome = decide_equal(parse("(lam**2 - 3)/(lam*(lam**2 - 3))"), 1 / LAM, symbols=[LAM])
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert outcome.evidence == (
+        "the two sides have different natural domains: lam**2 - 3 != 0 fails at lam = sqrt(3) "
+        "only (not a rational point), where one side is not defined and the other is"
+    )
+    assert sympy.sqrt(3) ** 2 - 3 == 0
+
+
+def test_a_tan_pole_is_named() -> None:
+    outcome = decide_equal(parse("1/lam + tan(u) - tan(u)"), 1 / LAM, symbols=[LAM, U])
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert "cos(u) != 0 fails at lam = 1, u = pi/2 only" in outcome.evidence
+    assert sympy.cos(sympy.pi / 2) == 0
+
+
+def test_an_average_gap_bound_with_a_log_simplified_away_is_not_proved() -> None:
+    outcome = rows(jensen, '[q3_3]\nbound = "avg_gap + 0*log(T - 2)"', "theorem.convex_average_gap")
+    assert outcome["q3_3.bound"].verdict is Verdict.UNDECIDED
+    assert "T = 1" in outcome["q3_3.bound"].evidence
+
+
+def test_a_bound_undefined_at_an_irrational_eta_is_undecided() -> None:
+    table = '[q3_2]\nbound = "(wstar_sq/(2*eta) + eta/2*sum_v_sq)*(eta**2 - 2)/(eta**2 - 2)"'
+    outcome = rows(regret, table, "theorem.regret_identity")["q3_2.bound"]
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert outcome.evidence.startswith("the bound is not defined at eta = sqrt(2), T = 1")
+    assert "eta**2 - 2 != 0 fails there" in outcome.evidence
+
+
+GRAPH_F2 = 'a = "w1 + w2"\nb = "log(a)"\nc = "w1**2"\n'
+
+
+@pytest.mark.parametrize(
+    ("node", "condition", "point"),
+    [
+        ('d = "c*w2 + 0*log(w2 - 2)"\nf = "b + d"', "w2 - 2 > 0", ("0", "1")),
+        ('d = "c*sqrt(w2)**2"\nf = "b + d"', "w2 >= 0", ("2", "-1")),
+        (
+            'd = "c*w2"\ne = "(w1**3 - w1*w2**2)/(w1**2 - w2**2)"\nf = "b + d + e - w1"',
+            "w1**2 - w2**2 != 0",
+            ("1", "1"),
+        ),
+    ],
+)
+def test_a_graph_node_undefined_where_f_is_defined_is_refuted(
+    node: str, condition: str, point: tuple[str, str]
+) -> None:
+    outcome = rows(autodiff, f"[q4.graph_f2]\n{GRAPH_F2}{node}")["q4.graph_f2"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    w1, w2 = (Fraction(outcome.witness[k]) for k in ("w1", "w2"))
+    assert (str(w1), str(w2)) == point
+    assert f"({condition} fails), but f2 is" in outcome.evidence
+    # re-verified: f2 = log(w1 + w2) + w1**2*w2 is defined there, the node's condition fails
+    assert w1 + w2 > 0
+    text, relation, _ = condition.rsplit(" ", 2)
+    value = sympy.sympify(text).subs({"w1": w1, "w2": w2})  # the test's own text
+    holds = {"!=": value != 0, ">": value > 0, ">=": value >= 0}[relation]
+    assert not holds
+
+
+def test_definedness_is_proved_for_an_integer_variable_off_irrational_roots() -> None:
+    assert definedness(side_conditions(parse("1/(T**2 - 3)")), [T]).holds
+
+
+# --- (2) exact decisions --------------------------------------------------------------------
+
+VANISHING = (
+    "w*(w - 1)*(w + 1)*(w - 2)*(w + 2)*(2*w - 1)*(2*w + 1)*(w - 3)*(w + 3)*(3*w - 1)*(w - 5)"
+)
+
+
+def test_a_polynomial_difference_vanishing_on_the_grid_is_refuted_exactly() -> None:
+    claim = parse(f"lam*(w - w_t) + {VANISHING}*(w_t - 7)")
+    outcome = decide_equal(claim, LAM * (W - W_T), symbols=[W, W_T, LAM])
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.witness == {"w": "4", "w_t": "0", "lam": "1"}
+    point = {W: 4, W_T: 0, LAM: 1}
+    assert claim.xreplace(point) - (LAM * (W - W_T)).xreplace(point) == -7 * parse(
+        VANISHING
+    ).xreplace({W: 4})
+    assert parse(VANISHING).xreplace({W: 4}) != 0
+
+
+def test_a_graph_differing_by_a_polynomial_vanishing_on_the_grid_is_refuted() -> None:
+    extra = VANISHING.replace("w", "w1")
+    table = f'[q4.graph_f2]\n{GRAPH_F2}d = "c*w2 + ({extra})*(w2 - 1)*(w2 - 2)"\nf = "b + d"'
+    outcome = rows(autodiff, table)["q4.graph_f2"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    w1, w2 = Fraction(outcome.witness["w1"]), Fraction(outcome.witness["w2"])
+    extra_value = parse(VANISHING).xreplace({W: sympy.Rational(w1)}) * (w2 - 1) * (w2 - 2)
+    assert w1 + w2 > 0 and extra_value != 0
+
+
+# --- (3) inputs that crashed ----------------------------------------------------------------
+
+
+def test_an_fd_step_of_nine_thousand_digits_is_decided() -> None:
+    table = '[q4]\nfd_step = "1e-9000"\nfinite_difference = [[0.3513, -0.3856], [4.3528, 1.3328]]'
+    outcome = rows(autodiff, table)["q4.finite_difference.f1_w1"]
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.witness is not None
+    # with h = 1e-9000 the quotient is the derivative -sin(1)*cos(2) to far more digits than shown
+    truth = -sympy.sin(1) * sympy.cos(2)
+    assert abs(sympy.Rational(outcome.witness["true_value"]) - truth) < sympy.Rational(1, 10**15)
+    assert abs(sympy.Rational("0.3513") - truth) > sympy.Rational(1, 10**4)
+
+
+def test_a_component_with_a_cancelled_factor_is_decided() -> None:
+    table = (
+        '[q6]\ncomponents = ["w**2*(w - 1)/(w - 1)", "(w + 1)**2/2"]\nstart = 0\npicked = 1\n'
+        'step_sizes = "eta > 0"\nnext_iterate = "0"\nreal_roots = 2'
+    )
+    outcomes = rows(sgd, table)
+    assert all("internal error" not in o.evidence for o in outcomes.values())
+    assert outcomes["q6.next_iterate"].verdict is Verdict.PROVED
+    roots = outcomes["q6.real_roots"]
+    assert roots.verdict is Verdict.REFUTED and roots.witness == {"true_count": "0"}
+    # F = w**2 + (w + 1)**2/2 (w != 1) has discriminant 1 - 3 < 0: no real root
+    assert sympy.discriminant(sympy.Rational(3, 2) * W**2 + W + sympy.Rational(1, 2), W) < 0
+
+
+def test_a_false_comparison_without_symbols_is_refuted_with_both_numbers() -> None:
+    outcome = decide_equal(parse("0.33"), parse("1/3"), symbols=[])
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.witness == {"claim": "33/100", "truth": "1/3"}
+    assert Fraction(outcome.witness["claim"]) != Fraction(outcome.witness["truth"])
+
+
+# --- (4) symmetry ---------------------------------------------------------------------------
+
+PAIRS = [
+    ("x - 1", "(x**2 - 1)/(x + 1)"),
+    ("sqrt(x)**2", "x"),
+    ("log(x**2)", "2*log(x)"),
+    ("Abs(x)", "sqrt(x**2)"),
+    ("1/sqrt(x)", "sqrt(1/x)"),
+    ("x**2 - 1", "(x - 1)*(x + 1)"),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), PAIRS)
+def test_the_verdict_does_not_depend_on_which_side_is_the_claim(first: str, second: str) -> None:
+    ahead = decide_equal(parse(first), parse(second), symbols=[X])
+    back = decide_equal(parse(second), parse(first), symbols=[X])
+    assert ahead.verdict is back.verdict
+    assert ahead.witness == back.witness
+
+
+def test_a_point_where_only_the_reference_is_defined_refutes() -> None:
+    outcome = decide_equal(X - 1, parse("(x**2 - 1)/(x + 1)"), symbols=[X])
+    assert outcome.evidence == (
+        "at x = -1: the claim gives -2, the truth is not defined (it evaluates to nan: a "
+        "division by zero or the like)"
+    )
+    assert both_definedness(X - 1, parse("(x**2 - 1)/(x + 1)"), [X]).point == {X: -1}
+
+
+def test_a_side_outside_its_domain_with_a_real_value_is_named_not_defined() -> None:
+    outcome = decide_equal(parse("sqrt(a/x)*sqrt(x/a)"), sympy.Integer(1), symbols=[A, X])
+    assert outcome.verdict is Verdict.REFUTED
+    assert "the claim is not defined (a/x >= 0 fails there)" in outcome.evidence
+    assert outcome.witness is not None
+    a, x = Fraction(outcome.witness["a"]), Fraction(outcome.witness["x"])
+    assert a / x < 0
+
+
+# --- (5) stronger verdicts ------------------------------------------------------------------
+
+
+def test_roots_of_a_polynomial_with_an_irrational_coefficient_are_counted() -> None:
+    base = (
+        '[q6]\ncomponents = ["w**2 - sqrt(3)*w", "0"]\nstart = 0\npicked = 2\n'
+        'step_sizes = "eta > 0"\n'
+    )
+    assert rows(sgd, base + "real_roots = 2")["q6.real_roots"].verdict is Verdict.PROVED
+    wrong = rows(sgd, base + "real_roots = 1")["q6.real_roots"]
+    assert wrong.verdict is Verdict.REFUTED and wrong.witness == {"true_count": "2"}
+    assert sympy.solve(W**2 - sympy.sqrt(3) * W, W) == [0, sympy.sqrt(3)]
+
+
+# --- the peer bench, on pairs of this file --------------------------------------------------
+
+
+def test_bench_peer_sorts_pairs_into_agreed_disagreed_and_refused(tmp_path: Path) -> None:
+    cases = [
+        {"id": "same", "a": "x**2 - 1", "b": "(x - 1)*(x + 1)", "variables": ["x"], "equal": True},
+        {
+            "id": "domain",
+            "a": "x - 1",
+            "b": "(x**2 - 1)/(x + 1)",
+            "variables": ["x"],
+            "equal": True,
+        },
+        {"id": "big", "a": "100000", "b": "10**5", "variables": [], "equal": True},
+    ]
+    path = tmp_path / "pairs.json"
+    path.write_text(json.dumps({"cases": cases}), encoding="utf-8")
+    results = {r.case: r for r in bench_peer.run(path, timeout=20, jobs=1)}
+    assert {case: r.kind for case, r in results.items()} == {
+        "same": "agreed",
+        "domain": "disagreed",
+        "big": "refused",
+    }
+    assert bench_peer.rule_of(results["domain"].forward) == (
+        "domain: a side undefined where the other is a number"
+    )
