@@ -204,12 +204,15 @@ def test_counts_are_refused_before_their_items_are_read() -> None:
     nodes = "".join(f'n{i} = "n{i - 1} + w2"\n' for i in range(1, 30_000))
     with wall_clock(10):
         assert message('[q4.graph_f1]\nn0 = "w1"\n' + nodes) == (
-            "s.toml: q4.graph_f1: 30,000 nodes are too many; a graph of at most 100 nodes"
+            "s.toml:3:2: q4.graph_f1: 30,000 nodes are too many; a graph of at most 100 nodes"
         )
         components = ", ".join(['"w**2"'] * 1000)
-        assert message(f"[q6]\ncomponents = [{components}]\n") == (
-            "s.toml: q6.components: 1,000 components are too many; at most 50 components"
-        )
+        # every error of the sheet: the count, and the setting it leaves incomplete
+        assert message(f"[q6]\ncomponents = [{components}]\n").splitlines() == [
+            "s.toml:3:2: q6.start: components given without start, picked, step_sizes; "
+            "components, start, picked and step_sizes come together or not at all",
+            "s.toml:4:14: q6.components: 1,000 components are too many; at most 50 components",
+        ]
 
 
 def test_a_graph_of_the_most_nodes_is_read_and_one_more_is_not() -> None:
@@ -227,7 +230,7 @@ def test_a_graph_of_the_most_nodes_is_read_and_one_more_is_not() -> None:
 def test_a_stated_number_of_many_digits_is_refused_before_it_is_converted() -> None:
     with wall_clock(5):
         assert message('[q4]\nfd_step = "0.' + "3" * 300_000 + '"\n') == (
-            "s.toml: q4.fd_step: the number 0.333333333333333333… has 300,002 characters; "
+            "s.toml:4:11: q4.fd_step: the number 0.333333333333333333… has 300,002 characters; "
             "numbers of at most 1000 characters"
         )
     assert read_number("0." + "3" * 998).digits == 998
@@ -459,7 +462,7 @@ def test_a_message_about_a_huge_list_is_one_short_line() -> None:
     with wall_clock(10):
         text = message(f"[q4]\nvalues = [[{items}], 1]\n")
     assert text == (
-        "s.toml: q4.values[0]: list value [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ...] is not a "
+        "s.toml:4:11: q4.values[0]: list value [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ...] is not a "
         "number; a TOML integer, a TOML float, or a string holding a decimal such as "
         '"0.3510"'
     )
@@ -593,7 +596,7 @@ def test_paths_no_file_can_have_are_input_errors(capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().err == (
         "hw2check: a\\x00b: cannot write (a NUL character in the path)\n"
     )
-    assert cli._output_problem(Path("d" * 5000)) == "File name too long"
+    assert guard.output_problem(Path("d" * 5000)) == "File name too long"
     with pytest.raises(InputError) as raised:
         load_sheet("a\0b")
     assert str(raised.value) == (

@@ -228,8 +228,9 @@ def test_hostile_sheets_each_get_one_line_and_the_good_one_is_checked(
     )  # fmt: skip
     assert time.perf_counter() - start < 30
     assert result.returncode == 2
-    lines = result.stderr.splitlines()
+    *lines, wrote = result.stderr.splitlines()
     assert "Traceback" not in result.stderr
+    assert wrote.startswith(f"hw2check: wrote {report} (")
     assert len(lines) == len(bad)
     for path, line in zip(bad.values(), lines, strict=True):
         assert line.startswith(f"{path}")
