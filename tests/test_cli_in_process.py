@@ -330,6 +330,9 @@ def test_a_sheet_named_like_a_subcommand_is_given_as_a_path(
     monkeypatch.chdir(tmp_path)
     Path("init").write_text(GOOD_Q5.format("named init"))
     status, out, err = run(capsys, "./init", "--only", "5a", "--quiet")
-    summary = "./init: claims: proved 1 of 1 made · theorems: proved 1\n"
-    assert (status, out, err) == (0, summary, "")
+    assert (status, out, err) == (
+        0,
+        "./init: claims: proved 1 of 1 made · theorems: proved 1\n",
+        "",
+    )
     assert Path("init").read_text() == GOOD_Q5.format("named init")
