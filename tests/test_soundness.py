@@ -421,3 +421,13 @@ def test_a_bound_that_stays_bounded_while_the_average_gap_grows_is_refuted(text:
     assert sympy.Rational(outcome.witness["lhs"]) == gap
     assert parse_expression(text, SYMBOLS).xreplace({T: horizon, AVG_GAP: gap}) < gap
     assert next(jensen.limit_points()) == (1, Fraction(10))
+
+
+def test_a_bound_false_only_in_a_narrow_window_mid_range_is_refuted_there() -> None:
+    text = "avg_gap + (avg_gap - 4321.2)*(avg_gap - 4321.3)"
+    outcome = rows(jensen, f'[q3_3]\nbound = "{text}"', "theorem.convex_average_gap")["q3_3.bound"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    gap = sympy.Rational(outcome.witness["avg_gap"])
+    assert sympy.Rational("4321.2") < gap < sympy.Rational("4321.3")
+    assert parse_expression(text, SYMBOLS).xreplace({T: 1, AVG_GAP: gap}) < gap
