@@ -406,3 +406,28 @@ def test_a_non_polynomial_f_without_a_real_root_is_proved() -> None:
 def test_average_gap_bounds_that_sympy_proves_with_a_rewrite(text: str) -> None:
     outcome = rows(jensen, f'[q3_3]\nbound = "{text}"', "theorem.convex_average_gap")
     assert outcome["q3_3.bound"].verdict is Verdict.PROVED, outcome["q3_3.bound"].evidence
+
+
+# --- (2) limits before sampling -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1e9*exp(T)", "avg_gap/2 + 1e9"])
+def test_a_bound_that_stays_bounded_while_the_average_gap_grows_is_refuted(text: str) -> None:
+    outcome = rows(jensen, f'[q3_3]\nbound = "{text}"', "theorem.convex_average_gap")["q3_3.bound"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    # re-verified: on the affine instance f(w_bar) - f(w*) = avg_gap, which exceeds the bound
+    gap, horizon = sympy.Rational(outcome.witness["avg_gap"]), int(outcome.witness["T"])
+    assert sympy.Rational(outcome.witness["lhs"]) == gap
+    assert parse_expression(text, SYMBOLS).xreplace({T: horizon, AVG_GAP: gap}) < gap
+    assert next(jensen.limit_points()) == (1, Fraction(10))
+
+
+def test_a_bound_false_only_in_a_narrow_window_mid_range_is_refuted_there() -> None:
+    text = "avg_gap + (avg_gap - 4321.2)*(avg_gap - 4321.3)"
+    outcome = rows(jensen, f'[q3_3]\nbound = "{text}"', "theorem.convex_average_gap")["q3_3.bound"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    gap = sympy.Rational(outcome.witness["avg_gap"])
+    assert sympy.Rational("4321.2") < gap < sympy.Rational("4321.3")
+    assert parse_expression(text, SYMBOLS).xreplace({T: 1, AVG_GAP: gap}) < gap
