@@ -200,12 +200,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if arguments[:1] == ["check"]:
         arguments = arguments[1:]
     args = parser().parse_args(arguments)
-    if args.format == "gradescope" and len(args.sheets) > 1:
-        print(
-            f"hw2check: error: --format gradescope grades exactly one SHEET, not "
-            f"{len(args.sheets)} (see hw2check --help)",
-            file=sys.stderr,
-        )
+    if args.format == "gradescope" and (problem := _not_one_sheet(args.sheets)) is not None:
+        print(f"hw2check: error: {problem} (see hw2check --help)", file=sys.stderr)
         return EXIT_INPUT
     if args.output is not None and (problem := output_problem(args.output)) is not None:
         print(f"hw2check: {_shown_path(args.output)}: cannot write ({problem})", file=sys.stderr)
@@ -225,6 +221,17 @@ def _main(argv: Sequence[str] | None) -> int:
 
         set_hypothesis_home_dir(scratch)
         return _check(args)
+
+
+def _not_one_sheet(paths: Sequence[str]) -> str | None:
+    """Why these SHEET arguments are not the one sheet that --format gradescope grades."""
+    if len(paths) > 1:
+        return f"--format gradescope grades exactly one SHEET, not {len(paths)}"
+    if paths and Path(paths[0]).is_dir():
+        # A directory may hold any number of sheets; the results.json is of one student.
+        shown = _shown_path(paths[0])
+        return f"--format gradescope grades exactly one SHEET, not a directory ({shown})"
+    return None
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -581,27 +581,17 @@ def decide_equal(
                 found,
                 "exact root isolation of the side conditions, values by exact substitution",
             )
-    points = list(grid(symbols))
+    points, cancelled = _exact_points(difference, symbols)
     provable = domain.holds and _inhabited(claim, reference, points)
-    cancelled = rational_difference(difference, symbols)
-    if cancelled is not None and cancelled != 0:
-        # a rational difference that cancel shows nonzero is nonzero at a point of a grid
-        # fine enough for its degree: exact, never sampled
-        points += list(itertools.islice(nonzero_points(cancelled, symbols), MAX_POINTS))
-    elif cancelled == 0 and provable:
+    if provable and (cancelled == 0 or is_symbolically_zero(difference, slow=False)):
         return proof()
-    if provable and is_symbolically_zero(difference, slow=False):
+    hit = _first_difference(comparison, points[:QUICK_POINTS])
+    slow = provable and affordable(difference, MAX_SIMPLIFY_TERMS)
+    if hit is None and slow and is_symbolically_zero(difference):
         return proof()
-    for point in points[:QUICK_POINTS]:
-        found = comparison.differs_at(point)
-        if found is not None:
-            return refutation(point, found, "SymPy exact substitution")
-    if provable and affordable(difference, MAX_SIMPLIFY_TERMS) and is_symbolically_zero(difference):
-        return proof()
-    for point in points[QUICK_POINTS:]:
-        found = comparison.differs_at(point)
-        if found is not None:
-            return refutation(point, found, "SymPy exact substitution")
+    hit = hit or _first_difference(comparison, points[QUICK_POINTS:])
+    if hit is not None:
+        return refutation(*hit, "SymPy exact substitution")
     scanned = scan(comparison, symbols)
     if scanned is not None:
         return refutation(
@@ -610,6 +600,32 @@ def decide_equal(
     if domain.irrational is not None:
         return _domain_undecided(domain)
     return _no_difference(comparison)
+
+
+Point = dict[sympy.Symbol, sympy.Rational]
+
+
+def _exact_points(
+    difference: sympy.Expr, symbols: Sequence[sympy.Symbol]
+) -> tuple[list[Point], sympy.Expr | None]:
+    """The grid, and the difference cancelled when it is a rational function: one that
+    cancel shows nonzero is nonzero at a point of a grid fine enough for its degree, which is
+    added (exact, never sampled)."""
+    points = list(grid(symbols))
+    cancelled = rational_difference(difference, symbols)
+    if cancelled is not None and cancelled != 0:
+        points += list(itertools.islice(nonzero_points(cancelled, symbols), MAX_POINTS))
+    return points, cancelled
+
+
+def _first_difference(
+    comparison: _Comparison, points: Sequence[Point]
+) -> tuple[Point, tuple[sympy.Expr, ...]] | None:
+    for point in points:
+        found = comparison.differs_at(point)
+        if found is not None:
+            return point, found
+    return None
 
 
 # cancel handles products of many small factors cheaply: a looser bound than MAX_TERMS

@@ -661,7 +661,7 @@ _OPERATOR_TEXT: Mapping[type[ast.AST], str] = MappingProxyType(
 
 _DESCRIPTIONS: Mapping[type[ast.AST], str] = MappingProxyType(
     {
-        ast.Attribute: "attribute access",
+        ast.Attribute: "a name with a dot in it",
         ast.Subscript: "indexing with square brackets",
         ast.Lambda: "'lambda' (a reserved word; the symbol is lam)",
         ast.ListComp: "a comprehension",

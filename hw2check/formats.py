@@ -147,8 +147,22 @@ def render_results(results: Sequence[Result], fmt: str, scored: bool, *, width: 
             parts.append(_bad(result, fmt, scored))
         else:
             sheets = [result.sheet] if result.sheet is not None else None
-            parts.append(render([result.ledger], fmt, sheets, [result.grade], scored, width=width))
+            text = render([result.ledger], fmt, sheets, [result.grade], scored, width=width)
+            parts.append(_with_errors(text, result, fmt) if result.errors else text)
     return ("" if fmt == "json" else "\n").join(parts)
+
+
+def _with_errors(text: str, result: Result, fmt: str) -> str:
+    """The report of a sheet checked in spite of its errors (``--keep-going``), with them."""
+    if fmt == "json":
+        data = json.loads(text)
+        data["errors"] = list(result.errors)
+        return json_escaped(json.dumps(data, ensure_ascii=False)) + "\n"
+    if fmt == "markdown":
+        lines = ["", "Input errors (their keys were not checked):", ""]
+        return text + "\n".join([*lines, *(f"- {_text(error)}" for error in result.errors)]) + "\n"
+    lines = ["", "Input errors (their keys were not checked):"]
+    return text + "\n".join([*lines, *(f"  {visible(error)}" for error in result.errors)]) + "\n"
 
 
 def _bad(result: Result, fmt: str, scored: bool) -> str:
@@ -163,7 +177,7 @@ def _bad(result: Result, fmt: str, scored: bool) -> str:
             from hw2check.grading import grade_json
 
             data["grade"] = grade_json(result.grade)
-        return json.dumps(data, ensure_ascii=False) + "\n"
+        return json_escaped(json.dumps(data, ensure_ascii=False)) + "\n"
     lines = grade_lines(result.grade, scored)[:1]
     if fmt == "markdown":
         head = [f"# {_text(result.title or result.path)}", ""]
@@ -234,7 +248,9 @@ def gradescope_json(result: Result) -> dict[str, Any]:
 
 
 def gradescope(result: Result) -> str:
-    return json_escaped(json.dumps(gradescope_json(result), ensure_ascii=False, indent=2)) + "\n"
+    text = json.dumps(gradescope_json(result), ensure_ascii=False, indent=2)
+    # Line by line: the indentation's line breaks are JSON's own, outside every string.
+    return "\n".join(json_escaped(line) for line in text.split("\n")) + "\n"
 
 
 # --- the class table
@@ -280,15 +296,20 @@ def _testcase(suite: ET.Element, row: Row) -> ET.Element:
     return case
 
 
+def _error_case(suite: ET.Element, errors: Sequence[str]) -> None:
+    """The testcase that lists a sheet's input errors."""
+    case = ET.SubElement(suite, "testcase", classname="hw2check.sheet", name=NOT_CHECKED)
+    case.set("time", "0.000")
+    error = ET.SubElement(case, "error", message="input error", type="input error")
+    error.text = "\n".join(visible(e) for e in errors)
+
+
 def _suite(root: ET.Element, result: Result) -> None:
     suite = ET.SubElement(root, "testsuite", name=visible(result.path))
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="title", value=visible(result.title))
     if result.ledger is None:
-        case = ET.SubElement(suite, "testcase", classname="hw2check.sheet", name=NOT_CHECKED)
-        case.set("time", "0.000")
-        error = ET.SubElement(case, "error", message="input error", type="input error")
-        error.text = "\n".join(visible(e) for e in result.errors)
+        _error_case(suite, result.errors)
         counts = {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}
         seconds = 0.0
     else:
@@ -296,10 +317,13 @@ def _suite(root: ET.Element, result: Result) -> None:
         for row in rows:
             _testcase(suite, row)
         verdicts = [row.verdict for row in rows]
+        errors = 1 if result.errors else 0  # checked in spite of its errors (--keep-going)
+        if errors:
+            _error_case(suite, result.errors)
         counts = {
-            "tests": len(rows),
+            "tests": len(rows) + errors,
             "failures": verdicts.count(Verdict.REFUTED),
-            "errors": 0,
+            "errors": errors,
             "skipped": verdicts.count(Verdict.UNDECIDED),
         }
         seconds = sum(row.seconds for row in rows)

@@ -415,16 +415,21 @@ def grade(
     errors: Sequence[str] = (),
     only: Sequence[str] | None = None,
 ) -> Grade:
-    """Grade a checked sheet (``ledger``), or a bad one (``errors``: nothing is checked)."""
-    rows = {row.id: row for row in ledger.claims} if ledger is not None and not errors else {}
-    numbers = stated_numbers(sheet) if not errors else {}
+    """Grade a checked sheet (``ledger``), or a bad one (no ledger, its ``errors``: nothing is
+    checked).  A sheet checked in spite of its errors (``--keep-going``) has both: its valid
+    claims are graded, and a claim whose key has an error is not checked, for that error."""
+    rows = {row.id: row for row in ledger.claims} if ledger is not None else {}
+    numbers = stated_numbers(sheet) if sheet is not None else {}
     claims = []
     for claim_id, question in rubric.graded(only):
         points = rubric.points_of(claim_id) or Fraction(0)
         row = rows.get(claim_id)
         lost: str | None
-        if errors:
+        error = _error_of(claim_id, errors)
+        if ledger is None:
             verdict, earned, lost = NOT_CHECKED, Fraction(0), NOT_CHECKED_REASON
+        elif row is None and error is not None:
+            verdict, earned, lost = NOT_CHECKED, Fraction(0), f"not checked: {error}"
         elif row is None:
             verdict, earned, lost = UNANSWERED, Fraction(0), "not answered on the sheet"
         else:
@@ -433,6 +438,17 @@ def grade(
         visibility = rubric.visibility_of(claim_id)
         claims.append(Graded(claim_id, question, points, earned, verdict, lost, visibility, row))
     return Grade(rubric, tuple(claims), numbers, tuple(errors))
+
+
+def _error_of(claim_id: str, errors: Sequence[str]) -> str | None:
+    """The first error about the key that makes ``claim_id`` (``table.key``, the part of a
+    claim id before any entry suffix), if any."""
+    key = ".".join(claim_id.split(".")[:2])
+    for error in errors:
+        for end in (":", ".", "["):
+            if f" {key}{end}" in error:
+                return error
+    return None
 
 
 def _earned(
@@ -453,7 +469,8 @@ def _earned(
     return earned, "; ".join(reasons) or None
 
 
-def _counts(rows: Sequence[Row]) -> str:
+def verdict_counts(rows: Sequence[Row]) -> str:
+    """``proved 3, refuted 1``: the verdicts that occur, in verdict order."""
     counts = {verdict: 0 for verdict in Verdict}
     for row in rows:
         counts[row.verdict] += 1
@@ -464,11 +481,13 @@ def summary(ledger: Ledger, grade: Grade | None = None) -> str:
     """The sheet's claims and the theorem rows counted apart; the unanswered graded claims."""
     claims = [row for row in ledger.claims if not is_theorem(row)]
     theorems = [row for row in ledger.claims if is_theorem(row)]
-    text = f"claims: {_counts(claims)} of {len(claims)} made" if claims else "claims: none made"
+    text = (
+        f"claims: {verdict_counts(claims)} of {len(claims)} made" if claims else "claims: none made"
+    )
     if grade is not None:
         text += f"; {len(grade.unanswered)} unanswered"
     if theorems:
-        text += f" · theorems: {_counts(theorems)}"
+        text += f" · theorems: {verdict_counts(theorems)}"
     return text
 
 

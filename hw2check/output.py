@@ -30,13 +30,15 @@ def table_width(environ: dict[str, str] | None = None, *, isatty: bool | None = 
 
 
 def totals(ledgers: Sequence[Ledger]) -> str:
-    """One line for a batch: how many sheets, and the rows of each verdict in all of them."""
-    counts: dict[str, int] = {}
-    for ledger in ledgers:
-        for verdict, count in ledger.summary.items():
-            counts[verdict] = counts.get(verdict, 0) + count
+    """One line for a batch: how many sheets, the verdicts of all their claims, and those of
+    the theorem rows (established once per run, the same in every ledger)."""
+    from hw2check.grading import is_theorem, verdict_counts
+
+    claims = [row for ledger in ledgers for row in ledger.claims if not is_theorem(row)]
+    theorems = [row for row in ledgers[0].claims if is_theorem(row)] if ledgers else []
     sheets = "1 sheet" if len(ledgers) == 1 else f"{len(ledgers)} sheets"
-    return f"{sheets}: " + "  ".join(f"{verdict} {count}" for verdict, count in counts.items())
+    text = f"{sheets}: claims: {verdict_counts(claims) or 'none made'}"
+    return f"{text} · theorems: {verdict_counts(theorems)}" if theorems else text
 
 
 def quiet(ledgers: Sequence[Ledger]) -> str:

@@ -46,7 +46,7 @@ MAX_SHEET_BYTES = 1_000_000
 # does not flood the screen.
 MAX_ERRORS = 50
 # Counts checked before any of their items is read, so that the work of reading a sheet,
-# checking it and drawing its report stays bounded (SHEET.md has 2 or 3 components and
+# checking it and drawing its report stays bounded (the sheet format has 2 or 3 components and
 # graphs of 5 nodes; these are far above any real answer).
 MAX_COMPONENTS = 50
 READ_SECONDS = 8.0  # the longest a sheet may take to validate

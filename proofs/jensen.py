@@ -33,7 +33,7 @@ import functools
 import itertools
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -434,6 +434,24 @@ MAX_T = 10**7  # larger T are not realized (the instance holds T references to i
 LINEAR = Affine((Fraction(1),))  # f(w) = w, the tight case
 
 
+LIMIT_T = (1, 2, 10)  # T fixed at these while avg_gap goes to +-oo
+LIMIT_GAPS = (Fraction(0), Fraction(1), Fraction(-1))  # avg_gap fixed at these while T -> oo
+
+
+def limit_points() -> Iterator[tuple[int, Fraction]]:
+    """Points far out, toward the limits avg_gap -> +-oo (at a few T) and T -> oo (at a few
+    avg_gap): a bound that stays bounded while the truth grows (``1e9*exp(T)`` does not
+    depend on avg_gap) is below it there.  The judge ranks them by the bound's value in
+    floating point and re-verifies each exactly, so these only choose where to look (SymPy's
+    ``limit`` would say the same, but can take without bound)."""
+    for horizon in LIMIT_T:
+        for k in range(1, 31):
+            yield horizon, Fraction(10**k)
+            yield horizon, Fraction(-(10**k))
+    for gap in LIMIT_GAPS:
+        yield from ((10**k, gap) for k in range(1, 7))
+
+
 def affine_instance(horizon: int, gap: Fraction) -> GapInstance:
     """f(w) = w, every w_t = 0, w* = -gap: f(w_bar) - f(w*) = avg_gap = gap."""
     return GapInstance(LINEAR, ((Fraction(0),),) * horizon, (-gap,))
@@ -594,6 +612,8 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
         return by_sympy
     judge = GapJudge(bound)
     found = judge.grid_search()
+    if found is None:
+        found = judge.candidates(limit_points())
     notes: list[str] = []
     answers: list[SolverAnswer] = []
     if found is None:

@@ -50,6 +50,7 @@ from hw2check.domain import within_domain
 from hw2check.equality import (
     affordable,
     certified_sign,
+    is_symbolically_zero,
     not_real,
     show,
     surely_defined,
@@ -69,7 +70,14 @@ from hw2check.ledger import (
 from hw2check.sheet import SYMBOLS, Expression, Sheet
 from hw2check.solver import own_z3_context
 from hw2check.topics import Settings
-from properties.regret import RegretInstance, RegretSummary, instances, summarize
+from properties.regret import (
+    RegretInstance,
+    RegretSummary,
+    RunVectors,
+    instances,
+    runs_of,
+    summarize,
+)
 from properties.search import search
 
 ETA, T, WSTAR_SQ, SUM_V_SQ = (SYMBOLS[name] for name in ("eta", "T", "wstar_sq", "sum_v_sq"))
@@ -615,12 +623,12 @@ def show_value(value: sympy.Expr) -> str:
 def runs(vectors: Sequence[Sequence[Fraction]]) -> str:
     """The sequence as JSON runs [[count, vector], ...]: each vector repeated count times."""
     out: list[list[Any]] = []
-    for vector in vectors:
+    for count, vector in runs_of(vectors):
         shown = [format_rational(x) for x in vector]
         if out and out[-1][1] == shown:
-            out[-1][0] += 1
+            out[-1][0] += count
         else:
-            out.append([1, shown])
+            out.append([count, shown])
     return json.dumps(out)
 
 
@@ -702,12 +710,24 @@ GRID_T = (1, 2, 3, 4, 5, 10, 100, 1000)
 GRID_SIZES = tuple(Fraction(x) for x in ("0", "1", "2", "1/2", "3", "10", "1/10", "100"))
 GRID_SPREADS = tuple(Fraction(x) for x in ("0", "1", "1/2", "2", "10"))
 EXACT_CANDIDATES = 12
-MAX_T = 10**7  # larger T are not realized (the instance holds T references to its vectors)
+# Larger T are not realized (an instance of runs has no limit; a z3 model beyond this is
+# beyond any bound a sheet can write that needs it)
+MAX_T = 10**30
 # A float margin (relative) below -CLEAR is a violation beyond rounding; margins in
 # [-CLEAR, NEAR_ZERO) are checked exactly too, since a float margin this close to 0 may hide
 # a violation that only exact arithmetic sees (R minus a tiny constant).
 CLEAR = 1e-6
 NEAR_ZERO = 1e-9
+
+
+# Up to this T an instance holds its vectors as a tuple; beyond, as runs (``RunVectors``).
+TUPLE_T = 10**5
+
+
+def _vectors(pairs: Sequence[tuple[int, tuple[Fraction, ...]]]) -> Any:
+    if sum(count for count, _ in pairs) > TUPLE_T:
+        return RunVectors(pairs)
+    return tuple(vector for count, vector in pairs for _ in range(count))
 
 
 @dataclass(frozen=True)
@@ -727,14 +747,15 @@ class Attaining:
     def instance(self) -> RegretInstance:
         if self.kind == "tight":
             mu, e = self.size, self.other
-            vs = (
-                ((mu + e,), (mu - e,)) + ((mu,),) * (self.horizon - 2)
+            pairs = (
+                [(1, (mu + e,)), (1, (mu - e,)), (self.horizon - 2, (mu,))]
                 if self.horizon > 1
-                else ((mu,),)
+                else [(1, (mu,))]
             )
             # the entries sum to T mu (closed form: T may be large)
-            return RegretInstance(self.eta, vs, (-self.eta * self.horizon * mu,))
-        return RegretInstance(self.eta, ((self.other,),) * self.horizon, (-self.size,))
+            return RegretInstance(self.eta, _vectors(pairs), (-self.eta * self.horizon * mu,))
+        vs = _vectors([(self.horizon, (self.other,))])
+        return RegretInstance(self.eta, vs, (-self.size,))
 
     def instances(self) -> tuple[RegretInstance]:
         return (self.instance(),)
@@ -1059,14 +1080,37 @@ def proof_by_sympy(
     if not affordable(difference) or not surely_defined(claim.bound):
         return None
     difference = sympy.cancel(difference)
-    if difference == 0:
+    if difference == 0 or is_symbolically_zero(difference):
         return proved(f"SymPy ({theorem})", f"{claim.text} is the reference bound {reference_text}")
-    if difference.is_nonnegative:
+    argument = nonnegative_argument(difference)
+    if argument is not None:
         return proved(
             f"SymPy assumptions ({theorem})",
-            f"{claim.text} - ({reference_text}) = {difference} >= 0 for {domain}",
+            f"{claim.text} - ({reference_text}) = {difference} >= 0 for {domain}{argument}",
         )
     return None
+
+
+def nonnegative_argument(difference: sympy.Expr) -> str | None:
+    """Why SymPy's assumptions show difference >= 0 ("" when they do at once), or None.
+
+    Two rewrites reach further: T = 1 + t with t a nonnegative integer (T >= 1 is what the
+    assumptions of T cannot say), and b**e - 1 >= 0 from e*log(b) >= 0 (b > 0): this proves
+    T**(1/(T + 1)) >= 1."""
+    if difference.is_nonnegative:
+        return ""
+    shifted = difference.subs(T, 1 + SHIFT)
+    if shifted.is_nonnegative:
+        return f" (with T = 1 + t: {shifted} >= 0)"
+    constant, rest = shifted.as_coeff_Add()
+    if constant == -1 and rest.is_Pow and rest.base.is_positive:
+        exponent_log = rest.exp * sympy.log(rest.base)
+        if exponent_log.is_nonnegative:
+            return f" (with T = 1 + t: {rest} >= 1, as {exponent_log} >= 0)"
+    return None
+
+
+SHIFT = sympy.Symbol("t", nonnegative=True, integer=True)
 
 
 def resting_on(outcome: Outcome, theorem: str, established: bool) -> Outcome:

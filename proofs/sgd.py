@@ -86,6 +86,7 @@ THEOREM_ID = "theorem.sgd_step_can_increase_loss"
 
 # Step sizes tried first when no exact cell decomposition applies: small and simple.
 GRID = tuple(Fraction(v) for v in ("1/100", "1/10", "1/4", "1/3", "1/2", "1", "2", "3", "10"))
+ENDPOINT_DIGITS = 12  # the ends of R are probed from inside at 10**-1 ... 10**-12
 # Functions whose SymPy derivatives use sign(): no derivative argument for those.
 _KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Piecewise)
 
@@ -455,7 +456,18 @@ def _decide_for_every_step(
     exhaustive = answer is not None and answer.answer == "sat" and None not in polys
     if exhaustive:
         candidates += cell_candidates([p for p in polys if p is not None])
+    region = region_set(relations)
+    candidates += endpoint_candidates(region)
+    zeros = zeros_in(h, region) if kind == POSITIVE and not exhaustive else None
+    if zeros is not None:
+        candidates += between_candidates(zeros, region)
     witness = find_witness(h, kind, relations, candidates)
+    # What z3 cannot take at all, SymPy may: the region's set and h's zeros on it.  (An
+    # answer unknown stays undecided with z3's reason, as above.)
+    if witness is None and answer is None:
+        decided = decide_by_zeros(h, region, zeros, claim)
+        if decided is not None:
+            return done(decided)
     found: StepSearch | None = None
     if witness is None and not exhaustive:
         found = search_failure(h, kind, relations, examples=settings.examples, seed=settings.seed)
@@ -521,6 +533,124 @@ def _sympy_proof(h: sympy.Expr, kind: str, relations: Sequence[sympy.Basic] = ()
     if argument is not None:
         return f"with h(eta) = {show(h)}: {argument}"
     return prove_positive_from_lower_end(h, relations)
+
+
+def region_set(relations: Sequence[sympy.Basic]) -> sympy.Set | None:
+    """R = {eta > 0} ∩ relations as a set of reals (SymPy ``as_set``: exact, also for
+    relations z3 does not take, such as exp(eta) < 1/2), or None."""
+    try:
+        region = sympy.And(ETA > 0, *relations).as_set()
+    except (NotImplementedError, TypeError, ValueError, RecursionError):
+        return None
+    return region if isinstance(region, sympy.Set) else None
+
+
+def _inside(value: sympy.Expr, k: int, upward: bool) -> Fraction | None:
+    """A rational within 10**-k of the value, on the side given (for probing an end of R)."""
+    scale = 10**k
+    approx = sympy.floor(value * scale) if upward else sympy.ceiling(value * scale)
+    if not approx.is_Integer:
+        return None
+    step = 1 if upward else -1
+    rational = Fraction(int(approx) + step, scale)
+    return rational if rational > 0 else None
+
+
+def endpoint_candidates(region: sympy.Set | None) -> list[Fraction]:
+    """Rationals inside R next to each finite end of each of its intervals, from 10**-1 to
+    10**-12 away: a claim that fails only in a narrow window at an end is found there."""
+    if region is None:
+        return []
+    pieces = region.args if isinstance(region, sympy.Union) else (region,)
+    out: list[Fraction] = []
+    for piece in pieces:
+        if not isinstance(piece, sympy.Interval):
+            continue
+        for k in range(1, ENDPOINT_DIGITS + 1):
+            for end, upward in ((piece.start, True), (piece.end, False)):
+                if end.is_finite:
+                    rational = _inside(end, k, upward)
+                    if rational is not None:
+                        out.append(rational)
+    return out
+
+
+def zeros_in(h: sympy.Expr, region: sympy.Set | None) -> list[sympy.Expr] | None:
+    """Every zero of h in R, sorted, when SymPy's ``solveset`` lists them (a finite set);
+    None otherwise.  Only for h without side conditions (continuous on R)."""
+    if region is None or region is sympy.S.EmptySet or side_conditions(h):
+        return None
+    try:
+        zeros = sympy.solveset(h, ETA, region)
+    except (NotImplementedError, TypeError, ValueError, RecursionError, ArithmeticError):
+        return None
+    if zeros is sympy.S.EmptySet:
+        return []
+    if not isinstance(zeros, sympy.FiniteSet) or not all(z.is_real for z in zeros):
+        return None
+    try:
+        return sorted(zeros, key=lambda z: float(sympy.N(z, 30)))
+    except (TypeError, ValueError):
+        return None
+
+
+def _cells(
+    zeros: Sequence[sympy.Expr], region: sympy.Interval
+) -> list[tuple[sympy.Expr, sympy.Expr]]:
+    ends = [region.start, *zeros, region.end]
+    return list(itertools.pairwise(ends))
+
+
+def between_candidates(zeros: Sequence[sympy.Expr], region: sympy.Set | None) -> list[Fraction]:
+    """The rational zeros and a rational inside each cell between consecutive zeros."""
+    if not isinstance(region, sympy.Interval):
+        return []
+    out = [Fraction(int(z.p), int(z.q)) for z in zeros if z.is_Rational]
+    for low, high in _cells(zeros, region):
+        point = _rational_between(low, high)
+        if point is not None:
+            out.append(point)
+    return out
+
+
+def _rational_between(low: sympy.Expr, high: sympy.Expr) -> Fraction | None:
+    if high is sympy.oo:
+        return Fraction(int(sympy.floor(low)) + 1)
+    for k in range(0, 40):
+        rational = _inside(low, k, True)
+        if rational is not None and certified_sign(as_rational(rational) - high).sign == -1:
+            return rational
+    return None
+
+
+def decide_by_zeros(
+    h: sympy.Expr, region: sympy.Set | None, zeros: list[sympy.Expr] | None, claim: str
+) -> Outcome | None:
+    """ "h > 0 on R" by its zeros: vacuous when R is empty; proved when h has no zero in R
+    (``solveset``, exact) and is positive at a rational of R (certified): h is continuous on
+    R, so its sign is constant there; undecided naming an irrational zero in R (h = 0
+    there, a boundary failure no rational witnesses)."""
+    if region is sympy.S.EmptySet:
+        return proved("SymPy (as_set)", f"{claim}: vacuously true: no eta > 0 satisfies step_sizes")
+    if zeros is None or not isinstance(region, sympy.Interval):
+        return None
+    if zeros:
+        irrational = [z for z in zeros if not z.is_Rational]
+        if not irrational:
+            return None
+        return undecided(
+            "SymPy solveset",
+            f"{claim}: h = {show(h)} is 0 at eta = {irrational[0]} in the region (an "
+            "irrational step size: the ledger's witness is a rational)",
+        )
+    point = _rational_between(region.start, region.end)
+    if point is None or certified_sign(h.subs(ETA, as_rational(point))).sign != 1:
+        return None
+    return proved(
+        "SymPy solveset and certified evaluation",
+        f"{claim}: h = {show(h)} has no zero in {region} (solveset) and is positive at "
+        f"eta = {format_rational(point)}; being continuous there, it is positive throughout",
+    )
 
 
 def region_interval(relations: Sequence[sympy.Basic]) -> sympy.Interval | None:
@@ -846,7 +976,10 @@ def decide_root_count(
         return undecided("none", "the sheet gives no components, so F is unknown")
     count = count_distinct_roots(components)
     if isinstance(count, str):
-        return undecided("SymPy", count)
+        real = None if nonreal else real_zeros(components)
+        if real is None:
+            return undecided("SymPy", count)
+        return _real_count_outcome(claimed, real, sympy.Add(*components))
     true = count.nonreal if nonreal else count.real
     text = "infinitely many" if true is None else str(true)
     degree = sympy.Poly(strip_guards(count.loss), W).degree()
@@ -861,6 +994,38 @@ def decide_root_count(
     if true == claimed:
         return proved(method, evidence)
     return refuted(method, f"{kind} roots: {text}, not {claimed}. {evidence}", {"true_count": text})
+
+
+def real_zeros(components: Sequence[sympy.Expr]) -> list[sympy.Expr] | None:
+    """The real roots of an F that is not a polynomial, where SymPy's ``solveset`` over the
+    reals lists them all (|w| + (w + 2)**2/3 has none); roots where F is undefined dropped."""
+    loss = sympy.Add(*components)
+    try:
+        zeros = sympy.solveset(strip_guards(loss), W, sympy.S.Reals)
+    except (NotImplementedError, TypeError, ValueError, RecursionError, ArithmeticError):
+        return None
+    if zeros is sympy.S.EmptySet:
+        return []
+    if not isinstance(zeros, sympy.FiniteSet):
+        return None
+    conditions = side_conditions(loss)
+    verdicts = [all_hold(conditions, {W: z}) for z in zeros]
+    if None in verdicts:
+        return None
+    return [z for z, holds in zip(zeros, verdicts, strict=True) if holds]
+
+
+def _real_count_outcome(claimed: int, zeros: Sequence[sympy.Expr], loss: sympy.Expr) -> Outcome:
+    method = "SymPy solveset over the reals"
+    shown = ", ".join(str(z) for z in zeros) if zeros else "none"
+    evidence = f"F = {show(loss)} has {len(zeros)} distinct real roots ({shown})"
+    if len(zeros) == claimed:
+        return proved(method, evidence)
+    return refuted(
+        method,
+        f"real roots: {len(zeros)}, not {claimed}. {evidence}",
+        {"true_count": str(len(zeros))},
+    )
 
 
 def step_claims(claims: SgdClaims) -> dict[str, sympy.Expr | str | None]:

@@ -21,13 +21,66 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from hypothesis import strategies as st
 
 Vector = tuple[Fraction, ...]
+
+
+class RunVectors(Sequence[Vector]):
+    """v_1..v_T held as runs (count, vector): an instance at any T (10**8 and beyond) without
+    T references.  It is a sequence like the tuple it stands for."""
+
+    def __init__(self, pairs: Sequence[tuple[int, Vector]]) -> None:
+        self.pairs = tuple((count, vector) for count, vector in pairs if count > 0)
+
+    @property
+    def total(self) -> int:
+        """T (which may exceed what ``len`` can return)."""
+        return sum(count for count, _ in self.pairs)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: int) -> Vector:  # type: ignore[override]
+        if index < 0:
+            index += len(self)
+        for count, vector in self.pairs:
+            if index < count:
+                return vector
+            index -= count
+        raise IndexError(index)
+
+    def __iter__(self) -> Iterator[Vector]:
+        for count, vector in self.pairs:
+            yield from itertools.repeat(vector, count)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RunVectors):
+            return runs_of(self) == runs_of(other)
+        return isinstance(other, Sequence) and runs_of(self) == runs_of(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(runs_of(self)))
+
+
+def runs_of(vectors: Sequence[Sequence[Fraction]]) -> list[tuple[int, Vector]]:
+    """The sequence as maximal runs (count, vector), in closed form for ``RunVectors``."""
+    pairs = (
+        vectors.pairs
+        if isinstance(vectors, RunVectors)
+        else [(sum(1 for _ in run), tuple(v)) for v, run in itertools.groupby(vectors)]
+    )
+    merged: list[tuple[int, Vector]] = []
+    for count, vector in pairs:
+        if merged and merged[-1][1] == vector:
+            merged[-1] = (merged[-1][0] + count, vector)
+        else:
+            merged.append((count, vector))
+    return merged
 
 
 def dot(x: Sequence[Fraction], y: Sequence[Fraction]) -> Fraction:
@@ -52,7 +105,7 @@ class RegretInstance:
 
     @property
     def T(self) -> int:
-        return len(self.vs)
+        return self.vs.total if isinstance(self.vs, RunVectors) else len(self.vs)
 
     def iterates(self) -> list[Vector]:
         """w_1 = 0, ..., w_{T+1}."""
@@ -91,8 +144,7 @@ def summarize(instance: RegretInstance) -> RegretSummary:
     w: Vector = tuple(Fraction(0) for _ in range(instance.d))
     total = w
     origin_sum = regret = sum_v_sq = Fraction(0)
-    for v, run in itertools.groupby(instance.vs):
-        k = sum(1 for _ in run)
+    for k, v in runs_of(instance.vs):
         square = norm_sq(v)
         along = k * dot(w, v) - eta * square * k * (k - 1) / 2
         origin_sum += along

@@ -12,6 +12,7 @@ that wants the theorem rows already cached asks for ``use_warm_cache``.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
@@ -54,6 +55,19 @@ def recorded_tools() -> None:
         pytest.skip(f"expected text recorded with {recorded}")
 
 
+@pytest.fixture
+def generous_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Report budgets ten times the command's, for a test that compares a whole report with
+    its snapshot: the budgets are wall-clock limits, and on a loaded machine a figure could
+    pass its limit and be shown as 'too large' (the budgets themselves are tested apart)."""
+    from hw2check import mathml, plots
+
+    for module, names in ((plots, ("FIGURE_SECONDS", "POINT_SECONDS", "SHEET_SECONDS")),
+                          (mathml, ("FORMULA_SECONDS",))):  # fmt: skip
+        for name in names:
+            monkeypatch.setattr(module, name, 10 * getattr(module, name))
+
+
 @pytest.fixture(autouse=True)
 def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
     """The table is as wide as ``COLUMNS`` says; recorded outputs are 80 columns wide, so a
@@ -74,6 +88,11 @@ os.environ["PYTHONPYCACHEPREFIX"] = str(CACHE_HOMES / "bytecode")
 sys.dont_write_bytecode = False
 sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
 _NUMBERS = itertools.count()
+
+
+# Removed when pytest unconfigures, and again when this process ends: a process still imports
+# (and so writes bytecode) after pytest is done.
+atexit.register(shutil.rmtree, CACHE_HOMES, ignore_errors=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

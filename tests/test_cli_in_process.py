@@ -159,7 +159,9 @@ def test_the_report_goes_to_the_output_file(
 ) -> None:
     target = tmp_path / "report.md"
     status, out, err = run(capsys, "--only", "3.1", "--format", "markdown", "--output", str(target))
-    wrote = f"hw2check: wrote {target} (1 sheet: proved 3  checked 0  refuted 2  undecided 0)\n"
+    wrote = (
+        f"hw2check: wrote {target} (1 sheet: claims: proved 2, refuted 2 · theorems: proved 1)\n"
+    )
     assert (status, out, err) == (1, "", wrote)
     assert target.read_text("utf-8") == expected("seed", ("3.1",), "markdown", SEED_PATH)
 
@@ -328,6 +330,9 @@ def test_a_sheet_named_like_a_subcommand_is_given_as_a_path(
     monkeypatch.chdir(tmp_path)
     Path("init").write_text(GOOD_Q5.format("named init"))
     status, out, err = run(capsys, "./init", "--only", "5a", "--quiet")
-    summary = "./init: claims: proved 1 of 1 made · theorems: proved 1\n"
-    assert (status, out, err) == (0, summary, "")
+    assert (status, out, err) == (
+        0,
+        "./init: claims: proved 1 of 1 made · theorems: proved 1\n",
+        "",
+    )
     assert Path("init").read_text() == GOOD_Q5.format("named init")

@@ -26,7 +26,7 @@ NUMBERS = st.sampled_from(["1", "2", "0.5", "1/3", "3", "10", "0.001"])
 FUNCTIONS = st.sampled_from(["sin", "cos", "exp", "sigmoid", "sqrt", "Abs", "tan", "log"])
 # Text of any kind a sheet may hold, hidden characters included (BMP only: the TOML writer
 # escapes through JSON, which would split the others into surrogates).
-TEXT = st.text(st.characters(max_codepoint=0xFFFF, codec="utf-8"), max_size=40) | st.sampled_from(
+TEXT = st.text(st.characters(codec="utf-8", max_codepoint=0xFFFF), max_size=40) | st.sampled_from(
     ["\x1b[31mred\x1b[0m", "a\u202eb\u2066c\u200b", "\r\n\x00\x07\x85\x9f"]
 )
 

@@ -69,6 +69,15 @@ def test_gradescope_takes_exactly_one_sheet(
     )
 
 
+def test_gradescope_takes_no_directory(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, str(files), "--format", "gradescope")
+    assert (status, out) == (2, "")
+    assert err == (
+        f"hw2check: error: --format gradescope grades exactly one SHEET, not a directory"
+        f" ({files}) (see hw2check --help)\n"
+    )
+
+
 def test_gradescope_of_one_sheet_with_a_rubric(
     files: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -234,10 +234,12 @@ def test_counts_are_refused_before_their_items_are_read() -> None:
             "s.toml:3:2: q4.graph_f1: 30,000 nodes are too many; a graph of at most 100 nodes"
         )
         components = ", ".join(['"w**2"'] * 1000)
-        # (the other keys of the SGD setting are missing too: a second error, on its own line)
-        assert message(f"[q6]\ncomponents = [{components}]\n").splitlines()[1] == (
-            "s.toml:4:14: q6.components: 1,000 components are too many; at most 50 components"
-        )
+        # every error of the sheet: the count, and the setting it leaves incomplete
+        assert message(f"[q6]\ncomponents = [{components}]\n").splitlines() == [
+            "s.toml:3:2: q6.start: components given without start, picked, step_sizes; "
+            "components, start, picked and step_sizes come together or not at all",
+            "s.toml:4:14: q6.components: 1,000 components are too many; at most 50 components",
+        ]
 
 
 def test_a_graph_of_the_most_nodes_is_read_and_one_more_is_not() -> None:

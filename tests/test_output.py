@@ -62,11 +62,17 @@ def test_a_wide_table_cuts_nothing() -> None:
 
 
 def test_summaries() -> None:
-    assert totals([LEDGER, LEDGER]) == "2 sheets: proved 4  checked 0  refuted 2  undecided 0"
-    assert totals([LEDGER]) == "1 sheet: proved 2  checked 0  refuted 1  undecided 0"
+    assert totals([LEDGER, LEDGER]) == "2 sheets: claims: proved 4, refuted 2"
+    assert totals([LEDGER]) == "1 sheet: claims: proved 2, refuted 1"
+    assert totals([]) == "0 sheets: claims: none made"
+    theorem = _row("theorem.t", Verdict.PROVED, "z3")
+    with_theorem = Ledger("t.toml", "T", (*LEDGER.claims, theorem))
+    assert totals([with_theorem, with_theorem]) == (
+        "2 sheets: claims: proved 4, refuted 2 · theorems: proved 1"
+    )
     assert quiet([LEDGER]) == "s.toml: claims: proved 2, refuted 1 of 3 made\n"
     assert wrote("r.html", [LEDGER]) == (
-        "hw2check: wrote r.html (1 sheet: proved 2  checked 0  refuted 1  undecided 0)"
+        "hw2check: wrote r.html (1 sheet: claims: proved 2, refuted 1)"
     )
 
 

@@ -258,3 +258,40 @@ def test_errors_past_the_limit_are_counted_not_listed() -> None:
     assert len(errors) == 51
     assert str(errors[49]).startswith("s.toml:53:7: q3_1.k49: unknown key 'k49'")
     assert str(errors[50]) == "s.toml: and 10 more errors; fix these first, then run again"
+
+
+def test_positions_inside_strings_with_escapes() -> None:
+    text = (
+        '[sheet]\ntitle = "t"\n[q3_1]\n'
+        'step_size = "$\\\\frac{1}{\\\\lambdaa}$"\n'
+        "minimizer = '$\\frac{g}{\\lambdaa}$'\n"
+        'proximity_gradient = """\nlam *\\\n   (w - zeta)"""\n'
+        'gd_converges_for_strictly_convex = "\\u00e9"\n'
+    )
+    _, errors = read_sheet(text, "s.toml")
+    assert [str(e).split(": ")[0] for e in errors] == [
+        "s.toml:4:25",  # the backslash of \\lambdaa, written as \\\\ in a basic string
+        "s.toml:5:24",  # the same in a literal string, where \\ is one character
+        "s.toml:8:9",  # zeta, after a line-ending backslash that swallows the blanks
+        "s.toml:9:36",  # not an expression: the value itself
+    ]
+    places = value_places(text)
+    assert places.position("q3_1.proximity_gradient", 0) == (7, 1)
+    assert places.position("q3_1.proximity_gradient", 99) == (6, 22)
+
+
+@pytest.mark.parametrize(
+    ("latex", "plain"),
+    [
+        (r"$\mathrm{sigmoid}(w)$", "sigmoid(w)"),
+        (r"$\operatorname{abs}(w) + |w - |w||$", "abs(w) + abs(w - abs(w))"),
+        (r"$e^w + e^{2w}$", "exp(w) + exp(2*w)"),
+        (r"$w^23$", "w**2*3"),
+        (r"$\frac12 w$", "w/2"),
+        (r"$.5w$", "0.5*w"),
+        (r"$\left|w\right|$", "abs(w)"),
+    ],
+)
+def test_more_latex_reads_as_plain(latex: str, plain: str) -> None:
+    names = symbols("w")
+    assert parse_expression(latex, names) == parse_expression(plain, names)

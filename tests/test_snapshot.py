@@ -52,6 +52,7 @@ def test_a_changed_row_fails_the_comparison() -> None:
         expect(wrong, wanted) if SAME_TOOLS else expect({**wanted, "verdict": "refuted"}, wanted)
 
 
+@pytest.mark.usefixtures("generous_budgets")
 @pytest.mark.parametrize("fmt", sorted(snapshot.FORMATS))
 @pytest.mark.parametrize("name", snapshot.sheet_names())
 def test_reports_match_the_snapshot(name: str, fmt: str) -> None:

@@ -20,6 +20,7 @@ from hw2check.expressions import (
     NONZERO,
     POSITIVE,
     SideCondition,
+    parse_condition,
     parse_expression,
     side_conditions,
     strip_guards,
@@ -31,6 +32,7 @@ from hw2check.ledger import Outcome, Row, Verdict
 from hw2check.sheet import SYMBOLS, parse_sheet
 from hw2check.topics import Settings
 from proofs import autodiff, jensen, proximal_step, regret, sgd
+from properties import sgd as sgd_properties
 
 LAM, W, W_T, G = SYMBOLS["lam"], SYMBOLS["w"], SYMBOLS["w_t"], SYMBOLS["g"]
 T, AVG_GAP = SYMBOLS["T"], SYMBOLS["avg_gap"]
@@ -307,3 +309,125 @@ def test_bench_peer_sorts_pairs_into_agreed_disagreed_and_refused(tmp_path: Path
     assert bench_peer.rule_of(results["domain"].forward) == (
         "domain: a side undefined where the other is a number"
     )
+
+
+# --- (2) one-variable regions of q6 ---------------------------------------------------------
+
+
+def step(h: sympy.Expr, condition: str) -> Outcome:
+    relations = parse_condition(condition, {"eta": sgd.ETA})
+    return sgd.decide_for_every_step(
+        h, sgd_properties.POSITIVE, relations, Settings(examples=40), "c"
+    ).outcome
+
+
+ETA = sgd.ETA
+
+
+def test_a_failure_in_a_window_next_to_the_end_of_the_region_is_refuted() -> None:
+    # 3 - exp(2*eta) changes sign at log(3)/2 = 0.549306..., inside (0, 0.5494]
+    outcome = step(3 - sympy.exp(2 * ETA), "eta <= 0.5494")
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.witness == {"eta": "54931/100000"}
+    eta = sympy.Rational(outcome.witness["eta"])
+    assert eta <= sympy.Rational("0.5494")
+    assert (3 - sympy.exp(2 * eta)).evalf(50, strict=True) < 0
+
+
+def test_a_region_without_a_zero_of_h_is_proved_by_solveset() -> None:
+    outcome = step(3 - sympy.exp(2 * ETA), "eta < 0.549")
+    assert outcome.verdict is Verdict.PROVED
+    assert outcome.method == "SymPy solveset and certified evaluation"
+    assert sympy.log(3) / 2 > sympy.Rational("0.549")
+
+
+def test_an_irrational_zero_in_the_region_is_named() -> None:
+    outcome = step(3 - sympy.exp(2 * ETA), "eta <= log(3)/2")
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert "is 0 at eta = log(3)/2 in the region" in outcome.evidence
+
+
+def test_an_empty_region_written_with_exp_is_vacuous() -> None:
+    outcome = step(-ETA, "exp(eta) < 1/2")
+    assert outcome.verdict is Verdict.PROVED
+    assert "vacuously true" in outcome.evidence
+    assert sympy.exp(0) > sympy.Rational(1, 2)  # exp(eta) > 1 for every eta > 0
+
+
+# --- (2) a z3 model beyond the old instance sizes -------------------------------------------
+
+
+def test_a_bound_false_only_beyond_t_of_ten_to_the_eight_is_refuted_with_runs() -> None:
+    from properties.regret import RegretInstance, RunVectors, summarize
+
+    text = "wstar_sq/(2*eta) + eta/2*sum_v_sq - wstar_sq*(T - 1e8)/(2*eta*T*1000)"
+    outcome = rows(regret, f'[q3_2]\nbound = "{text}"', "theorem.regret_identity")["q3_2.bound"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    witness = outcome.witness
+    assert witness is not None and int(witness["T"]) > 10**8
+    # re-verified exactly from the witness alone: rebuild the instance from its runs
+    pairs = [(count, tuple(Fraction(x) for x in v)) for count, v in json.loads(witness["v"])]
+    wstar = tuple(Fraction(x) for x in json.loads(witness["wstar"]))
+    instance = RegretInstance(Fraction(witness["eta"]), RunVectors(pairs), wstar)  # type: ignore[arg-type]
+    s = summarize(instance)
+    assert int(witness["T"]) == s.T
+    bound = parse_expression(text, SYMBOLS).xreplace(
+        {
+            SYMBOLS["eta"]: sympy.Rational(s.eta),
+            T: s.T,
+            SYMBOLS["wstar_sq"]: sympy.Rational(s.wstar_sq),
+            SYMBOLS["sum_v_sq"]: sympy.Rational(s.sum_v_sq),
+        }
+    )
+    assert bound < sympy.Rational(s.regret)
+
+
+# --- (5) more true claims proved ------------------------------------------------------------
+
+
+def test_a_non_polynomial_f_without_a_real_root_is_proved() -> None:
+    table = (
+        '[q6]\ncomponents = ["Abs(w)", "(w + 2)**2/3"]\nstart = 1\npicked = 2\n'
+        'step_sizes = "eta > 0"\nreal_roots = 0'
+    )
+    outcome = rows(sgd, table)["q6.real_roots"]
+    assert outcome.verdict is Verdict.PROVED
+    assert outcome.method == "SymPy solveset over the reals"
+    wrong = rows(sgd, table.replace("real_roots = 0", "real_roots = 1"))["q6.real_roots"]
+    assert wrong.verdict is Verdict.REFUTED and wrong.witness == {"true_count": "0"}
+    # |w| + (w + 2)**2/3 > 0: for w >= 0 both terms are >= 0 and the second is >= 4/3; for
+    # w < 0 it is (w**2 + w + 4)/3, whose discriminant 1 - 16 is negative
+    assert sympy.discriminant(W**2 + W + 4, W) < 0
+
+
+@pytest.mark.parametrize(
+    "text", ["avg_gap + T**(1/(T + 1)) - 1", "avg_gap + cos(2*T) - cos(T)**2 + sin(T)**2"]
+)
+def test_average_gap_bounds_that_sympy_proves_with_a_rewrite(text: str) -> None:
+    outcome = rows(jensen, f'[q3_3]\nbound = "{text}"', "theorem.convex_average_gap")
+    assert outcome["q3_3.bound"].verdict is Verdict.PROVED, outcome["q3_3.bound"].evidence
+
+
+# --- (2) limits before sampling -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1e9*exp(T)", "avg_gap/2 + 1e9"])
+def test_a_bound_that_stays_bounded_while_the_average_gap_grows_is_refuted(text: str) -> None:
+    outcome = rows(jensen, f'[q3_3]\nbound = "{text}"', "theorem.convex_average_gap")["q3_3.bound"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    # re-verified: on the affine instance f(w_bar) - f(w*) = avg_gap, which exceeds the bound
+    gap, horizon = sympy.Rational(outcome.witness["avg_gap"]), int(outcome.witness["T"])
+    assert sympy.Rational(outcome.witness["lhs"]) == gap
+    assert parse_expression(text, SYMBOLS).xreplace({T: horizon, AVG_GAP: gap}) < gap
+    assert next(jensen.limit_points()) == (1, Fraction(10))
+
+
+def test_a_bound_false_only_in_a_narrow_window_mid_range_is_refuted_there() -> None:
+    text = "avg_gap + (avg_gap - 4321.2)*(avg_gap - 4321.3)"
+    outcome = rows(jensen, f'[q3_3]\nbound = "{text}"', "theorem.convex_average_gap")["q3_3.bound"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    gap = sympy.Rational(outcome.witness["avg_gap"])
+    assert sympy.Rational("4321.2") < gap < sympy.Rational("4321.3")
+    assert parse_expression(text, SYMBOLS).xreplace({T: 1, AVG_GAP: gap}) < gap
