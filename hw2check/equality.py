@@ -32,7 +32,13 @@ from dataclasses import dataclass
 
 import sympy
 
-from hw2check.domain import Definedness, both_definedness, condition_at, defined_at
+from hw2check.domain import (
+    Definedness,
+    both_definedness,
+    condition_at,
+    defined_at,
+    in_domain,
+)
 from hw2check.expressions import UNDEFINED, format_rational, side_conditions, strip_guards
 from hw2check.ledger import Outcome, checked, proved, refuted, undecided
 
@@ -405,17 +411,6 @@ def _outside(
         if condition_at(condition, point) is False:
             return OutsideDomain(value, sympy.Symbol(condition.describe()))
     return value
-
-
-def in_domain(symbol: sympy.Symbol, value: sympy.Rational) -> bool:
-    """The value respects the symbol's assumptions."""
-    if symbol.is_integer and not value.is_Integer:
-        return False
-    if symbol.is_positive:
-        return bool(value > 0)
-    if symbol.is_nonnegative:
-        return bool(value >= 0)
-    return True
 
 
 def scan_points(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sympy
 
-from hw2check.equality import _Comparison, in_domain, scan, scan_points, shrink, simpler_values
+from hw2check.domain import in_domain
+from hw2check.equality import _Comparison, scan, scan_points, shrink, simpler_values
 
 T = sympy.Symbol("T", integer=True, positive=True)
 LAM = sympy.Symbol("lam", positive=True)
