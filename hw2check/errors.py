@@ -194,8 +194,11 @@ class UnknownSymbol(ExpressionError):
     def __init__(self, symbol: str, allowed_symbols: list[str], *, offset: int | None) -> None:
         self.symbol = symbol
         names = ", ".join(allowed_symbols) if allowed_symbols else "none"
+        hint = _did_you_mean(symbol, allowed_symbols)
+        if not hint and symbol in _CONSTANT_SPELLINGS:
+            hint = f" (did you mean '{_CONSTANT_SPELLINGS[symbol]}'?)"
         super().__init__(
-            f"unknown symbol '{symbol}'{_did_you_mean(symbol, allowed_symbols)}",
+            f"unknown symbol '{symbol}'{hint}",
             f"symbols allowed here: {names}",
             offset=offset,
         )
@@ -219,6 +222,10 @@ class WrongArity(ExpressionError):
 
 class InvalidValue(ExpressionError):
     """An expression that parses but has no finite value where one is required."""
+
+
+# Constants a newcomer writes as a name and how the language spells them instead.
+_CONSTANT_SPELLINGS = {"e": "exp(...)", "E": "exp(...)"}
 
 
 def _did_you_mean(word: str, options: Sequence[str]) -> str:

@@ -26,7 +26,7 @@ from types import MappingProxyType
 import sympy
 
 from hw2check import latex
-from hw2check.diagnose import explain
+from hw2check.diagnose import explain, unreadable_character
 from hw2check.errors import (
     ExpressionError,
     ExpressionSyntaxError,
@@ -472,6 +472,9 @@ def _parse_tree(
 
 
 def _parse_plain(source: _Source, names: Sequence[str]) -> ast.Expression:
+    odd = unreadable_character(source.original)
+    if odd is not None:
+        raise ExpressionSyntaxError(odd[0], ALLOWED_SYNTAX, offset=odd[1])
     try:
         tree = ast.parse(source.parsed, mode="eval")
     except SyntaxError as error:

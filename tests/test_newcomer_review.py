@@ -1,0 +1,42 @@
+"""A newcomer's slips found in review: each gets its own plain message, with its position."""
+
+from __future__ import annotations
+
+import pytest
+
+from hw2check.errors import InputError
+from hw2check.expressions import parse_expression
+from hw2check.sheet import symbols
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        # Python's parser would read these as names: a middle dot inside a word, and letters
+        # it silently normalizes to others (so the message would name what was not written).
+        ("lam\u00b72", "'\u00b7' is not an operator (did you mean '*'?) (at character 4)"),
+        ("w\u22c5lam", "'\u22c5' is not an operator (did you mean '*'?) (at character 2)"),
+        ("1/\u2113", "the character '\u2113' is not allowed (did you mean 'l'?) (at character 3)"),
+        ("1/\uff4c\uff41\uff4d",
+         "the character '\uff4c' is not allowed (did you mean 'l'?) (at character 3)"),
+        ("\uff11/lam",
+         "the character '\uff11' is not allowed (did you mean '1'?) (at character 1)"),
+        # e^x is exp(x) in plain text.
+        ("e^w", "unknown symbol 'e' (did you mean 'exp(...)'?) (at character 1)"),
+        ("2*e**(w)", "unknown symbol 'e' (did you mean 'exp(...)'?) (at character 3)"),
+        # The capital Greek letter is the same symbol's other case.
+        ("1/\u039b", "unknown symbol '\u039b' (did you mean 'lam'?) (at character 3)"),
+    ],
+)  # fmt: skip
+def test_more_plain_slips_get_plain_words(text: str, problem: str) -> None:
+    with pytest.raises(InputError) as raised:
+        parse_expression(text, symbols("w", "lam"))
+    assert raised.value.problem == problem
+
+
+def test_mathematical_italic_lambda_is_not_silently_lam() -> None:
+    with pytest.raises(InputError) as raised:
+        parse_expression("1/\U0001d706", symbols("lam"))
+    assert raised.value.problem == (
+        "the character '\U0001d706' is not allowed (did you mean '\u03bb'?) (at character 3)"
+    )
