@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from hw2check import cli
 from hw2check.errors import InputError
 from hw2check.expressions import parse_expression
 from hw2check.sheet import symbols
@@ -40,3 +44,21 @@ def test_mathematical_italic_lambda_is_not_silently_lam() -> None:
     assert raised.value.problem == (
         "the character '\U0001d706' is not allowed (did you mean '\u03bb'?) (at character 3)"
     )
+
+
+def test_nothing_a_user_reads_names_a_file_outside_the_repository(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The contracts (SHEET.md, LEDGER.md, ...) and the seed folder are not shipped: what a
+    # user reads points to docs/ instead.
+    root = Path(__file__).resolve().parents[1]
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    texts = {"--help": capsys.readouterr().out}
+    for path in [root / "README.md", *sorted((root / "docs").glob("*.md")),
+                 *sorted((root / "hw2check" / "data").glob("*.toml"))]:  # fmt: skip
+        texts[path.name] = path.read_text(encoding="utf-8")
+    outside = re.compile(r"\b(?:SHEET|LEDGER|GRADING|STYLE)\.md|(?<![\w-])seed/|\.\./shared")
+    assert {
+        name: outside.findall(text) for name, text in texts.items() if outside.search(text)
+    } == {}
