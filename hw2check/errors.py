@@ -87,6 +87,29 @@ class _Short(reprlib.Repr):
             return f"<an integer of {x.bit_length():,} bits>"
         return str(super().repr_int(x, level))
 
+    # A sheet's values are shown as TOML writes them, not as Python would.
+    def repr_bool(self, x: bool, level: int) -> str:
+        return "true" if x else "false"
+
+    def repr_dict(self, x: dict[object, object], level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{ ... }"
+        pairs = [
+            f"{_toml_key(key)} = {self.repr1(value, level - 1)}"
+            for key, value in list(x.items())[: self.maxdict]
+        ]
+        return "{ " + ", ".join(pairs + ["..."] * (len(x) > self.maxdict)) + " }"
+
+
+def _toml_key(key: object) -> str:
+    """A table key as TOML writes it: bare when it can be, else quoted."""
+    text = str(key)
+    if text and all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in text):
+        return text
+    return _Short(EXCERPT).repr(text)
+
 
 def echo(value: object, limit: int = EXCERPT) -> str:
     """A short excerpt of any value's ``repr``, without building the whole of it: a list of

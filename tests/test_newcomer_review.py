@@ -10,7 +10,7 @@ import pytest
 from hw2check import cli
 from hw2check.errors import InputError
 from hw2check.expressions import parse_expression
-from hw2check.sheet import symbols
+from hw2check.sheet import read_sheet, symbols
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,22 @@ def test_nothing_a_user_reads_names_a_file_outside_the_repository(
     assert {
         name: outside.findall(text) for name, text in texts.items() if outside.search(text)
     } == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[[q3_1]]\nstep_size = "1/lam"\n',
+         "s.toml:3:3: q3_1: [{ step_size = '1/lam' }] is not a table; a [q3_1] table"),
+        ('[q3_1]\nstep_size.x = "1/lam"\n',
+         "s.toml:4:1: q3_1.step_size: { x = '1/lam' } is not an expression string; a string "
+         'such as "lam + 1"'),
+        ('[q3_1]\nstep_size = { "a b" = true, c = [false] }\n',
+         "s.toml:4:13: q3_1.step_size: { 'a b' = true, c = [false] } is not an expression "
+         'string; a string such as "lam + 1"'),
+        ("[q6]\nreal_roots = true\n", "s.toml:4:14: q6.real_roots: true is not"),
+    ],
+)  # fmt: skip
+def test_values_in_messages_are_shown_as_toml_not_python(body: str, message: str) -> None:
+    _, errors = read_sheet('[sheet]\ntitle = "t"\n' + body, "s.toml")
+    assert str(errors[0]).startswith(message)
