@@ -10,6 +10,7 @@ import pytest
 from hw2check import cli
 from hw2check.errors import InputError
 from hw2check.expressions import parse_expression
+from hw2check.grading import RubricErrors, parse_rubric
 from hw2check.sheet import read_sheet, symbols
 
 
@@ -88,3 +89,12 @@ def test_nothing_a_user_reads_names_a_file_outside_the_repository(
 def test_values_in_messages_are_shown_as_toml_not_python(body: str, message: str) -> None:
     _, errors = read_sheet('[sheet]\ntitle = "t"\n' + body, "s.toml")
     assert str(errors[0]).startswith(message)
+
+
+def test_rubric_values_in_messages_are_shown_as_toml_too() -> None:
+    with pytest.raises(RubricErrors) as raised:
+        parse_rubric("[points]\nq3 = { a = 1 }\nq4 = [{ b = true }]\n", "r.toml")
+    assert str(raised.value).splitlines()[:2] == [
+        "r.toml: points.q3: { a = 1 } is not allowed; a number >= 0",
+        "r.toml: points.q4: [{ b = true }] is not allowed; a number >= 0",
+    ]
