@@ -167,6 +167,19 @@ class SheetError(InputError):
     shape."""
 
 
+def not_utf8(error: UnicodeDecodeError, allowed: str) -> SheetError:
+    """The error for a file whose bytes are not UTF-8, at the line and column (in
+    characters) of the first bad byte."""
+    raw = error.object
+    line_start = raw.rfind(b"\n", 0, error.start) + 1
+    found = SheetError(
+        f"not UTF-8 text (the byte 0x{raw[error.start]:02x} is not UTF-8 here)", allowed
+    )
+    found.line = raw.count(b"\n", 0, error.start) + 1
+    found.column = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
+    return found
+
+
 class SheetErrors(InputError):
     """Every error of one sheet, in the order they stand in the file: one line each."""
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from hw2check.errors import InputError, short_repr, visible
+from hw2check.errors import InputError, not_utf8, short_repr, visible
 from hw2check.ledger import Ledger, Row, Verdict, selected
 
 if TYPE_CHECKING:
@@ -346,9 +346,7 @@ def load_rubric(path: str | Path) -> Rubric:
         problem = InputError(f"cannot be read ({error.strerror})", "a readable TOML rubric")
         raise RubricErrors([problem.located(file=shown)]) from None
     except UnicodeDecodeError as error:
-        problem = InputError(
-            f"not UTF-8 text (invalid byte at position {error.start + 1})", "a UTF-8 TOML file"
-        )
+        problem = not_utf8(error, "a UTF-8 TOML file")
         raise RubricErrors([problem.located(file=shown)]) from None
     except InputError as error:
         raise RubricErrors([error.located(file=shown)]) from None

@@ -31,6 +31,7 @@ from hw2check.errors import (
     SheetErrors,
     UnknownSymbol,
     excerpt,
+    not_utf8,
     short_repr,
 )
 from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression, shown
@@ -863,10 +864,7 @@ def sheet_text(raw: bytes, shown: str) -> str:
         # utf-8-sig: a byte-order mark, which some editors write, is not part of the text.
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SheetError(
-            f"not UTF-8 text (invalid byte at position {error.start + 1})",
-            "a UTF-8 TOML file",
-        ).located(file=shown) from None
+        raise not_utf8(error, "a UTF-8 TOML file").located(file=shown) from None
 
 
 def sheet_bytes(path: str | Path) -> bytes:
