@@ -123,6 +123,29 @@ def _error(problem: str, offset: int) -> ExpressionSyntaxError:
     return ExpressionSyntaxError(problem, ALLOWED_LATEX, offset=offset)
 
 
+# The control characters a double-quoted TOML string makes of a backslash and a letter.
+_TOML_ESCAPES: Mapping[str, str] = MappingProxyType(
+    {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+)
+
+
+def _refuse_lost_backslash(text: str, at: int, base: int) -> None:
+    """Refuse a control character at ``at`` that with the letters after it spells a known
+    command once its backslash is put back: TOML read ``\\frac`` in double quotes as a
+    form feed and ``rac``."""
+    end = at + 1
+    while end < len(text) and text[end].isascii() and text[end].isalpha():
+        end += 1
+    command = "\\" + _TOML_ESCAPES[text[at]][1] + text[at + 1 : end]
+    if end > at + 1 and command in KNOWN_COMMANDS:
+        raise _error(
+            f"'{command}' lost its backslash: in a double-quoted TOML string "
+            f"{_TOML_ESCAPES[text[at]]} is an escape; write LaTeX in single quotes "
+            "('$...$') or double each backslash",
+            base + at,
+        )
+
+
 def tokenize(text: str, base: int = 0) -> list[Token]:
     """The tokens of ``text``, offsets counted from ``base``; layout commands dropped."""
     tokens: list[Token] = []
@@ -130,6 +153,8 @@ def tokenize(text: str, base: int = 0) -> list[Token]:
     while at < len(text):
         ch = text[at]
         start = at
+        if ch in _TOML_ESCAPES:
+            _refuse_lost_backslash(text, at, base)
         if ch.isspace() or ch == "~":
             at += 1
             continue

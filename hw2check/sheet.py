@@ -826,6 +826,16 @@ def _place(error: InputError, places: Places) -> None:
         name = name[: max(name.rfind("."), name.rfind("["), 0)]
 
 
+# What to write instead, for the TOML mistakes a newcomer makes most.
+_UNKNOWN_ESCAPE = "unescaped '\\' in a string"
+_TOML_HINTS = MappingProxyType(
+    {
+        _UNKNOWN_ESCAPE: "in a double-quoted string a backslash starts an escape: "
+        "write LaTeX in single quotes, as in '$\\frac{1}{2}$', or double each backslash",
+    }
+)
+
+
 def _toml_error(error: tomllib.TOMLDecodeError, path: str) -> InputError:
     message = str(error)
     found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
@@ -836,7 +846,10 @@ def _toml_error(error: tomllib.TOMLDecodeError, path: str) -> InputError:
         problem = message[: found.start()]
         line, column = int(found.group(1)), int(found.group(2))
     problem = problem[:1].lower() + problem[1:]
-    result = SheetError(f"not valid TOML ({problem})", f"a TOML document per {FORMAT_DOC}").located(
+    allowed = _TOML_HINTS.get(problem, f"a TOML document per {FORMAT_DOC}")
+    if problem == _UNKNOWN_ESCAPE and column is not None:
+        column = max(column - 2, 1)  # tomllib points past the backslash and its letter
+    result = SheetError(f"not valid TOML ({problem})", allowed).located(
         file=path
     )
     result.line, result.column = line, column

@@ -98,3 +98,48 @@ def test_rubric_values_in_messages_are_shown_as_toml_too() -> None:
         "r.toml: points.q3: { a = 1 } is not allowed; a number >= 0",
         "r.toml: points.q4: [{ b = true }] is not allowed; a number >= 0",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "command", "escape"),
+    [
+        (r"$\frac{g}{2}$", r"\frac", r"\f"),
+        (r"$w_t - g \times 2$", r"\times", r"\t"),
+        (r"$w_t - \nabla f(w_t)$", r"\nabla", r"\n"),
+        (r"$(w_t \right)$", r"\right", r"\r"),
+        (r"$w_t - \bar{g}$", r"\bar", r"\b"),
+    ],
+)
+def test_latex_in_a_double_quoted_string_that_lost_a_backslash_says_so(
+    value: str, command: str, escape: str
+) -> None:
+    # In a double-quoted TOML string \f \t \n \r \b are escapes: the command's backslash
+    # is gone before the LaTeX is read, so the message names that, where it happened.
+    text = f'[sheet]\ntitle = "t"\n[q3_1]\nminimizer = "{value}"\n'
+    _, errors = read_sheet(text, "s.toml")
+    column = 14 + value.index("\\")
+    assert str(errors[0]).startswith(
+        f"s.toml:4:{column}: q3_1.minimizer: '{command}' lost its backslash: in a "
+        f"double-quoted TOML string {escape} is an escape; write LaTeX in single quotes"
+    )
+
+
+def test_an_unknown_escape_in_a_double_quoted_string_suggests_single_quotes() -> None:
+    text = '[sheet]\ntitle = "t"\n[q3_1]\nstep_size = "$\\frac{1}{\\lambda}$"\n'
+    _, errors = read_sheet(text, "s.toml")
+    assert [str(e) for e in errors] == [
+        "s.toml:4:24: not valid TOML (unescaped '\\' in a string); in a double-quoted string a "
+        "backslash starts an escape: write LaTeX in single quotes, as in "
+        "'$\\frac{1}{2}$', or double each backslash"
+    ]
+
+
+def test_every_toml_example_of_the_docs_loads() -> None:
+    root = Path(__file__).resolve().parents[1]
+    blocks = re.findall(
+        r"```toml\n(.*?)```", (root / "docs" / "sheet-format.md").read_text("utf-8"), re.S
+    )
+    assert blocks
+    for block in blocks:
+        sheet, errors = read_sheet(block, "example.toml")
+        assert errors == [] and sheet is not None
