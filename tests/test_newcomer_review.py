@@ -10,6 +10,7 @@ import pytest
 from hw2check import cli
 from hw2check.errors import InputError
 from hw2check.expressions import parse_expression
+from hw2check.format import blank_sheet
 from hw2check.grading import RubricErrors, parse_rubric
 from hw2check.sheet import read_sheet, symbols
 
@@ -143,3 +144,10 @@ def test_every_toml_example_of_the_docs_loads() -> None:
     for block in blocks:
         sheet, errors = read_sheet(block, "example.toml")
         assert errors == [] and sheet is not None
+
+
+def test_the_latex_example_of_the_blank_sheet_loads_as_written() -> None:
+    (example,) = re.findall(r"'\$[^']*\$'", blank_sheet())
+    text = f'[sheet]\ntitle = "t"\n[q3_1]\nminimizer = {example}\n'
+    sheet, errors = read_sheet(text, "s.toml")
+    assert errors == [] and sheet is not None and sheet.q3_1.minimizer is not None
