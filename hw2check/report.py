@@ -156,7 +156,9 @@ def table(
     every row not proved, and the whole method of every row whose method was cut short."""
     id_width = max([len(row.id) for row in ledger.claims] + [5])
     method_width = max(10, width - 5 - (id_width + 1) - 12)
-    lines = [_clip(f"{ledger.title}", width), _clip(f"sheet: {ledger.path}", width), ""]
+    # The title and the path are never cut: they are the only place they are shown.
+    lines = [*(_wrapped_heading(visible(ledger.title), width) or [""])]
+    lines += [*_wrapped_heading(f"sheet: {visible(ledger.path)}", width), ""]
     lines.append(f"{'Q':<4} {'claim':<{id_width}} {'verdict':<11} method")
     cut: set[str] = set()
     for row in ledger.claims:

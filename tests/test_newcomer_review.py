@@ -12,6 +12,8 @@ from hw2check.errors import InputError
 from hw2check.expressions import parse_expression
 from hw2check.format import blank_sheet
 from hw2check.grading import RubricErrors, parse_rubric
+from hw2check.ledger import Ledger
+from hw2check.report import table
 from hw2check.sheet import read_sheet, symbols
 
 
@@ -151,3 +153,14 @@ def test_the_latex_example_of_the_blank_sheet_loads_as_written() -> None:
     text = f'[sheet]\ntitle = "t"\n[q3_1]\nminimizer = {example}\n'
     sheet, errors = read_sheet(text, "s.toml")
     assert errors == [] and sheet is not None and sheet.q3_1.minimizer is not None
+
+
+def test_a_narrow_table_wraps_the_title_and_path_instead_of_cutting_them() -> None:
+    path = "/a/very/long/folder/name/of/a/course/answers-of-student-number-1234567.toml"
+    title = "My answers to HW2 of CS 4644/7643, Deep Learning, written late at night"
+    lines = table(Ledger(path, title), width=40).splitlines()
+    head = lines[: lines.index("")]
+    assert all(len(line) <= 40 for line in head)
+    assert "…" not in "".join(head)
+    assert " ".join(head[:2]).startswith("My answers to HW2 of CS 4644/7643,")
+    assert "".join(line.strip() for line in head).endswith("sheet: " + path)
