@@ -12,6 +12,7 @@ from hw2check.errors import InputError
 from hw2check.expressions import parse_expression
 from hw2check.format import blank_sheet
 from hw2check.grading import RubricErrors, parse_rubric
+from hw2check.intake import expand
 from hw2check.ledger import Ledger
 from hw2check.report import table
 from hw2check.sheet import read_sheet, symbols
@@ -164,3 +165,17 @@ def test_a_narrow_table_wraps_the_title_and_path_instead_of_cutting_them() -> No
     assert "…" not in "".join(head)
     assert " ".join(head[:2]).startswith("My answers to HW2 of CS 4644/7643,")
     assert "".join(line.strip() for line in head).endswith("sheet: " + path)
+
+
+def test_a_directory_finds_every_way_of_writing_the_sheet_table(tmp_path: Path) -> None:
+    kinds = {
+        "crlf.toml": b'[sheet]\r\ntitle = "t"\r\n',
+        "dotted.toml": b'sheet.title = "t"\n',
+        "inline.toml": b'sheet = { title = "t" }\n',
+        "quoted.toml": b'[ "sheet" ]\ntitle = "t"\n',
+        "unclosed.toml": b'[sheet\ntitle = "t"\n',  # reported as bad TOML, not skipped
+    }
+    for name, raw in kinds.items():
+        (tmp_path / name).write_bytes(raw)
+    (tmp_path / "other.toml").write_bytes(b'[sheets]\nx = 1\n[sheet2]\nsheet_name = "x"\n')
+    assert expand([str(tmp_path)]) == [str(tmp_path / name) for name in sorted(kinds)]
