@@ -817,6 +817,19 @@ def parse_expression(
     return result
 
 
+def _not_a_condition(text: str, source: _Source, part: ast.expr) -> tuple[str, int | None]:
+    """What is wrong with a part of a condition that is no comparison, and where."""
+    offset = source.offset(part)
+    if isinstance(part, ast.BoolOp) and isinstance(part.op, ast.Or):
+        word = re.compile(r"\bor\b").search(source.original, offset or 0)
+        return "'or' is not allowed: every comparison must hold", word.start() if word else offset
+    if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not) and isinstance(
+        part.operand, ast.Compare
+    ):
+        return "'not' is not allowed: write the opposite comparison", offset
+    return f"{shown(text)} is not a condition", offset
+
+
 def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sympy.Basic, ...]:
     """Parse a comparison, a chain ``0 < eta < 1``, or several joined by ``and``.
 
@@ -829,10 +842,11 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
     relations: list[sympy.Basic] = []
     for part in parts:
         if not isinstance(part, ast.Compare):
+            problem, offset = _not_a_condition(text, source, part)
             raise ForbiddenSyntax(
-                f"{shown(text)} is not a condition",
+                problem,
                 "a comparison such as 'eta > 0', a chain '0 < eta < 1', or several joined by 'and'",
-                offset=source.offset(part),
+                offset=offset,
             )
         left, left_node = builder.build(part.left), part.left
         for op, right_node in zip(part.ops, part.comparators, strict=True):

@@ -9,13 +9,13 @@ import pytest
 
 from hw2check import cli
 from hw2check.errors import InputError
-from hw2check.expressions import parse_expression
+from hw2check.expressions import parse_condition, parse_expression
 from hw2check.format import blank_sheet
 from hw2check.grading import RubricErrors, parse_rubric
 from hw2check.intake import expand
 from hw2check.ledger import Ledger
 from hw2check.report import table
-from hw2check.sheet import read_sheet, symbols
+from hw2check.sheet import SGD_ETA, read_sheet, symbols
 
 
 @pytest.mark.parametrize(
@@ -179,3 +179,18 @@ def test_a_directory_finds_every_way_of_writing_the_sheet_table(tmp_path: Path) 
         (tmp_path / name).write_bytes(raw)
     (tmp_path / "other.toml").write_bytes(b'[sheets]\nx = 1\n[sheet2]\nsheet_name = "x"\n')
     assert expand([str(tmp_path)]) == [str(tmp_path / name) for name in sorted(kinds)]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("eta > 0 or eta < 1", "'or' is not allowed: every comparison must hold (at character 9)"),
+        ("0 < eta < 1 and (eta < 2 or eta > 3)",
+         "'or' is not allowed: every comparison must hold (at character 26)"),
+        ("not eta > 1", "'not' is not allowed: write the opposite comparison (at character 1)"),
+    ],
+)  # fmt: skip
+def test_or_and_not_in_a_condition_are_named(text: str, problem: str) -> None:
+    with pytest.raises(InputError) as raised:
+        parse_condition(text, {"eta": SGD_ETA})
+    assert raised.value.problem == problem
