@@ -823,8 +823,10 @@ def _not_a_condition(text: str, source: _Source, part: ast.expr) -> tuple[str, i
     if isinstance(part, ast.BoolOp) and isinstance(part.op, ast.Or):
         word = re.compile(r"\bor\b").search(source.original, offset or 0)
         return "'or' is not allowed: every comparison must hold", word.start() if word else offset
-    if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not) and isinstance(
-        part.operand, ast.Compare
+    if (
+        isinstance(part, ast.UnaryOp)
+        and isinstance(part.op, ast.Not)
+        and isinstance(part.operand, ast.Compare)
     ):
         return "'not' is not allowed: write the opposite comparison", offset
     return f"{shown(text)} is not a condition", offset
