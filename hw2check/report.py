@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from hw2check.errors import NOT_PRINTABLE_ASCII, hidden, visible
 from hw2check.ledger import Ledger, Row, Verdict
-from hw2check.present import lines_of, matrix_of
+from hw2check.present import lines_of, matrix_of, readable
 
 if TYPE_CHECKING:
     from hw2check.grading import Grade
@@ -97,7 +97,7 @@ def _witness_lines(row: Row, width: int) -> list[str]:
     for key, value in (row.witness or {}).items():
         matrix = matrix_of(value)
         if matrix is None:
-            plain.append(f"{visible(key)} = {visible(value)}")
+            plain.append(f"{visible(key)} = {visible(readable(value))}")
             continue
         name = f"{visible(key)} = " + (f"{matrix.name} = " if matrix.name else "")
         rows = matrix.text_lines()
@@ -258,7 +258,7 @@ def _markdown_value(value: str) -> str:
     """A witness value: a matrix typeset (its cells are plain words and numbers), else code."""
     matrix = matrix_of(value)
     if matrix is None:
-        return _code(value)
+        return _code(readable(value))
     body = r" \\ ".join(" & ".join(row) for row in matrix.rows)
     name = f"{_code(matrix.name)} = " if matrix.name else ""
     return f"{name}$\\begin{{pmatrix}} {body} \\end{{pmatrix}}$"

@@ -12,9 +12,11 @@ from hw2check.errors import InputError
 from hw2check.expressions import parse_condition, parse_expression
 from hw2check.format import blank_sheet
 from hw2check.grading import RubricErrors, parse_rubric
+from hw2check.html import html
 from hw2check.intake import expand
-from hw2check.ledger import Ledger
-from hw2check.report import table
+from hw2check.ledger import Ledger, Row, Verdict
+from hw2check.present import readable
+from hw2check.report import markdown, table
 from hw2check.sheet import SGD_ETA, read_sheet, symbols
 
 
@@ -194,3 +196,26 @@ def test_or_and_not_in_a_condition_are_named(text: str, problem: str) -> None:
     with pytest.raises(InputError) as raised:
         parse_condition(text, {"eta": SGD_ETA})
     assert raised.value.problem == problem
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ('[[1, ["1"]], [2, ["-1/2", "0"]]]', "(1) for t = 1, (-1/2, 0) for t = 2..3"),
+        ('["-1", "2/3"]', "(-1, 2/3)"),
+        ("[[0, 1], [1, 0]]", "[[0, 1], [1, 0]]"),  # a matrix: the reports lay it out
+        ("1/2", "1/2"),
+        ("[1, [true]]", "[1, [true]]"),
+    ],
+)
+def test_witness_vectors_read_as_mathematics(value: str, shown: str) -> None:
+    assert readable(value) == shown
+
+
+def test_the_reports_show_a_run_length_witness_as_vectors() -> None:
+    row = Row("q3_2.bound", "3.2", "a bound", Verdict.REFUTED, "exact instance", "see witness",
+              {"v": '[[1, ["1"]], [1, ["-1"]]]', "wstar": '["-1"]'}, 0.0)  # fmt: skip
+    ledger = Ledger("s.toml", "t", (row,))
+    assert "witness: v = (1) for t = 1, (-1) for t = 2, wstar = (-1)" in table(ledger)
+    assert "`v` = `(1) for t = 1, (-1) for t = 2`" in markdown(ledger)
+    assert "(\u22121) for t = 2" in html([ledger])
