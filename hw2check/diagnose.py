@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -84,6 +85,22 @@ def explain(
         allowed,
         offset=offset,
     )
+
+
+def unreadable_character(text: str) -> tuple[str, int] | None:
+    """A character Python's parser would take for another: an operator look-alike that is a
+    letter to it (the middle dot) or a letter or digit it silently normalizes (``ℓ`` is ``l``
+    to it, ``ｌ`` too).  Such text is refused before parsing, so no message ever names a
+    character that was not written."""
+    for position, ch in enumerate(text):
+        if ch in _LOOKALIKES:
+            return f"{_quoted(ch)} is not an operator (did you mean '{_LOOKALIKES[ch]}'?)", position
+        plain = unicodedata.normalize("NFKC", ch)
+        if plain != ch:
+            return f"the character {_quoted(ch)} is not allowed (did you mean {_quoted(plain)}?)", (
+                position
+            )
+    return None
 
 
 def _first_slip(text: str, names: Sequence[str]) -> tuple[str, int] | None:

@@ -87,6 +87,29 @@ class _Short(reprlib.Repr):
             return f"<an integer of {x.bit_length():,} bits>"
         return str(super().repr_int(x, level))
 
+    # A sheet's values are shown as TOML writes them, not as Python would.
+    def repr_bool(self, x: bool, level: int) -> str:
+        return "true" if x else "false"
+
+    def repr_dict(self, x: dict[object, object], level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{ ... }"
+        pairs = [
+            f"{_toml_key(key)} = {self.repr1(value, level - 1)}"
+            for key, value in list(x.items())[: self.maxdict]
+        ]
+        return "{ " + ", ".join(pairs + ["..."] * (len(x) > self.maxdict)) + " }"
+
+
+def _toml_key(key: object) -> str:
+    """A table key as TOML writes it: bare when it can be, else quoted."""
+    text = str(key)
+    if text and all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in text):
+        return text
+    return _Short(EXCERPT).repr(text)
+
 
 def echo(value: object, limit: int = EXCERPT) -> str:
     """A short excerpt of any value's ``repr``, without building the whole of it: a list of
@@ -144,6 +167,19 @@ class SheetError(InputError):
     shape."""
 
 
+def not_utf8(error: UnicodeDecodeError, allowed: str) -> SheetError:
+    """The error for a file whose bytes are not UTF-8, at the line and column (in
+    characters) of the first bad byte."""
+    raw = error.object
+    line_start = raw.rfind(b"\n", 0, error.start) + 1
+    found = SheetError(
+        f"not UTF-8 text (the byte 0x{raw[error.start]:02x} is not UTF-8 here)", allowed
+    )
+    found.line = raw.count(b"\n", 0, error.start) + 1
+    found.column = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
+    return found
+
+
 class SheetErrors(InputError):
     """Every error of one sheet, in the order they stand in the file: one line each."""
 
@@ -194,8 +230,11 @@ class UnknownSymbol(ExpressionError):
     def __init__(self, symbol: str, allowed_symbols: list[str], *, offset: int | None) -> None:
         self.symbol = symbol
         names = ", ".join(allowed_symbols) if allowed_symbols else "none"
+        hint = _did_you_mean(symbol, allowed_symbols)
+        if not hint and symbol in _CONSTANT_SPELLINGS:
+            hint = f" (did you mean '{_CONSTANT_SPELLINGS[symbol]}'?)"
         super().__init__(
-            f"unknown symbol '{symbol}'{_did_you_mean(symbol, allowed_symbols)}",
+            f"unknown symbol '{symbol}'{hint}",
             f"symbols allowed here: {names}",
             offset=offset,
         )
@@ -219,6 +258,10 @@ class WrongArity(ExpressionError):
 
 class InvalidValue(ExpressionError):
     """An expression that parses but has no finite value where one is required."""
+
+
+# Constants a newcomer writes as a name and how the language spells them instead.
+_CONSTANT_SPELLINGS = {"e": "exp(...)", "E": "exp(...)"}
 
 
 def _did_you_mean(word: str, options: Sequence[str]) -> str:

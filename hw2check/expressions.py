@@ -26,7 +26,7 @@ from types import MappingProxyType
 import sympy
 
 from hw2check import latex
-from hw2check.diagnose import explain
+from hw2check.diagnose import explain, unreadable_character
 from hw2check.errors import (
     ExpressionError,
     ExpressionSyntaxError,
@@ -472,6 +472,9 @@ def _parse_tree(
 
 
 def _parse_plain(source: _Source, names: Sequence[str]) -> ast.Expression:
+    odd = unreadable_character(source.original)
+    if odd is not None:
+        raise ExpressionSyntaxError(odd[0], ALLOWED_SYNTAX, offset=odd[1])
     try:
         tree = ast.parse(source.parsed, mode="eval")
     except SyntaxError as error:
@@ -814,6 +817,21 @@ def parse_expression(
     return result
 
 
+def _not_a_condition(text: str, source: _Source, part: ast.expr) -> tuple[str, int | None]:
+    """What is wrong with a part of a condition that is no comparison, and where."""
+    offset = source.offset(part)
+    if isinstance(part, ast.BoolOp) and isinstance(part.op, ast.Or):
+        word = re.compile(r"\bor\b").search(source.original, offset or 0)
+        return "'or' is not allowed: every comparison must hold", word.start() if word else offset
+    if (
+        isinstance(part, ast.UnaryOp)
+        and isinstance(part.op, ast.Not)
+        and isinstance(part.operand, ast.Compare)
+    ):
+        return "'not' is not allowed: write the opposite comparison", offset
+    return f"{shown(text)} is not a condition", offset
+
+
 def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sympy.Basic, ...]:
     """Parse a comparison, a chain ``0 < eta < 1``, or several joined by ``and``.
 
@@ -826,10 +844,11 @@ def parse_condition(text: str, symbols: Mapping[str, sympy.Symbol]) -> tuple[sym
     relations: list[sympy.Basic] = []
     for part in parts:
         if not isinstance(part, ast.Compare):
+            problem, offset = _not_a_condition(text, source, part)
             raise ForbiddenSyntax(
-                f"{shown(text)} is not a condition",
+                problem,
                 "a comparison such as 'eta > 0', a chain '0 < eta < 1', or several joined by 'and'",
-                offset=source.offset(part),
+                offset=offset,
             )
         left, left_node = builder.build(part.left), part.left
         for op, right_node in zip(part.ops, part.comparators, strict=True):

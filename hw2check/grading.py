@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from hw2check.errors import InputError, visible
+from hw2check.errors import InputError, not_utf8, short_repr, visible
 from hw2check.ledger import Ledger, Row, Verdict, selected
 
 if TYPE_CHECKING:
@@ -224,9 +224,7 @@ class _Reader:
 
 
 def _shown(raw: Any) -> str:
-    if isinstance(raw, bool):
-        return str(raw).lower()
-    text = repr(raw) if not isinstance(raw, str) else "'" + visible(raw) + "'"
+    text = short_repr(raw, 40) if not isinstance(raw, str) else "'" + visible(raw) + "'"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -348,9 +346,7 @@ def load_rubric(path: str | Path) -> Rubric:
         problem = InputError(f"cannot be read ({error.strerror})", "a readable TOML rubric")
         raise RubricErrors([problem.located(file=shown)]) from None
     except UnicodeDecodeError as error:
-        problem = InputError(
-            f"not UTF-8 text (invalid byte at position {error.start + 1})", "a UTF-8 TOML file"
-        )
+        problem = not_utf8(error, "a UTF-8 TOML file")
         raise RubricErrors([problem.located(file=shown)]) from None
     except InputError as error:
         raise RubricErrors([error.located(file=shown)]) from None

@@ -21,7 +21,7 @@ from hw2check.grading import is_theorem
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.mathml import Formula, formulas_of, math_element
 from hw2check.plots import INSTALL_HINT, Plot, matplotlib_available, plots
-from hw2check.present import lines_of, matrix_of, minus_signs
+from hw2check.present import lines_of, matrix_of, minus_signs, readable
 from hw2check.report import grade_lines, method_text, summary_line
 from hw2check.sheet import Sheet
 
@@ -105,7 +105,7 @@ def _math_text(text: str) -> str:
 def _value_html(value: str) -> str:
     matrix = matrix_of(value)
     if matrix is None:
-        return _math_text(value)
+        return _math_text(readable(value))
     rows = "".join(
         "<tr>" + "".join(f"<td>{_math_text(cell)}</td>" for cell in row) + "</tr>"
         for row in matrix.rows

@@ -32,7 +32,14 @@ from hw2check.sheet import (
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 # A [sheet] header on a line of its own (blanks and a comment allowed around it).
-_SHEET_HEADER = re.compile(rb"^[ \t]*\[[ \t]*sheet[ \t]*\][ \t]*(?:#.*)?$", re.MULTILINE)
+# A line that starts the [sheet] table in any of TOML's spellings ([sheet], [ "sheet" ],
+# sheet.title = ..., sheet = { ... }), with any line ending; an unclosed [sheet too, so that
+# a sheet with that slip is reported rather than skipped.
+_SHEET_HEADER = re.compile(
+    rb"""^[ \t]*(?:\[[ \t]*(?:sheet|"sheet"|'sheet')[ \t]*(?:\]|\r?$)"""
+    rb"""|(?:sheet|"sheet"|'sheet')[ \t]*[.=])""",
+    re.MULTILINE,
+)
 
 
 def expand(paths: Sequence[str]) -> list[str | InputError]:

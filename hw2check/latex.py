@@ -11,7 +11,8 @@ could grow with it.
 
 Understood: numbers; letters and words (a word that is no symbol or function but whose
 letters are symbols is their product, as in LaTeX); ``+ - * / ^ _``, ``\\cdot \\times \\div``;
-products by juxtaposition; ``( )``, ``{ }``, ``\\left( \\right)``; ``\\frac \\dfrac \\tfrac``,
+products by juxtaposition; ``( )``, ``{ }``, ``[ ]``, ``\\left( \\right)``;
+``\\frac \\dfrac \\tfrac``,
 ``\\sqrt`` and ``\\sqrt[n]``; ``\\exp \\log \\ln \\sin \\cos \\tan`` and the Greek letters (their
 meaning, a symbol or ``σ`` the sigmoid, is the plain language's); ``e^{x}``; ``|x|``;
 comparisons ``< > \\le \\leq \\ge \\geq`` joined by ``\\land``, ``\\wedge``, ``\\text{and}`` or a
@@ -72,6 +73,10 @@ _ALIASES: Mapping[str, tuple[str, str]] = MappingProxyType(
         r"\wedge": ("and", "and"),
         r"\lbrace": ("op", "{"),
         r"\rbrace": ("op", "}"),
+        r"\{": ("op", "{"),
+        r"\}": ("op", "}"),
+        r"\lbrack": ("op", "["),
+        r"\rbrack": ("op", "]"),
     }
 )
 _GREEK = {
@@ -96,6 +101,8 @@ KNOWN_COMMANDS = sorted(
 )  # fmt: skip
 
 _OPERATOR_CHARS = "+-*/^_(){}[]|,<>='!"
+# What closes each grouping bracket: ( ), { } and [ ] all group, sized or not.
+_CLOSING: Mapping[str, str] = MappingProxyType({"(": ")", "{": "}", "[": "]"})
 _COMPARISONS: Mapping[str, Callable[[], ast.cmpop]] = MappingProxyType(
     {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE}
 )
@@ -116,6 +123,29 @@ def _error(problem: str, offset: int) -> ExpressionSyntaxError:
     return ExpressionSyntaxError(problem, ALLOWED_LATEX, offset=offset)
 
 
+# The control characters a double-quoted TOML string makes of a backslash and a letter.
+_TOML_ESCAPES: Mapping[str, str] = MappingProxyType(
+    {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+)
+
+
+def _refuse_lost_backslash(text: str, at: int, base: int) -> None:
+    """Refuse a control character at ``at`` that with the letters after it spells a known
+    command once its backslash is put back: TOML read ``\\frac`` in double quotes as a
+    form feed and ``rac``."""
+    end = at + 1
+    while end < len(text) and text[end].isascii() and text[end].isalpha():
+        end += 1
+    command = "\\" + _TOML_ESCAPES[text[at]][1] + text[at + 1 : end]
+    if end > at + 1 and command in KNOWN_COMMANDS:
+        raise _error(
+            f"'{command}' lost its backslash: in a double-quoted TOML string "
+            f"{_TOML_ESCAPES[text[at]]} is an escape; write LaTeX in single quotes "
+            "('$...$') or double each backslash",
+            base + at,
+        )
+
+
 def tokenize(text: str, base: int = 0) -> list[Token]:
     """The tokens of ``text``, offsets counted from ``base``; layout commands dropped."""
     tokens: list[Token] = []
@@ -123,6 +153,8 @@ def tokenize(text: str, base: int = 0) -> list[Token]:
     while at < len(text):
         ch = text[at]
         start = at
+        if ch in _TOML_ESCAPES:
+            _refuse_lost_backslash(text, at, base)
         if ch.isspace() or ch == "~":
             at += 1
             continue
@@ -322,7 +354,7 @@ class _Parser:
         if token.kind == "cmd":
             return token.text != r"\rangle"
         return token.kind == "op" and (
-            token.text in "({" or (token.text == "|" and not self.in_abs)
+            token.text in "({[" or (token.text == "|" and not self.in_abs)
         )
 
     def unary(self) -> ast.expr:
@@ -363,7 +395,7 @@ class _Parser:
 
     def group(self) -> ast.expr:
         opening = self.take()
-        closing = "}" if opening.text == "{" else ")"
+        closing = _CLOSING[opening.text]
         self.deeper(opening.start)
         saved, self.in_abs = self.in_abs, 0
         inner = self.chain()
@@ -387,7 +419,7 @@ class _Parser:
             return self.function(self.take())
         if token.kind == "cmd":
             return self.command()
-        if self.is_op("{", "("):
+        if self.is_op("{", "(", "["):
             return self.group()
         if self.is_op("|"):
             return self.absolute()

@@ -105,10 +105,16 @@ class _Scanner:
                 raw = self.text[begin : self.at]
                 self.at += len(delimiter)
                 if quote == "'":
-                    return raw, tuple(range(begin, begin + len(raw)))
-                return raw, _unescaped(raw, begin)
+                    chars = tuple(range(begin, begin + len(raw)))
+                else:
+                    chars = _unescaped(raw, begin)
+                return raw, self._without_crlf_halves(chars) if triple else chars
             self.at += 1
         raise _Stop
+
+    def _without_crlf_halves(self, chars: tuple[int, ...]) -> tuple[int, ...]:
+        """A multi-line string reads each CRLF of the file as one line break: drop the CR."""
+        return tuple(at for at in chars if self.text[at : at + 2] != "\r\n")
 
     def value(self, name: str) -> None:
         self.blank(False)

@@ -6,13 +6,17 @@ tools re-check) are left exactly as the checks wrote them.
 - ``matrix_of``: a witness value written as a list of rows (``[[0, 1], [1, 0]]``, also after
   a name, ``B = [[a, b], [b, a]]``) as its name and cells, for a report to lay out;
 - ``lines_of``: evidence split at its line breaks (each line is then wrapped on its own);
-- ``minus_signs``: HTML text with each minus sign as U+2212, hyphens in words left alone.
+- ``minus_signs``: HTML text with each minus sign as U+2212, hyphens in words left alone;
+- ``readable``: a witness value that is a JSON vector, or a run-length list of vectors, as
+  vectors: ``(1, -1/2)``, ``(1) for t = 1, (-1) for t = 2..3``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # A matrix this large is shown as written: a report is not the place for it.
 MAX_SIDE = 12
@@ -63,3 +67,46 @@ _MINUS = re.compile(r"(?<![A-Za-z0-9])-|-(?![A-Za-z])")
 def minus_signs(html_text: str) -> str:
     """``html_text`` (escaped already) with its minus signs as U+2212."""
     return _MINUS.sub("\u2212", html_text)
+
+
+# A witness value longer than this is shown as written.
+MAX_READABLE = 2000
+
+
+def readable(value: str) -> str:
+    """A witness value as mathematics where it is a vector or a run-length list of vectors
+    (``[[count, vector], ...]``, the vectors of t = 1, 2, ... in runs); else as written."""
+    if not value.startswith("[") or len(value) > MAX_READABLE:
+        return value
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+    if _is_vector(data):
+        return _vector(data)
+    if not (isinstance(data, list) and data and all(_is_run(run) for run in data)):
+        return value
+    parts, first = [], 1
+    for count, vector in data:
+        span = f"t = {first}" if count == 1 else f"t = {first}..{first + count - 1}"
+        parts.append(f"{_vector(vector)} for {span}")
+        first += count
+    return ", ".join(parts)
+
+
+def _is_vector(data: Any) -> bool:
+    return isinstance(data, list) and bool(data) and all(isinstance(x, str) for x in data)
+
+
+def _is_run(run: Any) -> bool:
+    return (
+        isinstance(run, list)
+        and len(run) == 2
+        and type(run[0]) is int
+        and run[0] >= 1
+        and _is_vector(run[1])
+    )
+
+
+def _vector(data: list[str]) -> str:
+    return "(" + ", ".join(data) + ")"

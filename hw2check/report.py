@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from hw2check.errors import NOT_PRINTABLE_ASCII, hidden, visible
 from hw2check.ledger import Ledger, Row, Verdict
-from hw2check.present import lines_of, matrix_of
+from hw2check.present import lines_of, matrix_of, readable
 
 if TYPE_CHECKING:
     from hw2check.grading import Grade
@@ -99,7 +99,7 @@ def _witness_lines(row: Row, width: int) -> list[str]:
     for key, value in (row.witness or {}).items():
         matrix = matrix_of(value)
         if matrix is None:
-            plain.append(f"{visible(key)} = {visible(value)}")
+            plain.append(f"{visible(key)} = {visible(readable(value))}")
             continue
         name = f"{visible(key)} = " + (f"{matrix.name} = " if matrix.name else "")
         rows = matrix.text_lines()
@@ -158,7 +158,9 @@ def table(
     every row not proved, and the whole method of every row whose method was cut short."""
     id_width = max([len(row.id) for row in ledger.claims] + [5])
     method_width = max(10, width - 5 - (id_width + 1) - 12)
-    lines = [_clip(f"{ledger.title}", width), _clip(f"sheet: {ledger.path}", width), ""]
+    # The title and the path are never cut: they are the only place they are shown.
+    lines = [*(_wrapped_heading(visible(ledger.title), width) or [""])]
+    lines += [*_wrapped_heading(f"sheet: {visible(ledger.path)}", width), ""]
     lines.append(f"{'Q':<4} {'claim':<{id_width}} {'verdict':<11} method")
     cut: set[str] = set()
     for row in ledger.claims:
@@ -259,7 +261,7 @@ def _markdown_value(value: str) -> str:
     """A witness value: a matrix typeset (its cells are plain words and numbers), else code."""
     matrix = matrix_of(value)
     if matrix is None:
-        return _code(value)
+        return _code(readable(value))
     body = r" \\ ".join(" & ".join(row) for row in matrix.rows)
     name = f"{_code(matrix.name)} = " if matrix.name else ""
     return f"{name}$\\begin{{pmatrix}} {body} \\end{{pmatrix}}$"

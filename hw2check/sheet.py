@@ -31,6 +31,7 @@ from hw2check.errors import (
     SheetErrors,
     UnknownSymbol,
     excerpt,
+    not_utf8,
     short_repr,
 )
 from hw2check.expressions import FUNCTIONS, parse_condition, parse_expression, shown
@@ -825,6 +826,16 @@ def _place(error: InputError, places: Places) -> None:
         name = name[: max(name.rfind("."), name.rfind("["), 0)]
 
 
+# What to write instead, for the TOML mistakes a newcomer makes most.
+_UNKNOWN_ESCAPE = "unescaped '\\' in a string"
+_TOML_HINTS = MappingProxyType(
+    {
+        _UNKNOWN_ESCAPE: "in a double-quoted string a backslash starts an escape: "
+        "write LaTeX in single quotes, as in '$\\frac{1}{2}$', or double each backslash",
+    }
+)
+
+
 def _toml_error(error: tomllib.TOMLDecodeError, path: str) -> InputError:
     message = str(error)
     found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
@@ -835,7 +846,10 @@ def _toml_error(error: tomllib.TOMLDecodeError, path: str) -> InputError:
         problem = message[: found.start()]
         line, column = int(found.group(1)), int(found.group(2))
     problem = problem[:1].lower() + problem[1:]
-    result = SheetError(f"not valid TOML ({problem})", f"a TOML document per {FORMAT_DOC}").located(
+    allowed = _TOML_HINTS.get(problem, f"a TOML document per {FORMAT_DOC}")
+    if problem == _UNKNOWN_ESCAPE and column is not None:
+        column = max(column - 2, 1)  # tomllib points past the backslash and its letter
+    result = SheetError(f"not valid TOML ({problem})", allowed).located(
         file=path
     )
     result.line, result.column = line, column
@@ -863,10 +877,7 @@ def sheet_text(raw: bytes, shown: str) -> str:
         # utf-8-sig: a byte-order mark, which some editors write, is not part of the text.
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SheetError(
-            f"not UTF-8 text (invalid byte at position {error.start + 1})",
-            "a UTF-8 TOML file",
-        ).located(file=shown) from None
+        raise not_utf8(error, "a UTF-8 TOML file").located(file=shown) from None
 
 
 def sheet_bytes(path: str | Path) -> bytes:

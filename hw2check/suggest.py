@@ -12,6 +12,7 @@ SYNONYMS: Mapping[str, str] = MappingProxyType(
         "lambda": "lam",
         "Lambda": "lam",
         "λ": "lam",
+        "Λ": "lam",
         "η": "eta",
         "sigma": "sigmoid",
         "σ": "sigmoid",

@@ -273,7 +273,8 @@ def test_rubric_files_that_cannot_be_read(tmp_path: Path) -> None:
     assert problem(tmp_path).endswith("cannot be read (Is a directory); a readable TOML rubric")
     (tmp_path / "latin.toml").write_bytes(b"[points]\n\xe9")
     assert problem(tmp_path / "latin.toml").endswith(
-        "not UTF-8 text (invalid byte at position 10); a UTF-8 TOML file"
+        "latin.toml:2:1: not UTF-8 text (the byte 0xe9 is not UTF-8 here); "
+        "a UTF-8 TOML file"
     )
     (tmp_path / "big.toml").write_bytes(b"#" * (grading.MAX_RUBRIC_BYTES + 1))
     assert problem(tmp_path / "big.toml").endswith(

@@ -43,6 +43,12 @@ TWINS = [
      "avg_gap"),
     ("q6", "next_iterate", r"$-\eta$", "-η"),
     ("q6", "next_iterate", r"$-0.5\eta$", "-0.5*eta"),
+    # Square brackets and escaped braces group as parentheses do, sized or not.
+    ("q3_1", "proximity_gradient", r"$\lambda \left[ w - w_t \right]$", "lam*(w - w_t)"),
+    ("q3_1", "proximity_gradient", r"$\lambda[w - w_t]^{1}$", "lam*(w - w_t)"),
+    ("q3_1", "proximity_gradient", r"$\lambda \bigl\{ w - w_t \bigr\}$", "lam*(w - w_t)"),
+    ("q3_1", "step_size", r"$\left[\lambda\right]^{-1}$", "1/lam"),
+    ("q3_1", "step_size", r"$\sqrt[3]{[\lambda]}$", "lam**(1/3)"),
 ]  # fmt: skip
 
 

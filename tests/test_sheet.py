@@ -297,7 +297,13 @@ def test_file_problems_have_exact_messages(tmp_path: Path) -> None:
     binary = tmp_path / "b.toml"
     binary.write_bytes(b'[sheet]\ntitle = "\xff"\n')
     assert message_of(binary) == (
-        f"{binary}: not UTF-8 text (invalid byte at position 18); a UTF-8 TOML file"
+        f"{binary}:2:10: not UTF-8 text (the byte 0xff is not UTF-8 here); "
+        "a UTF-8 TOML file"
+    )
+    # The column counts characters, not bytes: é is one.
+    binary.write_bytes(b'[sheet]\ntitle = "\xc3\xa9\xe9"\n')
+    assert message_of(binary) == (
+        f"{binary}:2:11: not UTF-8 text (the byte 0xe9 is not UTF-8 here); a UTF-8 TOML file"
     )
 
 

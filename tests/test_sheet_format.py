@@ -295,3 +295,15 @@ def test_positions_inside_strings_with_escapes() -> None:
 def test_more_latex_reads_as_plain(latex: str, plain: str) -> None:
     names = symbols("w")
     assert parse_expression(latex, names) == parse_expression(plain, names)
+
+
+def test_positions_inside_multi_line_strings_with_windows_line_endings() -> None:
+    # TOML reads a CRLF inside a multi-line string as one line break: the position of a
+    # character after it must not slip one column left.
+    text = (
+        '[sheet]\r\ntitle = "t"\r\n[q3_1]\r\n'
+        'minimizer = """\r\nw_t -\r\n  g/Lam"""\r\n'
+        "proximity_gradient = '''lam *\r\n  (w - zeta)'''\r\n"
+    )
+    _, errors = read_sheet(text, "s.toml")
+    assert [str(e).split(": ")[0] for e in errors] == ["s.toml:6:5", "s.toml:8:8"]
