@@ -46,6 +46,8 @@ DEFAULT_CREDIT: Mapping[str, Fraction] = MappingProxyType(
 )
 DEFAULT_DIGITS = 3
 MAX_DIGITS = 40
+# Points beyond this are no course's: the sum of a sheet's points stays an exact float.
+MAX_POINTS = Fraction(1_000_000)
 UNANSWERED = "unanswered"
 NOT_CHECKED = "not checked"
 NOT_CHECKED_REASON = "not checked: the sheet has input errors"
@@ -72,10 +74,21 @@ def is_theorem(row: Row) -> bool:
 
 
 def matches(entry: str, claim_id: str) -> bool:
-    """A rubric entry matches the id itself and every id it starts up to a '.' or '_'."""
-    return claim_id == entry or (
-        claim_id.startswith(entry) and len(claim_id) > len(entry) and claim_id[len(entry)] in "._"
+    """A rubric entry matches the id itself and every id it starts up to a '.' or '_';
+    an entry that is itself a claim id names that claim only (``q6.next_iterate`` is not
+    a prefix of ``q6.next_iterate_sign``)."""
+    if claim_id == entry:
+        return True
+    return (
+        claim_id.startswith(entry)
+        and len(claim_id) > len(entry)
+        and claim_id[len(entry)] in "._"
+        and entry not in claim_ids()
     )
+
+
+def claim_ids() -> frozenset[str]:
+    return frozenset(claim_id for claim_id, _ in catalogue())
 
 
 def most_specific(entries: Sequence[str], claim_id: str) -> str | None:
@@ -197,17 +210,16 @@ class _Reader:
         self.problem(name, f"{_shown(raw)} is not a table", f"a [{name}] table")
         return {}
 
-    def number(self, key: str, raw: Any, low: Fraction, high: Fraction | None) -> Fraction | None:
-        """A TOML integer or float from ``low`` to ``high`` (None: no upper end), exactly."""
+    def number(self, key: str, raw: Any, low: Fraction, high: Fraction) -> Fraction | None:
+        """A TOML integer or float from ``low`` to ``high``, exactly."""
         value: Fraction | None = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             value = Fraction(raw)
         elif isinstance(raw, float) and math.isfinite(raw):
             value = Fraction(Decimal(repr(raw)))
-        if value is not None and low <= value and (high is None or value <= high):
+        if value is not None and low <= value <= high:
             return value
-        span = f"from {low} to {high}" if high is not None else f">= {low}"
-        self.problem(key, f"{_shown(raw)} is not allowed", f"a number {span}")
+        self.problem(key, f"{_shown(raw)} is not allowed", f"a number from {low} to {high}")
         return None
 
     def claim_entry(self, table: str, entry: str) -> bool:
@@ -242,18 +254,22 @@ def _unknown_keys(
             )
 
 
+TOML_RUBRIC = "a TOML rubric (docs/grading.md)"
+
+
 def _document(text: str, path: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as error:
-        reason = str(error) if isinstance(error, tomllib.TOMLDecodeError) else "nested too deeply"
-        raise RubricErrors(
-            [
-                InputError(f"not valid TOML ({reason})", "a TOML rubric (docs/grading.md)").located(
-                    file=path
-                )
-            ]
-        ) from None
+    except ValueError as error:  # not a TOMLDecodeError: an integer past Python's digit limit
+        if isinstance(error, tomllib.TOMLDecodeError):
+            reason = f"not valid TOML ({error})"
+        else:
+            digits = sys.get_int_max_str_digits()
+            reason = f"holds an integer of more than {digits} digits, too long to read"
+        raise RubricErrors([InputError(reason, TOML_RUBRIC).located(file=path)]) from None
+    except RecursionError:
+        problem = InputError("not valid TOML (nested too deeply)", TOML_RUBRIC)
+        raise RubricErrors([problem.located(file=path)]) from None
 
 
 def parse_rubric(text: str, path: str) -> Rubric:
@@ -271,7 +287,7 @@ def parse_rubric(text: str, path: str) -> Rubric:
     if title is not None and not isinstance(title, str):
         reader.problem("rubric.title", f"{_shown(title)} is not a string", "a string")
         title = None
-    points = _points(reader, reader.table(document, "points"))
+    points = _points(reader, _flat(reader, "points", reader.table(document, "points")))
     credit = _credit(reader, reader.table(document, "credit"))
     numbers = reader.table(document, "numbers")
     _unknown_keys(reader, "numbers", numbers, ("min_significant_digits",))
@@ -283,10 +299,31 @@ def parse_rubric(text: str, path: str) -> Rubric:
             f"an integer from 0 to {MAX_DIGITS} (0: no precision rule)",
         )
         digits = DEFAULT_DIGITS
-    default, visibility = _visibility(reader, reader.table(document, "visibility"))
+    visibilities = _flat(reader, "visibility", reader.table(document, "visibility"))
+    default, visibility = _visibility(reader, visibilities)
     if reader.problems:
         raise RubricErrors(reader.problems)
     return Rubric(points, title, credit, digits, visibility, default, path)
+
+
+def _flat(reader: _Reader, table: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of ``[points]`` or ``[visibility]`` by id: a dotted key (``q4.values = 1``,
+    or a subtable ``[points.q4]``) spells the id ``q4.values`` as the quoted key does."""
+    flat: dict[str, Any] = {}
+    todo = list(raw.items())
+    while todo:
+        key, value = todo.pop(0)
+        if isinstance(value, dict) and value:
+            todo[:0] = [(f"{key}.{k}", v) for k, v in value.items()]
+        elif key in flat:
+            reader.problem(
+                f"{table}.{key}",
+                "given twice (as a quoted key and as a dotted key)",
+                "one entry per id",
+            )
+        else:
+            flat[key] = value
+    return flat
 
 
 def _points(reader: _Reader, raw: Mapping[str, Any]) -> dict[str, Fraction]:
@@ -298,7 +335,7 @@ def _points(reader: _Reader, raw: Mapping[str, Any]) -> dict[str, Fraction]:
         )
     points: dict[str, Fraction] = {}
     for entry, value in raw.items():
-        number = reader.number(f"points.{entry}", value, Fraction(0), None)
+        number = reader.number(f"points.{entry}", value, Fraction(0), MAX_POINTS)
         if reader.claim_entry("points", entry) and number is not None:
             points[entry] = number
     return points
