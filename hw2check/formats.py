@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -278,6 +279,17 @@ def class_csv(results: Sequence[Result]) -> str:
 # --- JUnit XML
 
 
+# Characters XML 1.0 does not allow even escaped, that ``visible`` leaves: the noncharacters
+# U+FFFE and U+FFFF and lone surrogates (a path of undecodable bytes holds them).
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Free text for an XML attribute or element: one line, every hidden character and every
+    character XML cannot hold written as an escape."""
+    return _NOT_XML.sub(lambda match: f"\\u{ord(match.group(0)):04x}", visible(text))
+
+
 def _testcase(suite: ET.Element, row: Row) -> ET.Element:
     case = ET.SubElement(
         suite,
@@ -287,11 +299,11 @@ def _testcase(suite: ET.Element, row: Row) -> ET.Element:
         time=f"{row.seconds:.3f}",
     )
     if row.verdict is Verdict.REFUTED:
-        failure = ET.SubElement(case, "failure", message=visible(row.evidence), type="refuted")
+        failure = ET.SubElement(case, "failure", message=_xml(row.evidence), type="refuted")
         witness = ", ".join(f"{k} = {v}" for k, v in (row.witness or {}).items())
-        failure.text = visible(f"claim: {row.statement}; witness: {witness}")
+        failure.text = _xml(f"claim: {row.statement}; witness: {witness}")
     elif row.verdict is Verdict.UNDECIDED:
-        ET.SubElement(case, "skipped", message=visible(row.evidence))
+        ET.SubElement(case, "skipped", message=_xml(row.evidence))
     return case
 
 
@@ -300,13 +312,13 @@ def _error_case(suite: ET.Element, errors: Sequence[str]) -> None:
     case = ET.SubElement(suite, "testcase", classname="hw2check.sheet", name=NOT_CHECKED)
     case.set("time", "0.000")
     error = ET.SubElement(case, "error", message="input error", type="input error")
-    error.text = "\n".join(visible(e) for e in errors)
+    error.text = "\n".join(_xml(e) for e in errors)
 
 
 def _suite(root: ET.Element, result: Result) -> None:
-    suite = ET.SubElement(root, "testsuite", name=visible(result.path))
+    suite = ET.SubElement(root, "testsuite", name=_xml(result.path))
     properties = ET.SubElement(suite, "properties")
-    ET.SubElement(properties, "property", name="title", value=visible(result.title))
+    ET.SubElement(properties, "property", name="title", value=_xml(result.title))
     if result.ledger is None:
         _error_case(suite, result.errors)
         counts = {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}

@@ -1,0 +1,121 @@
+"""Review of the grading layer (issue #15): rubrics, formats, the autograder, the plugin."""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from hw2check import autograder
+from hw2check.formats import Result, junit
+from hw2check.grading import (
+    RubricErrors,
+    grade,
+    load_rubric,
+    matches,
+    most_specific,
+    parse_rubric,
+)
+from hw2check.ledger import Ledger
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(RubricErrors) as caught:
+        parse_rubric(text, "r.toml")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_an_exact_claim_id_names_that_claim_only() -> None:
+    # q6.next_iterate is a claim id: it is not a prefix of q6.next_iterate_sign.
+    assert matches("q6.next_iterate", "q6.next_iterate") is True
+    assert matches("q6.next_iterate", "q6.next_iterate_sign") is False
+    assert matches("q6", "q6.next_iterate_sign") is True
+    assert most_specific(["q6", "q6.next_iterate"], "q6.next_iterate_sign") == "q6"
+    rubric = parse_rubric('[points]\n"q6.next_iterate" = 2\n', "r.toml")
+    assert [claim_id for claim_id, _ in rubric.graded()] == ["q6.next_iterate"]
+    assert rubric.points_of("q6.next_iterate_sign") is None
+
+
+def test_points_have_an_upper_end() -> None:
+    text = f'[points]\nq3 = {10**400}\n"q6.counterexample" = 0.5\nq5 = 1e300\n'
+    assert _problems(text) == [
+        f"r.toml: points.q3: {str(10**400)[:37]}... is not allowed; a number from 0 to 1000000",
+        "r.toml: points.q5: 1e+300 is not allowed; a number from 0 to 1000000",
+    ]
+    rubric = parse_rubric('[points]\nq3 = 1000000\n"q6.counterexample" = 0.5\n', "r.toml")
+    assert grade(rubric, None).max_score == Fraction(12_000_001, 2)
+
+
+def test_an_integer_too_long_for_python_is_a_rubric_error() -> None:
+    limit = sys.get_int_max_str_digits()
+    assert _problems("[points]\nq3 = " + "9" * (limit + 1) + "\n") == [
+        f"r.toml: holds an integer of more than {limit} digits, too long to read; "
+        "a TOML rubric (docs/grading.md)"
+    ]
+
+
+def test_dotted_keys_spell_claim_ids() -> None:
+    text = (
+        "[points]\nq3_1.minimizer = 2\nq4.forward_mode = 0.5\n"
+        '[points.q6]\ncounterexample = 3\n[visibility]\nq6.counterexample = "hidden"\n'
+    )
+    rubric = parse_rubric(text, "r.toml")
+    assert dict(rubric.points) == {
+        "q3_1.minimizer": 2,
+        "q4.forward_mode": Fraction(1, 2),
+        "q6.counterexample": 3,
+    }
+    assert rubric.visibility_of("q6.counterexample") == "hidden"
+    assert _problems('[points]\n"q4.values" = 1\nq4.values = 2\nq4.x = 1\n') == [
+        "r.toml: points.q4.values: given twice (as a quoted key and as a dotted key); "
+        "one entry per id",
+        "r.toml: points.q4.x: 'q4.x' matches no claim id; a claim id of docs/sheet-format.md "
+        "or a prefix of ids ending before a '.' or '_', such as q3_1, q3_2, q3_3 (hw2check "
+        "rubric lists every id)",
+    ]
+
+
+def test_junit_is_xml_for_noncharacters_and_undecodable_paths() -> None:
+    rubric = parse_rubric("[points]\nq3 = 1\n", "r.toml")
+    title = "T \ufffe \uffff \x01 end"
+    path = "sur\udcff.toml"
+    ledger = Ledger(path=path, title=title, claims=[])
+    good = Result(path, title, grade(rubric, ledger), ledger)
+    bad = Result(path, "", grade(rubric, None, None, ["sur\udcff.toml: bad \ufffe"]))
+    text = junit([good, bad])
+    root = ET.fromstring(text.encode("utf-8"))
+    suites = root.findall("testsuite")
+    assert [suite.get("name") for suite in suites] == ["sur\\udcff.toml", "sur\\udcff.toml"]
+    title_property = suites[0].find("properties/property")
+    assert title_property is not None
+    assert title_property.get("value") == "T \\ufffe \\uffff \\x01 end"
+    error = suites[1].find("testcase/error")
+    assert error is not None and error.text == "sur\\udcff.toml: bad \\ufffe"
+
+
+def test_the_autograder_ignores_hidden_files_and_macos_folders(tmp_path: Path) -> None:
+    submission = tmp_path / "submission"
+    (submission / "__MACOSX").mkdir(parents=True)
+    (submission / "alice.toml").write_text("[sheet]\n", encoding="utf-8")
+    (submission / "__MACOSX" / "._alice.toml").write_bytes(b"\x00\x05")
+    (submission / ".hidden.toml").write_text("x", encoding="utf-8")
+    assert autograder.submitted_sheets(submission) == [submission / "alice.toml"]
+
+
+def test_a_rubric_file_bigger_than_allowed_or_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(RubricErrors) as caught:
+        load_rubric(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path}: cannot be read (")
+
+
+def test_a_sheet_whose_name_starts_with_an_underscore_is_submitted(tmp_path: Path) -> None:
+    (tmp_path / "_alice.toml").write_text("[sheet]\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bob.toml").write_text("[sheet]\n", encoding="utf-8")
+    assert autograder.submitted_sheets(tmp_path) == [
+        tmp_path / "_alice.toml",
+        tmp_path / "sub" / "bob.toml",
+    ]
