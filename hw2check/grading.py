@@ -106,12 +106,24 @@ def significant_digits(number: StatedNumber) -> int:
 
 
 def points_text(value: Fraction) -> str:
-    """Points as a short decimal: ``17.5``, ``2``, ``0.25``; a repeating one to 4 places."""
+    """Points as a decimal: ``17.5``, ``2``, ``0.25``, ``0.33333`` exactly; a repeating one
+    (no rubric makes one) to 4 places."""
     if value.denominator == 1:
         return str(value.numerator)
-    text = f"{float(value):.4f}".rstrip("0")
-    exact = Fraction(Decimal(text)) == value
-    return text if exact else f"{float(value):.4f}"
+    rest = value.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return f"{float(value):.4f}"
+    # A decimal (every rubric number is one, and so are their products and sums): exactly,
+    # so that a class CSV adds up and a printed rubric reads back the same.
+    places = 1
+    while (value * 10**places).denominator != 1:
+        places += 1
+    digits = str(abs(value * 10**places).numerator).rjust(places + 1, "0")
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
 def points_json(value: Fraction) -> int | float:
@@ -175,10 +187,10 @@ def rubric_text(rubric: Rubric) -> str:
 
 
 def _toml_string(text: str) -> str:
-    # JSON string escapes are valid TOML basic-string escapes.
+    # JSON string escapes are valid TOML basic-string escapes; TOML also forbids a raw DEL.
     import json
 
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 # --- reading a rubric: every problem is reported, each as its own input error

@@ -18,6 +18,8 @@ from hw2check.grading import (
     matches,
     most_specific,
     parse_rubric,
+    points_text,
+    rubric_text,
 )
 from hw2check.ledger import Ledger
 
@@ -119,3 +121,28 @@ def test_a_sheet_whose_name_starts_with_an_underscore_is_submitted(tmp_path: Pat
         tmp_path / "_alice.toml",
         tmp_path / "sub" / "bob.toml",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Fraction(33333, 100000), "0.33333"),
+        (Fraction(1, 20), "0.05"),
+        (Fraction(-3, 8), "-0.375"),
+        (Fraction(123456789, 10**9), "0.123456789"),
+        (Fraction(1, 3), "0.3333"),
+    ],
+)
+def test_points_are_printed_exactly(value: Fraction, text: str) -> None:
+    assert points_text(value) == text
+
+
+def test_a_printed_rubric_reads_back_the_same() -> None:
+    text = (
+        '[rubric]\ntitle = "a\\u007fb \\"c\\""\n[points]\nq3 = 0.33333\n"q6.counterexample" = 2.5\n'
+        "[credit]\nundecided = 0.125\n[numbers]\nmin_significant_digits = 0\n"
+        '[visibility]\ndefault = "hidden"\nq6 = "after_due_date"\n'
+    )
+    rubric = parse_rubric(text, "r.toml")
+    again = parse_rubric(rubric_text(rubric), "r.toml")
+    assert again == rubric
