@@ -146,3 +146,25 @@ def test_a_printed_rubric_reads_back_the_same() -> None:
     rubric = parse_rubric(text, "r.toml")
     again = parse_rubric(rubric_text(rubric), "r.toml")
     assert again == rubric
+
+
+def test_the_gradescope_score_is_the_sum_of_the_test_scores_as_floats(tmp_path: Path) -> None:
+    import json
+
+    from hw2check.cli import main
+
+    sheet = tmp_path / "s.toml"
+    sheet.write_text(
+        '[sheet]\ntitle = "s"\n[q3_1]\nminimizer = "w_t - g/lam"\nstep_size = "1/lam"\n'
+        '[q3_2]\nbound = "wstar_sq/(2*eta) + eta/2*sum_v_sq"\n',
+        encoding="utf-8",
+    )
+    rubric = tmp_path / "r.toml"
+    rubric.write_text('[points]\n"q3_1" = 0.1\n"q3_2" = 0.1\n', encoding="utf-8")
+    out = tmp_path / "results.json"
+    main([str(sheet), "--rubric", str(rubric), "--format", "gradescope", "--output", str(out)])
+    data = json.loads(out.read_text("utf-8"))
+    scores = [test["score"] for test in data["tests"]]
+    assert scores == [0.1, 0.1, 0, 0, 0.1]
+    assert data["score"] == sum(scores)
+    assert "Score: 0.3 / 0.5" in data["output"]
