@@ -141,6 +141,11 @@ def render_results(results: Sequence[Result], fmt: str, scored: bool, *, width: 
             [result.grade for result in good],
             scored,
             [(result.path, result.errors) for result in results if result.ledger is None],
+            [
+                grade_lines(result.grade, scored)[0]
+                for result in results
+                if result.ledger is None and scored
+            ],
         )
     parts = []
     for result in results:

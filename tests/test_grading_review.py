@@ -168,3 +168,16 @@ def test_the_gradescope_score_is_the_sum_of_the_test_scores_as_floats(tmp_path: 
     assert scores == [0.1, 0.1, 0, 0, 0.1]
     assert data["score"] == sum(scores)
     assert "Score: 0.3 / 0.5" in data["output"]
+
+
+def test_html_shows_the_score_of_a_bad_sheet_with_a_rubric() -> None:
+    from hw2check.formats import render_results
+
+    rubric = parse_rubric('[rubric]\ntitle = "R & D"\n[points]\nq3 = 1.5\n', "r.toml")
+    bad = Result("bad.toml", "", grade(rubric, None, None, ["bad.toml: q4.values: [1] <x>"]))
+    page = render_results([bad], "html", True)
+    assert (
+        '<p class="grade">score: 0 / 9 (rubric: R &amp; D)</p>'
+        "<ul><li>bad.toml: q4.values: [1] &lt;x&gt;</li></ul>"
+    ) in page
+    assert "score:" not in render_results([bad], "html", False)
