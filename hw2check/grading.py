@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from hw2check.errors import InputError, visible
 from hw2check.ledger import Ledger, Row, Verdict, selected
+from hw2check.suggest import closest
 
 if TYPE_CHECKING:
     from hw2check.numbers import StatedNumber
@@ -237,13 +238,15 @@ class _Reader:
     def claim_entry(self, table: str, entry: str) -> bool:
         if any(matches(entry, claim_id) for claim_id, _ in catalogue()):
             return True
-        examples = sorted({claim_id.split(".")[0] for claim_id, _ in catalogue()})
-        self.problem(
-            f"{table}.{entry}",
-            f"{_shown(entry)} matches no claim id",
-            "a claim id of docs/sheet-format.md or a prefix of ids ending before a '.' or "
-            "'_', such as " + ", ".join(examples[:3]) + " (hw2check rubric lists every id)",
-        )
+        tables = sorted({claim_id.split(".")[0] for claim_id, _ in catalogue()})
+        near = closest(entry, [*tables, *claim_ids()])
+        what = f"{_shown(entry)} matches no claim id"
+        rule = "a claim id of docs/sheet-format.md or a prefix of ids ending before a '.' or '_'"
+        if near is None or entry.startswith(near):  # q4.x: not a misspelling of q4
+            allowed = f"{rule}, such as {', '.join(tables[:3])} (hw2check rubric lists every id)"
+        else:
+            allowed = f"did you mean {_shown(near)}? ({rule}; hw2check rubric lists every id)"
+        self.problem(f"{table}.{entry}", what, allowed)
         return False
 
 

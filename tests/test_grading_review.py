@@ -181,3 +181,14 @@ def test_html_shows_the_score_of_a_bad_sheet_with_a_rubric() -> None:
         "<ul><li>bad.toml: q4.values: [1] &lt;x&gt;</li></ul>"
     ) in page
     assert "score:" not in render_results([bad], "html", False)
+
+
+def test_a_misspelt_id_gets_the_closest_one_as_a_hint() -> None:
+    assert _problems('[points]\n"q3_1.minimiser" = 1\n"Q6" = 1\n') == [
+        "r.toml: points.q3_1.minimiser: 'q3_1.minimiser' matches no claim id; did you mean "
+        "'q3_1.minimizer'? (a claim id of docs/sheet-format.md or a prefix of ids ending "
+        "before a '.' or '_'; hw2check rubric lists every id)",
+        "r.toml: points.Q6: 'Q6' matches no claim id; did you mean 'q6'? (a claim id of "
+        "docs/sheet-format.md or a prefix of ids ending before a '.' or '_'; hw2check rubric "
+        "lists every id)",
+    ]
