@@ -192,3 +192,16 @@ def test_a_misspelt_id_gets_the_closest_one_as_a_hint() -> None:
         "docs/sheet-format.md or a prefix of ids ending before a '.' or '_'; hw2check rubric "
         "lists every id)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [("0.0035", 2), ("1.50", 3), (1.50, 2), ("-0.078735", 5), ("1e-3", 1), ("1.50e-3", 3)],
+)
+def test_significant_digits_of_strings_floats_negatives_and_exponents(
+    raw: object, digits: int
+) -> None:
+    from hw2check.grading import significant_digits
+    from hw2check.numbers import read_number
+
+    assert significant_digits(read_number(raw)) == digits
