@@ -146,6 +146,7 @@ def render_results(results: Sequence[Result], fmt: str, scored: bool, *, width: 
                 for result in results
                 if result.ledger is None and scored
             ],
+            [result.errors for result in good],
         )
     parts = []
     for result in results:

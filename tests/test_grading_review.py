@@ -205,3 +205,19 @@ def test_significant_digits_of_strings_floats_negatives_and_exponents(
     from hw2check.numbers import read_number
 
     assert significant_digits(read_number(raw)) == digits
+
+
+def test_html_lists_the_errors_of_a_sheet_checked_in_spite_of_them() -> None:
+    from hw2check.formats import render_results
+
+    rubric = parse_rubric("[points]\nq3 = 1\n", "r.toml")
+    ledger = Ledger(path="k.toml", title="k", claims=[])
+    errors = ["k.toml: q4.values: [1] <x>"]
+    kept = Result("k.toml", "k", grade(rubric, ledger, None, errors), ledger)
+    page = render_results([kept], "html", True)
+    assert (
+        '<p class="note">Input errors (their keys were not checked):</p>'
+        "<ul><li>k.toml: q4.values: [1] &lt;x&gt;</li></ul></section>"
+    ) in page
+    clean = Result("k.toml", "k", grade(rubric, ledger), ledger)
+    assert "Input errors" not in render_results([clean], "html", True)
