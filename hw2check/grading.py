@@ -11,6 +11,7 @@ module (``proofs.claims``), which also says which claims of a sheet are stated n
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import sys
@@ -88,7 +89,9 @@ def matches(entry: str, claim_id: str) -> bool:
     )
 
 
+@functools.cache
 def claim_ids() -> frozenset[str]:
+    """Every claim id of the sheet format (asked for every entry and claim: made once)."""
     return frozenset(claim_id for claim_id, _ in catalogue())
 
 
