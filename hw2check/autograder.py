@@ -140,7 +140,7 @@ def run(root: Path) -> int:
     results = root / "results" / "results.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     rubric = root / "source" / "rubric.toml"
-    sheets = sorted((root / "submission").rglob("*.toml"))
+    sheets = submitted_sheets(root / "submission")
     if len(sheets) != 1:
         found = ", ".join(visible(str(path.relative_to(root / "submission"))) for path in sheets)
         problem = (
@@ -155,6 +155,20 @@ def run(root: Path) -> int:
     if not results.exists():
         results.write_text(_refusal(rubric, "the sheet could not be graded"), encoding="utf-8")
     return 0
+
+
+def submitted_sheets(submission: Path) -> list[Path]:
+    """The ``*.toml`` files of a submission, but hidden ones (a name starting with '.') and
+    those under ``__MACOSX`` (a zip made on macOS holds ``__MACOSX/._alice.toml`` beside
+    ``alice.toml``)."""
+    return sorted(
+        path
+        for path in submission.rglob("*.toml")
+        if not any(
+            part.startswith(".") or part == "__MACOSX"
+            for part in path.relative_to(submission).parts
+        )
+    )
 
 
 def _refusal(rubric_path: Path, problem: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -140,6 +141,12 @@ def render_results(results: Sequence[Result], fmt: str, scored: bool, *, width: 
             [result.grade for result in good],
             scored,
             [(result.path, result.errors) for result in results if result.ledger is None],
+            [
+                grade_lines(result.grade, scored)[0]
+                for result in results
+                if result.ledger is None and scored
+            ],
+            [result.errors for result in good],
         )
     parts = []
     for result in results:
@@ -239,8 +246,11 @@ def gradescope_json(result: Result) -> dict[str, Any]:
         }
         for claim in grade.claims
     ]
+    # The tests' scores added as a reader of the file adds them (floats, in order), so that
+    # ``score`` equals their sum exactly: 0.1 + 0.1 + 0.1 is 0.30000000000000004 there.
+    total = sum((test["score"] for test in tests), 0)
     return {
-        "score": points_json(grade.score),
+        "score": total,
         "output": _summary_output(result),
         "output_format": "md",
         "tests": tests,
@@ -279,6 +289,17 @@ def class_csv(results: Sequence[Result]) -> str:
 # --- JUnit XML
 
 
+# Characters XML 1.0 does not allow even escaped, that ``visible`` leaves: the noncharacters
+# U+FFFE and U+FFFF and lone surrogates (a path of undecodable bytes holds them).
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Free text for an XML attribute or element: one line, every hidden character and every
+    character XML cannot hold written as an escape."""
+    return _NOT_XML.sub(lambda match: f"\\u{ord(match.group(0)):04x}", visible(text))
+
+
 def _testcase(suite: ET.Element, row: Row) -> ET.Element:
     case = ET.SubElement(
         suite,
@@ -288,11 +309,11 @@ def _testcase(suite: ET.Element, row: Row) -> ET.Element:
         time=f"{row.seconds:.3f}",
     )
     if row.verdict is Verdict.REFUTED:
-        failure = ET.SubElement(case, "failure", message=visible(row.evidence), type="refuted")
+        failure = ET.SubElement(case, "failure", message=_xml(row.evidence), type="refuted")
         witness = ", ".join(f"{k} = {v}" for k, v in (row.witness or {}).items())
-        failure.text = visible(f"claim: {row.statement}; witness: {witness}")
+        failure.text = _xml(f"claim: {row.statement}; witness: {witness}")
     elif row.verdict is Verdict.UNDECIDED:
-        ET.SubElement(case, "skipped", message=visible(row.evidence))
+        ET.SubElement(case, "skipped", message=_xml(row.evidence))
     return case
 
 
@@ -301,13 +322,13 @@ def _error_case(suite: ET.Element, errors: Sequence[str]) -> None:
     case = ET.SubElement(suite, "testcase", classname="hw2check.sheet", name=NOT_CHECKED)
     case.set("time", "0.000")
     error = ET.SubElement(case, "error", message="input error", type="input error")
-    error.text = "\n".join(visible(e) for e in errors)
+    error.text = "\n".join(_xml(e) for e in errors)
 
 
 def _suite(root: ET.Element, result: Result) -> None:
-    suite = ET.SubElement(root, "testsuite", name=visible(result.path))
+    suite = ET.SubElement(root, "testsuite", name=_xml(result.path))
     properties = ET.SubElement(suite, "properties")
-    ET.SubElement(properties, "property", name="title", value=visible(result.title))
+    ET.SubElement(properties, "property", name="title", value=_xml(result.title))
     if result.ledger is None:
         _error_case(suite, result.errors)
         counts = {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}

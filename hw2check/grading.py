@@ -11,6 +11,7 @@ module (``proofs.claims``), which also says which claims of a sheet are stated n
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import sys
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from hw2check.errors import InputError, not_utf8, short_repr, visible
 from hw2check.ledger import Ledger, Row, Verdict, selected
+from hw2check.suggest import closest
 
 if TYPE_CHECKING:
     from hw2check.numbers import StatedNumber
@@ -46,6 +48,8 @@ DEFAULT_CREDIT: Mapping[str, Fraction] = MappingProxyType(
 )
 DEFAULT_DIGITS = 3
 MAX_DIGITS = 40
+# Points beyond this are no course's: the sum of a sheet's points stays an exact float.
+MAX_POINTS = Fraction(1_000_000)
 UNANSWERED = "unanswered"
 NOT_CHECKED = "not checked"
 NOT_CHECKED_REASON = "not checked: the sheet has input errors"
@@ -72,10 +76,23 @@ def is_theorem(row: Row) -> bool:
 
 
 def matches(entry: str, claim_id: str) -> bool:
-    """A rubric entry matches the id itself and every id it starts up to a '.' or '_'."""
-    return claim_id == entry or (
-        claim_id.startswith(entry) and len(claim_id) > len(entry) and claim_id[len(entry)] in "._"
+    """A rubric entry matches the id itself and every id it starts up to a '.' or '_';
+    an entry that is itself a claim id names that claim only (``q6.next_iterate`` is not
+    a prefix of ``q6.next_iterate_sign``)."""
+    if claim_id == entry:
+        return True
+    return (
+        claim_id.startswith(entry)
+        and len(claim_id) > len(entry)
+        and claim_id[len(entry)] in "._"
+        and entry not in claim_ids()
     )
+
+
+@functools.cache
+def claim_ids() -> frozenset[str]:
+    """Every claim id of the sheet format (asked for every entry and claim: made once)."""
+    return frozenset(claim_id for claim_id, _ in catalogue())
 
 
 def most_specific(entries: Sequence[str], claim_id: str) -> str | None:
@@ -93,12 +110,24 @@ def significant_digits(number: StatedNumber) -> int:
 
 
 def points_text(value: Fraction) -> str:
-    """Points as a short decimal: ``17.5``, ``2``, ``0.25``; a repeating one to 4 places."""
+    """Points as a decimal: ``17.5``, ``2``, ``0.25``, ``0.33333`` exactly; a repeating one
+    (no rubric makes one) to 4 places."""
     if value.denominator == 1:
         return str(value.numerator)
-    text = f"{float(value):.4f}".rstrip("0")
-    exact = Fraction(Decimal(text)) == value
-    return text if exact else f"{float(value):.4f}"
+    rest = value.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return f"{float(value):.4f}"
+    # A decimal (every rubric number is one, and so are their products and sums): exactly,
+    # so that a class CSV adds up and a printed rubric reads back the same.
+    places = 1
+    while (value * 10**places).denominator != 1:
+        places += 1
+    digits = str(abs(value * 10**places).numerator).rjust(places + 1, "0")
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
 def points_json(value: Fraction) -> int | float:
@@ -162,10 +191,10 @@ def rubric_text(rubric: Rubric) -> str:
 
 
 def _toml_string(text: str) -> str:
-    # JSON string escapes are valid TOML basic-string escapes.
+    # JSON string escapes are valid TOML basic-string escapes; TOML also forbids a raw DEL.
     import json
 
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 # --- reading a rubric: every problem is reported, each as its own input error
@@ -197,29 +226,30 @@ class _Reader:
         self.problem(name, f"{_shown(raw)} is not a table", f"a [{name}] table")
         return {}
 
-    def number(self, key: str, raw: Any, low: Fraction, high: Fraction | None) -> Fraction | None:
-        """A TOML integer or float from ``low`` to ``high`` (None: no upper end), exactly."""
+    def number(self, key: str, raw: Any, low: Fraction, high: Fraction) -> Fraction | None:
+        """A TOML integer or float from ``low`` to ``high``, exactly."""
         value: Fraction | None = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             value = Fraction(raw)
         elif isinstance(raw, float) and math.isfinite(raw):
             value = Fraction(Decimal(repr(raw)))
-        if value is not None and low <= value and (high is None or value <= high):
+        if value is not None and low <= value <= high:
             return value
-        span = f"from {low} to {high}" if high is not None else f">= {low}"
-        self.problem(key, f"{_shown(raw)} is not allowed", f"a number {span}")
+        self.problem(key, f"{_shown(raw)} is not allowed", f"a number from {low} to {high}")
         return None
 
     def claim_entry(self, table: str, entry: str) -> bool:
         if any(matches(entry, claim_id) for claim_id, _ in catalogue()):
             return True
-        examples = sorted({claim_id.split(".")[0] for claim_id, _ in catalogue()})
-        self.problem(
-            f"{table}.{entry}",
-            f"{_shown(entry)} matches no claim id",
-            "a claim id of docs/sheet-format.md or a prefix of ids ending before a '.' or "
-            "'_', such as " + ", ".join(examples[:3]) + " (hw2check rubric lists every id)",
-        )
+        tables = sorted({claim_id.split(".")[0] for claim_id, _ in catalogue()})
+        near = closest(entry, [*tables, *claim_ids()])
+        what = f"{_shown(entry)} matches no claim id"
+        rule = "a claim id of docs/sheet-format.md or a prefix of ids ending before a '.' or '_'"
+        if near is None or entry.startswith(near):  # q4.x: not a misspelling of q4
+            allowed = f"{rule}, such as {', '.join(tables[:3])} (hw2check rubric lists every id)"
+        else:
+            allowed = f"did you mean {_shown(near)}? ({rule}; hw2check rubric lists every id)"
+        self.problem(f"{table}.{entry}", what, allowed)
         return False
 
 
@@ -240,18 +270,22 @@ def _unknown_keys(
             )
 
 
+TOML_RUBRIC = "a TOML rubric (docs/grading.md)"
+
+
 def _document(text: str, path: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as error:
-        reason = str(error) if isinstance(error, tomllib.TOMLDecodeError) else "nested too deeply"
-        raise RubricErrors(
-            [
-                InputError(f"not valid TOML ({reason})", "a TOML rubric (docs/grading.md)").located(
-                    file=path
-                )
-            ]
-        ) from None
+    except ValueError as error:  # not a TOMLDecodeError: an integer past Python's digit limit
+        if isinstance(error, tomllib.TOMLDecodeError):
+            reason = f"not valid TOML ({error})"
+        else:
+            digits = sys.get_int_max_str_digits()
+            reason = f"holds an integer of more than {digits} digits, too long to read"
+        raise RubricErrors([InputError(reason, TOML_RUBRIC).located(file=path)]) from None
+    except RecursionError:
+        problem = InputError("not valid TOML (nested too deeply)", TOML_RUBRIC)
+        raise RubricErrors([problem.located(file=path)]) from None
 
 
 def parse_rubric(text: str, path: str) -> Rubric:
@@ -269,7 +303,7 @@ def parse_rubric(text: str, path: str) -> Rubric:
     if title is not None and not isinstance(title, str):
         reader.problem("rubric.title", f"{_shown(title)} is not a string", "a string")
         title = None
-    points = _points(reader, reader.table(document, "points"))
+    points = _points(reader, _flat(reader, "points", reader.table(document, "points")))
     credit = _credit(reader, reader.table(document, "credit"))
     numbers = reader.table(document, "numbers")
     _unknown_keys(reader, "numbers", numbers, ("min_significant_digits",))
@@ -281,10 +315,31 @@ def parse_rubric(text: str, path: str) -> Rubric:
             f"an integer from 0 to {MAX_DIGITS} (0: no precision rule)",
         )
         digits = DEFAULT_DIGITS
-    default, visibility = _visibility(reader, reader.table(document, "visibility"))
+    visibilities = _flat(reader, "visibility", reader.table(document, "visibility"))
+    default, visibility = _visibility(reader, visibilities)
     if reader.problems:
         raise RubricErrors(reader.problems)
     return Rubric(points, title, credit, digits, visibility, default, path)
+
+
+def _flat(reader: _Reader, table: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of ``[points]`` or ``[visibility]`` by id: a dotted key (``q4.values = 1``,
+    or a subtable ``[points.q4]``) spells the id ``q4.values`` as the quoted key does."""
+    flat: dict[str, Any] = {}
+    todo = list(raw.items())
+    while todo:
+        key, value = todo.pop(0)
+        if isinstance(value, dict) and value:
+            todo[:0] = [(f"{key}.{k}", v) for k, v in value.items()]
+        elif key in flat:
+            reader.problem(
+                f"{table}.{key}",
+                "given twice (as a quoted key and as a dotted key)",
+                "one entry per id",
+            )
+        else:
+            flat[key] = value
+    return flat
 
 
 def _points(reader: _Reader, raw: Mapping[str, Any]) -> dict[str, Fraction]:
@@ -296,7 +351,7 @@ def _points(reader: _Reader, raw: Mapping[str, Any]) -> dict[str, Fraction]:
         )
     points: dict[str, Fraction] = {}
     for entry, value in raw.items():
-        number = reader.number(f"points.{entry}", value, Fraction(0), None)
+        number = reader.number(f"points.{entry}", value, Fraction(0), MAX_POINTS)
         if reader.claim_entry("points", entry) and number is not None:
             points[entry] = number
     return points

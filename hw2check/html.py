@@ -216,12 +216,23 @@ def _ledger_section(
     return "\n".join(parts)
 
 
-def _bad_section(path: str, errors: Sequence[str]) -> str:
+def _with_errors(section: str, errors: Sequence[str]) -> str:
+    """A sheet's section with the input errors it was checked in spite of, at its end."""
+    if not errors:
+        return section
     items = "".join(f"<li>{escape(error)}</li>" for error in errors)
+    head, _, tail = section.rpartition("</section>")
+    note = '<p class="note">Input errors (their keys were not checked):</p>'
+    return f"{head}{note}<ul>{items}</ul></section>{tail}"
+
+
+def _bad_section(path: str, errors: Sequence[str], score: str | None = None) -> str:
+    items = "".join(f"<li>{escape(error)}</li>" for error in errors)
+    grading = f'<p class="grade">{escape(score)}</p>' if score is not None else ""
     return (
         f'<section class="sheet bad"><h1>Not checked: <code>{escape(path)}</code></h1>'
         f'<p class="note">This sheet has input errors; none of its claims was checked.</p>'
-        f"<ul>{items}</ul></section>"
+        f"{grading}<ul>{items}</ul></section>"
     )
 
 
@@ -231,10 +242,14 @@ def html(
     grades: Sequence[Grade | None] | None = None,
     scored: bool = False,
     bad: Sequence[tuple[str, Sequence[str]]] = (),
+    bad_scores: Sequence[str] = (),
+    kept: Sequence[Sequence[str]] = (),
 ) -> str:
     """The report of these ledgers; ``sheets`` (same order) adds formulas and figures,
     ``grades`` (same order) the score and unanswered claims, and ``bad`` lists the sheets
-    that could not be checked (path, errors) first."""
+    that could not be checked (path, errors) first, with their score lines ``bad_scores``
+    (same order as ``bad``; none without a rubric); ``kept`` (same order as ``ledgers``) the
+    errors of sheets checked in spite of them (``--keep-going``)."""
     paired: list[Sheet | None] = (
         list(sheets)
         if sheets is not None and len(sheets) == len(ledgers)
@@ -258,9 +273,13 @@ def html(
         if grades is not None and len(grades) == len(ledgers)
         else [None] * len(ledgers)
     )
-    body += [_bad_section(path, errors) for path, errors in bad]
+    scores: list[str | None] = [*bad_scores, *[None] * (len(bad) - len(bad_scores))]
     body += [
-        _ledger_section(ledger, sheet, n, grade, scored)
+        _bad_section(path, errors, score) for (path, errors), score in zip(bad, scores, strict=True)
+    ]
+    errors: list[Sequence[str]] = [*kept, *[()] * (len(ledgers) - len(kept))]
+    body += [
+        _with_errors(_ledger_section(ledger, sheet, n, grade, scored), errors[n - 1])
         for n, (ledger, sheet, grade) in enumerate(zip(ledgers, paired, graded, strict=True), 1)
     ]
     title = ledgers[0].title if len(ledgers) == 1 else f"{len(ledgers)} sheets"

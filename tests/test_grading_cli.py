@@ -53,7 +53,7 @@ def test_a_bad_rubric_is_an_input_error_and_nothing_is_checked(
         f"{wrong}: points.q9: 'q9' matches no claim id; a claim id of docs/sheet-format.md or a"
         " prefix of ids ending before a '.' or '_', such as q3_1, q3_2, q3_3 (hw2check rubric"
         " lists every id)",
-        f"{wrong}: points.q5: -2 is not allowed; a number >= 0",
+        f"{wrong}: points.q5: -2 is not allowed; a number from 0 to 1000000",
     ]
 
 

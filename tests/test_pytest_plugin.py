@@ -120,3 +120,16 @@ def test_a_run_with_junitxml_and_two_workers(sheets: Path, pytester: pytest.Pyte
         "--hw2check", "--hw2check-strict", "carol.toml", "-p", "no:cacheprovider"
     )
     strict.assert_outcomes(failed=1)
+
+
+def test_verbose_lines_and_failure_headings_name_items_as_their_ids(
+    sheets: Path, pytester: pytest.Pytester
+) -> None:
+    result = pytester.runpytest_inprocess(
+        "--hw2check", "alice.toml", "bob.toml", "-v", "-p", "no:cacheprovider"
+    )
+    lines = result.stdout.lines
+    assert any(line.startswith("alice.toml::q3_1.minimizer PASSED") for line in lines)
+    assert any(line.startswith("bob.toml::q3_1.minimizer FAILED") for line in lines)
+    assert not any("alice::toml" in line or "q3_1::minimizer" in line for line in lines)
+    assert any(line.strip("_ ") == "bob.toml::q3_1.minimizer (hw2check)" for line in lines)
