@@ -131,6 +131,11 @@ def build(rubric_text: str, output: Path) -> list[str]:
 # --- a submission on Gradescope
 
 
+# Gradescope stops an autograder after 10 minutes unless the course sets more; grading stops
+# before that, so that a results.json is written all the same.
+GRADE_SECONDS = 540
+
+
 def run(root: Path) -> int:
     """Grade the one ``*.toml`` of ``root/submission`` into ``root/results/results.json``.
 
@@ -151,7 +156,15 @@ def run(root: Path) -> int:
         results.write_text(_refusal(rubric, problem), encoding="utf-8")
         return 0
     command = [sys.executable, "-m", "hw2check", str(sheets[0]), "--rubric", str(rubric)]
-    subprocess.run([*command, "--format", "gradescope", "--output", str(results)], check=False)
+    try:
+        subprocess.run(
+            [*command, "--format", "gradescope", "--output", str(results)],
+            check=False,
+            timeout=GRADE_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        problem = f"grading took longer than {GRADE_SECONDS} s; ask the course staff"
+        results.write_text(_refusal(rubric, problem), encoding="utf-8")
     if not results.exists():
         results.write_text(_refusal(rubric, "the sheet could not be graded"), encoding="utf-8")
     return 0

@@ -19,9 +19,10 @@ FORMAT_DOC = "docs/sheet-format.md"
 LEDGER_DOC = "docs/ledger-format.md"
 
 # Characters that are never shown raw: controls (C0, DEL, C1), format characters
-# (zero-width, bidirectional embeddings, overrides and isolates) and line and paragraph
-# separators.
-HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+# (zero-width, bidirectional embeddings, overrides and isolates), lone surrogates (the bytes
+# of a file name that are not UTF-8, as Python decodes them: not writable as UTF-8) and line
+# and paragraph separators.
+HIDDEN_CATEGORIES = ("Cc", "Cf", "Cs", "Zl", "Zp")
 NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
 
 

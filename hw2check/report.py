@@ -77,8 +77,27 @@ def _wrapped(label: str, text: str, width: int = WIDTH) -> list[str]:
     return lines
 
 
+# A title or path longer than this many lines of the table is clipped on the last one.
+HEADING_LINES = 3
+
+
 def _wrapped_heading(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width, subsequent_indent="  ")
+    """``text`` in lines of at most ``width`` terminal columns (wide characters count two,
+    combining marks as ``_prefix`` says), broken at a blank where there is one; past
+    ``HEADING_LINES`` lines the last is clipped with an ellipsis."""
+    lines: list[str] = []
+    indent = ""
+    while text and len(lines) < HEADING_LINES:
+        room = width - len(indent)
+        end = max(_prefix(text, room), 1)
+        if end < len(text) and len(lines) == HEADING_LINES - 1:
+            lines.append(indent + text[: max(_prefix(text, room - 1), 1)] + "…")
+            return lines
+        blank = text.rfind(" ", 1, end + 1) if end < len(text) else -1
+        end = blank if blank > end // 2 else end  # a blank early in the line would waste it
+        lines.append(indent + text[:end].rstrip(" "))
+        text, indent = text[end:].lstrip(" "), "  "
+    return lines
 
 
 def _paragraphs(label: str, text: str, width: int) -> list[str]:

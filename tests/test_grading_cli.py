@@ -4,6 +4,7 @@ sheets in the output, ``hw2check rubric`` and ``hw2check autograder``."""
 from __future__ import annotations
 
 import json
+import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -203,6 +204,25 @@ def test_run_autograder_grades_the_one_sheet(tmp_path: Path) -> None:
     data = json.loads(results.read_text("utf-8"))
     assert data["score"] == 2
     assert len(data["tests"]) == 6
+
+
+def test_run_autograder_that_runs_out_of_time_still_writes_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = layout(tmp_path, ("alice.toml", SMALL))
+    seen: list[float] = []
+
+    def too_slow(command: list[str], check: bool, timeout: float) -> None:
+        seen.append(timeout)
+        raise subprocess.TimeoutExpired(command, timeout)
+
+    monkeypatch.setattr(subprocess, "run", too_slow)
+    assert autograder.run(tmp_path) == 0
+    assert seen == [autograder.GRADE_SECONDS] and autograder.GRADE_SECONDS < 600
+    data = json.loads(results.read_text("utf-8"))
+    assert data["score"] == 0
+    assert "grading took longer than 540 s; ask the course staff" in data["output"]
+    assert all(test["status"] == "failed" for test in data["tests"])
 
 
 @pytest.mark.parametrize(

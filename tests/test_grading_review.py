@@ -44,7 +44,7 @@ def test_an_exact_claim_id_names_that_claim_only() -> None:
 def test_points_have_an_upper_end() -> None:
     text = f'[points]\nq3 = {10**400}\n"q6.counterexample" = 0.5\nq5 = 1e300\n'
     assert _problems(text) == [
-        f"r.toml: points.q3: {str(10**400)[:37]}... is not allowed; a number from 0 to 1000000",
+        "r.toml: points.q3: <an integer of 1,329 bits> is not allowed; a number from 0 to 1000000",
         "r.toml: points.q5: 1e+300 is not allowed; a number from 0 to 1000000",
     ]
     rubric = parse_rubric('[points]\nq3 = 1000000\n"q6.counterexample" = 0.5\n', "r.toml")

@@ -502,9 +502,13 @@ def test_every_part_of_a_message_is_clipped() -> None:
 
 def test_a_title_of_combining_marks_is_clipped_in_the_table() -> None:
     ledger = Ledger("s.toml", "a" + "\u0301" * 5000, ())
-    first = table(ledger).splitlines()[0]
-    # Two marks on the "a" take no column, each further one takes one: 80 columns in all.
-    assert first == "a" + "\u0301" * 80 + "…"
+    lines = table(ledger).splitlines()
+    # Two marks on the "a" take no column, each further one takes one: 80 columns a line;
+    # the title wraps to at most HEADING_LINES lines, the last clipped.
+    assert lines[0] == "a" + "\u0301" * 81
+    assert lines[1] == "  " + "\u0301" * 80
+    assert lines[2] == "  " + "\u0301" * 79 + "…"
+    assert lines[3] == "sheet: s.toml"
 
 
 # --- kind 7: verdicts lost to internal errors -----------------------------------------------
@@ -687,3 +691,13 @@ def test_a_timer_ringing_in_a_destructor_prints_nothing(
         gc.collect()
         time.sleep(0.5)  # still within the limit: the ring was spent in __del__
     assert capsys.readouterr().err == ""
+
+
+def test_a_path_that_is_not_utf_8_is_escaped_in_every_json_output() -> None:
+    # Python decodes a file name's undecodable bytes to lone surrogates, which UTF-8 cannot
+    # write: every format shows them as escapes (JSON as \uXXXX, which a parser reads back).
+    path = "caf\udce9.toml"
+    assert hidden("\udce9") and excerpt(path) == "caf\\udce9.toml"
+    line = json_escaped(json.dumps({"path": path}, ensure_ascii=False))
+    line.encode("utf-8")  # writable
+    assert line == '{"path": "caf\\udce9.toml"}' and json.loads(line) == {"path": path}

@@ -99,10 +99,11 @@ def test_values_in_messages_are_shown_as_toml_not_python(body: str, message: str
 
 def test_rubric_values_in_messages_are_shown_as_toml_too() -> None:
     with pytest.raises(RubricErrors) as raised:
-        parse_rubric("[points]\nq3 = { a = 1 }\nq4 = [{ b = true }]\n", "r.toml")
+        parse_rubric('[points]\nq4 = [{ b = true }]\n"q3_1" = { a = true }\n', "r.toml")
+    # (an inline table of numbers spells claim ids: q3_1 = { minimizer = 2 } is q3_1.minimizer)
     assert str(raised.value).splitlines()[:2] == [
-        "r.toml: points.q3: { a = 1 } is not allowed; a number >= 0",
-        "r.toml: points.q4: [{ b = true }] is not allowed; a number >= 0",
+        "r.toml: points.q4: [{ b = true }] is not allowed; a number from 0 to 1000000",
+        "r.toml: points.q3_1.a: true is not allowed; a number from 0 to 1000000",
     ]
 
 
