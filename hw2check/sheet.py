@@ -828,10 +828,16 @@ def _place(error: InputError, places: Places) -> None:
 
 # What to write instead, for the TOML mistakes a newcomer makes most.
 _UNKNOWN_ESCAPE = "unescaped '\\' in a string"
+_QUOTED = 'an expression is a string in quotes, as in step_size = "1/lam"'
 _TOML_HINTS = MappingProxyType(
     {
         _UNKNOWN_ESCAPE: "in a double-quoted string a backslash starts an escape: "
         "write LaTeX in single quotes, as in '$\\frac{1}{2}$', or double each backslash",
+        # step_size = 1/lam: tomllib reads the 1 and stops at the /
+        "expected newline or end of document after a statement": "one key = value a line; "
+        + _QUOTED,
+        # minimizer = w_t - g/lam: no TOML value starts with a letter
+        "invalid value": "a number, true or false, a string in quotes or an [array]; " + _QUOTED,
     }
 )
 

@@ -17,7 +17,7 @@ from hw2check.intake import expand
 from hw2check.ledger import Ledger, Row, Verdict
 from hw2check.present import readable
 from hw2check.report import markdown, table
-from hw2check.sheet import SGD_ETA, read_sheet, symbols
+from hw2check.sheet import SGD_ETA, parse_sheet, read_sheet, symbols
 
 
 @pytest.mark.parametrize(
@@ -220,3 +220,20 @@ def test_the_reports_show_a_run_length_witness_as_vectors() -> None:
     assert "witness: v = (1) for t = 1, (-1) for t = 2, wstar = (-1)" in table(ledger)
     assert "`v` = `(1) for t = 1, (-1) for t = 2`" in markdown(ledger)
     assert "(\u22121) for t = 2" in html([ledger])
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "problem"),
+    [
+        ("step_size = 1/lam", 14, "expected newline or end of document after a statement"),
+        ("minimizer = w_t - g/lam", 13, "invalid value"),
+    ],
+)
+def test_an_expression_written_without_quotes_is_told_to_quote_it(
+    line: str, column: int, problem: str
+) -> None:
+    with pytest.raises(InputError) as raised:
+        parse_sheet(f'[sheet]\ntitle = "t"\n[q3_1]\n{line}\n', "s.toml")
+    message = str(raised.value)
+    assert message.startswith(f"s.toml:4:{column}: not valid TOML ({problem}); ")
+    assert message.endswith('an expression is a string in quotes, as in step_size = "1/lam"')
