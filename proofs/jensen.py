@@ -58,6 +58,9 @@ from hw2check.sheet import SYMBOLS, Sheet
 from hw2check.solver import own_z3_context
 from hw2check.topics import Settings
 from proofs.regret import (
+    MAX_T as REGRET_MAX_T,
+)
+from proofs.regret import (
     NEAR_ZERO,
     SOLVER_MS,
     BoundClaim,
@@ -84,6 +87,7 @@ from proofs.regret import (
     undefined_points,
     unsat,
     vector_text,
+    vectors_of_runs,
     wide_horizon,
     wide_positive,
     z3_never_below,
@@ -430,7 +434,9 @@ GRID_GAP = tuple(
         "-1000000",
     )
 )
-MAX_T = 10**7  # larger T are not realized (the instance holds T references to its points)
+# The same T as Q3.2 are realized: beyond ``TUPLE_T`` the points are held as runs
+# (``RunVectors``), so a z3 model at any T it names becomes a witness.
+MAX_T = REGRET_MAX_T
 LINEAR = Affine((Fraction(1),))  # f(w) = w, the tight case
 
 
@@ -454,7 +460,7 @@ def limit_points() -> Iterator[tuple[int, Fraction]]:
 
 def affine_instance(horizon: int, gap: Fraction) -> GapInstance:
     """f(w) = w, every w_t = 0, w* = -gap: f(w_bar) - f(w*) = avg_gap = gap."""
-    return GapInstance(LINEAR, ((Fraction(0),),) * horizon, (-gap,))
+    return GapInstance(LINEAR, vectors_of_runs([(horizon, (Fraction(0),))]), (-gap,))
 
 
 def affine_instances(horizon: int, gap: Fraction) -> tuple[GapInstance]:

@@ -644,12 +644,7 @@ def tuple_text(vector: Sequence[Fraction]) -> str:
 def sequence_text(name: str, vectors: Sequence[Sequence[Fraction]]) -> str:
     """The sequence as mathematics, equal neighbours together: ``v_1 = (1), v_2 = v_3 = (-1),
     v_4 = ... = v_9 = (0)`` (after ``SHOWN_RUNS`` runs, how many more)."""
-    groups: list[list[Any]] = []
-    for vector in vectors:
-        if groups and groups[-1][1] == tuple(vector):
-            groups[-1][0] += 1
-        else:
-            groups.append([1, tuple(vector)])
+    groups = runs_of(vectors)  # in closed form for ``RunVectors``: T may be huge
     parts, index = [], 1
     for count, vector in groups[:SHOWN_RUNS]:
         last = index + count - 1
@@ -724,7 +719,8 @@ NEAR_ZERO = 1e-9
 TUPLE_T = 10**5
 
 
-def _vectors(pairs: Sequence[tuple[int, tuple[Fraction, ...]]]) -> Any:
+def vectors_of_runs(pairs: Sequence[tuple[int, tuple[Fraction, ...]]]) -> Any:
+    """v_1..v_T from runs (count, vector): a tuple up to ``TUPLE_T``, ``RunVectors`` beyond."""
     if sum(count for count, _ in pairs) > TUPLE_T:
         return RunVectors(pairs)
     return tuple(vector for count, vector in pairs for _ in range(count))
@@ -753,8 +749,9 @@ class Attaining:
                 else [(1, (mu,))]
             )
             # the entries sum to T mu (closed form: T may be large)
-            return RegretInstance(self.eta, _vectors(pairs), (-self.eta * self.horizon * mu,))
-        vs = _vectors([(self.horizon, (self.other,))])
+            wstar = (-self.eta * self.horizon * mu,)
+            return RegretInstance(self.eta, vectors_of_runs(pairs), wstar)
+        vs = vectors_of_runs([(self.horizon, (self.other,))])
         return RegretInstance(self.eta, vs, (-self.size,))
 
     def instances(self) -> tuple[RegretInstance]:

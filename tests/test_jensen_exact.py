@@ -420,13 +420,16 @@ def test_other_outcomes_say_exactly_why() -> None:
         "the bound is not a real number at T = 1, avg_gap = 0 (it is zoo): the claim says "
         "nothing there",
     )
-    # Wrong only for T > 10**8, beyond the instances realized: z3's point is reported.
+    # Wrong only for T > 10**8: z3's point becomes a witness held as runs.
     huge = jensen.decide_bound(claim("avg_gap + 1/T - 1/10**8"))
     assert (huge.verdict, huge.evidence) == (
-        Verdict.CHECKED,
-        "no violation on 40 instances nor on 135 tight affine instances; not proved: z3: at T = "
-        "100000001, avg_gap = 0 the bound is below avg_gap",
+        Verdict.REFUTED,
+        "f(w) = w1 (affine: Jensen and first-order convexity are equalities), T = 100000001, "
+        "w_1 = ... = w_100000001 = (0), w* = (0): f(w_bar) - f(w*) = 0 > avg_gap + 1/T - "
+        "1/10**8 = -1/10000000100000000 at avg_gap = 0",
     )
+    assert huge.witness is not None and huge.witness["points"] == '[[100000001, ["0"]]]'
+    assert Fraction(1, 100000001) - Fraction(1, 10**8) < 0
     at_three = jensen.decide_bound(claim("avg_gap + 1/(T-3)**2"))
     assert (at_three.verdict, at_three.evidence) == (
         Verdict.UNDECIDED,

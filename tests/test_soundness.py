@@ -431,3 +431,27 @@ def test_a_bound_false_only_in_a_narrow_window_mid_range_is_refuted_there() -> N
     gap = sympy.Rational(outcome.witness["avg_gap"])
     assert sympy.Rational("4321.2") < gap < sympy.Rational("4321.3")
     assert parse_expression(text, SYMBOLS).xreplace({T: 1, AVG_GAP: gap}) < gap
+
+
+def test_an_average_gap_bound_false_only_beyond_t_of_ten_to_the_eight_is_refuted_with_runs() -> (
+    None
+):
+    text = "avg_gap + 1 - T/1e8"
+    outcome = rows(jensen, f'[q3_3]\nbound = "{text}"', "theorem.convex_average_gap")["q3_3.bound"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    witness = outcome.witness
+    assert witness is not None and int(witness["T"]) > 10**8
+    # re-verified exactly from the witness alone: rebuild the instance from its runs
+    from properties.jensen import Affine, GapInstance, summarize_gap
+    from properties.regret import RunVectors
+
+    pairs = [(count, tuple(Fraction(x) for x in v)) for count, v in json.loads(witness["points"])]
+    wstar = tuple(Fraction(x) for x in json.loads(witness["wstar"]))
+    assert witness["f"] == Affine((Fraction(1),)).text()
+    instance = GapInstance(Affine((Fraction(1),)), RunVectors(pairs), wstar)  # type: ignore[arg-type]
+    s = summarize_gap(instance)
+    assert int(witness["T"]) == s.T and Fraction(s.avg_gap) == Fraction(witness["avg_gap"])
+    lhs = sympy.Rational(Fraction(s.lhs))
+    bound = parse_expression(text, SYMBOLS).xreplace({T: s.T, AVG_GAP: sympy.Rational(s.avg_gap)})
+    assert bound < lhs
+    assert f"w_1 = ... = w_{s.T} = (0)" in outcome.evidence
