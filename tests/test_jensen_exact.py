@@ -351,6 +351,11 @@ def test_a_violation_found_by_the_search_becomes_a_simple_affine_witness(
     # Without the scan, the hypothesis search finds a violating instance (d = 4, T = 38); the
     # tight affine instance at its (T, avg_gap) is shrunk to T = 1, avg_gap = 1/5.  (Shrinking
     # with hypothesis took 40 s here.)
+    # Root isolation finds it first (avg_gap = 1/4, inside the window): take it out too.
+    windowed = jensen.decide_bound(claim(WRONG_NEAR_ONE_FIFTH, 1))
+    assert windowed.verdict is Verdict.REFUTED and windowed.witness is not None
+    assert windowed.witness["avg_gap"] == "1/4"
+    monkeypatch.setattr(jensen.GapJudge, "windows", lambda self: None)
     monkeypatch.setattr(jensen.GapJudge, "scan", lambda self: None)
     assert jensen.decide_bound(claim(WRONG_NEAR_ONE_FIFTH, 40)).verdict is Verdict.CHECKED
     outcome = jensen.decide_bound(claim(WRONG_NEAR_ONE_FIFTH, 100))

@@ -455,3 +455,41 @@ def test_an_average_gap_bound_false_only_beyond_t_of_ten_to_the_eight_is_refuted
     bound = parse_expression(text, SYMBOLS).xreplace({T: s.T, AVG_GAP: sympy.Rational(s.avg_gap)})
     assert bound < lhs
     assert f"w_1 = ... = w_{s.T} = (0)" in outcome.evidence
+
+
+def test_a_non_polynomial_bound_false_only_in_a_narrow_window_is_found_by_root_isolation() -> None:
+    text = "avg_gap + exp((avg_gap - 4321.2)*(avg_gap - 4321.3)) - 1"
+    bound = parse_expression(text, SYMBOLS)
+    # the exact stage alone finds it: a search budget of one example could not
+    sheet = parse_sheet(f'[sheet]\ntitle = "s"\n\n[q3_3]\nbound = "{text}"\n', "s.toml")
+    theorems = {
+        "theorem.convex_average_gap": Row(
+            "theorem.convex_average_gap", "3.3", "", Verdict.PROVED, "", "", None, 0.0
+        )
+    }
+    (check,) = jensen.claim_checks(sheet, Settings(examples=1), theorems)
+    outcome = check.decide(*check.args)
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    found = jensen.GapJudge(bound).windows()
+    assert found is not None and found.summary.avg_gap == Fraction(17285, 4)
+    assert outcome.witness["avg_gap"] == "17285/4" and outcome.witness["T"] == "1"
+    # re-verified exactly: 4321.2 < 17285/4 < 4321.3, so the exponent is negative and the
+    # bound is below avg_gap, which the tight affine instance attains
+    gap = sympy.Rational(17285, 4)
+    assert sympy.Rational("4321.2") < gap < sympy.Rational("4321.3")
+    assert sympy.Rational(outcome.witness["lhs"]) == gap
+    assert bound.xreplace({T: 1, AVG_GAP: gap}) < gap
+
+
+def test_root_isolation_finds_nothing_where_the_bound_holds() -> None:
+    # touching 0 at avg_gap = 2 without going below: nothing certified negative
+    touching = parse("avg_gap + exp(avg_gap**2 - 4*avg_gap) - exp(-4)")
+    assert jensen.GapJudge(touching).windows() is None
+    # a hair lower, and the window around 2 is found and verified
+    below = jensen.GapJudge(touching - sympy.Rational(1, 10**6)).windows()
+    assert below is not None and below.summary.T == 1
+    assert touching.xreplace(
+        {T: 1, AVG_GAP: sympy.Rational(below.summary.avg_gap)}
+    ) - sympy.Rational(1, 10**6) < sympy.Rational(below.summary.avg_gap)
+    assert jensen.GapJudge(parse("avg_gap + exp(avg_gap**2)")).windows() is None
