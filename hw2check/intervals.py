@@ -96,14 +96,16 @@ def negative_point(
     boxes: int = 4000,
     seconds: float = 2.0,
     reach: int = 40,
+    within: tuple[Fraction, Fraction] | None = None,
 ) -> Fraction | None:
-    """A rational x in [-2**reach, 2**reach] with expr(x) certified < 0, found by bisection:
-    the boxes are taken lowest value at the midpoint first, and a box whose enclosure is
-    above 0 is dropped; None when none is found within the budgets."""
+    """A rational x in [-2**reach, 2**reach] (or in the closed interval ``within``) with
+    expr(x) certified < 0, found by bisection: the boxes are taken lowest value at the
+    midpoint first, and a box whose enclosure is above 0 is dropped; None when none is found
+    within the budgets."""
     deadline = time.monotonic() + seconds
     queue: list[tuple[float, int, Fraction, Fraction]] = []
     count = 0
-    for low, high in _shells(reach):
+    for low, high in _shells(reach) if within is None else [within]:
         heapq.heappush(queue, (0.0, count, low, high))
         count += 1
     while queue and count < boxes and time.monotonic() < deadline:

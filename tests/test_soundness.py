@@ -493,3 +493,40 @@ def test_root_isolation_finds_nothing_where_the_bound_holds() -> None:
         {T: 1, AVG_GAP: sympy.Rational(below.summary.avg_gap)}
     ) - sympy.Rational(1, 10**6) < sympy.Rational(below.summary.avg_gap)
     assert jensen.GapJudge(parse("avg_gap + exp(avg_gap**2)")).windows() is None
+
+
+def test_next_iterate_sign_failing_only_in_a_window_next_to_an_endpoint_is_refuted() -> None:
+    # w_t+1 = 1 - 2*exp(2)*eta is 0 at 1/(2*exp(2)) = 0.0676676...: negative only on
+    # (0.0676676..., 0.0677], a window of width 3.2e-5 at the end of the region
+    table = (
+        '[q6]\ncomponents = ["exp(2*w)", "w**2"]\nstart = 1\npicked = 1\n'
+        'step_sizes = "eta <= 0.0677"\nnext_iterate_sign = "positive"'
+    )
+    outcome = rows(sgd, table)["q6.next_iterate_sign"]
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    eta = sympy.Rational(outcome.witness["eta"])
+    assert 1 / (2 * sympy.exp(2)) < eta <= sympy.Rational("0.0677")
+    assert (1 - 2 * sympy.exp(2) * eta).evalf(50, strict=True) < 0
+    true = rows(sgd, table.replace("0.0677", "0.0676"))["q6.next_iterate_sign"]
+    assert true.verdict is Verdict.PROVED, true.evidence
+
+
+def test_a_loss_change_negative_in_a_narrow_window_solveset_cannot_list_is_isolated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # exp(eta) + eta**3 - 12*eta has its minimum -10.16488877505... at eta = 1.5557...: with
+    # the constant below, h < 0 only on a window about 4e-4 wide, and solveset lists no zeros
+    h = sympy.exp(ETA) + ETA**3 - 12 * ETA + sympy.Rational(101648887, 10**7)
+    assert sgd.zeros_in(h, sgd.region_set([ETA < 5])) is None
+    outcome = step(h, "eta < 5")
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    assert outcome.witness is not None
+    eta = sympy.Rational(outcome.witness["eta"])
+    assert 0 < eta < 5
+    assert h.xreplace({ETA: eta}).evalf(60, strict=True) < 0
+    assert sgd.isolated_candidates(h, sgd.region_set([ETA < 5])) == [Fraction(eta)]
+    # without the isolation, the search alone does not find it
+    monkeypatch.setattr(sgd, "isolated_candidates", lambda h, region: [])
+    assert step(h, "eta < 5").verdict is Verdict.CHECKED
+    assert sgd.isolated_candidates(h, None) == []
