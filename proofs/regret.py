@@ -56,6 +56,7 @@ from hw2check.equality import (
     surely_defined,
 )
 from hw2check.expressions import UNDEFINED, format_rational
+from hw2check.intervals import negative_point
 from hw2check.ledger import (
     Check,
     Derivation,
@@ -915,6 +916,18 @@ class RegretJudge:
 
         return self.first_verified(candidates())
 
+    def windows(self) -> Violation | None:
+        """Root isolation (certified interval bisection, ``hw2check.intervals``) on the
+        one-variable difference B - S at eta = T = 1 and wstar_sq = sum_v_sq = x, where the
+        supremum S is x (tight: w* = w_2): a bound below it only in a narrow window of x is
+        found there; the point is realized and verified exactly."""
+        x = sympy.Dummy("x", nonnegative=True)
+        difference = self.bound.xreplace({ETA: 1, T: 1, WSTAR_SQ: x, SUM_V_SQ: x}) - x
+        point = negative_point(difference, x, seconds=1.0, within=(Fraction(0), Fraction(2**40)))
+        if point is None:
+            return None
+        return self.at_points([(Fraction(1), 1, point, point)])
+
     def scan(self, count: int = 1500, seed: int = 0) -> Violation | None:
         """Parameters over many scales (eta and the norms from 10**-9 to 10**9, T up to
         10**4): bounds wrong only far from the grid (``log(1000*eta)``) are caught here."""
@@ -1211,7 +1224,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
             found = judge.verify(result.counterexample)
             refuting = f"hypothesis search (shrunk), {refuting}"
         if found is None:
-            found = judge.scan()
+            found = judge.windows() or judge.scan()
         if found is None:
             canonical: Iterable[Mapping[sympy.Symbol, Fraction | int]] = (
                 {ETA: eta, T: t, WSTAR_SQ: a, SUM_V_SQ: b}

@@ -530,3 +530,33 @@ def test_a_loss_change_negative_in_a_narrow_window_solveset_cannot_list_is_isola
     monkeypatch.setattr(sgd, "isolated_candidates", lambda h, region: [])
     assert step(h, "eta < 5").verdict is Verdict.CHECKED
     assert sgd.isolated_candidates(h, None) == []
+
+
+def test_a_regret_bound_false_only_for_wstar_sq_in_a_narrow_window_is_isolated() -> None:
+    from properties.regret import RegretInstance, summarize
+
+    text = "wstar_sq/(2*eta) + eta/2*sum_v_sq + exp((wstar_sq - 4321.2)*(wstar_sq - 4321.3)) - 1"
+    sheet = parse_sheet(f'[sheet]\ntitle = "s"\n\n[q3_2]\nbound = "{text}"\n', "s.toml")
+    theorem = "theorem.regret_identity"
+    proved_row = {theorem: Row(theorem, "3.2", "", Verdict.PROVED, "", "", None, 0.0)}
+    (check,) = regret.claim_checks(sheet, Settings(examples=1), proved_row)
+    outcome = check.decide(*check.args)
+    assert outcome.verdict is Verdict.REFUTED, outcome.evidence
+    witness = outcome.witness
+    assert witness is not None
+    assert regret.RegretJudge(parse_expression(text, SYMBOLS)).windows() is not None
+    # re-verified exactly from the witness: a one-dimensional instance at T = 1
+    ((count, v),) = json.loads(witness["v"])
+    vs = (tuple(Fraction(x) for x in v),) * count
+    wstar = tuple(Fraction(x) for x in json.loads(witness["wstar"]))
+    s = summarize(RegretInstance(Fraction(witness["eta"]), vs, wstar))
+    assert sympy.Rational("4321.2") < sympy.Rational(s.wstar_sq) < sympy.Rational("4321.3")
+    bound = parse_expression(text, SYMBOLS).xreplace(
+        {
+            SYMBOLS["eta"]: sympy.Rational(s.eta),
+            T: s.T,
+            SYMBOLS["wstar_sq"]: sympy.Rational(s.wstar_sq),
+            SYMBOLS["sum_v_sq"]: sympy.Rational(s.sum_v_sq),
+        }
+    )
+    assert bound.evalf(60, strict=True) < sympy.Rational(s.regret)
