@@ -559,16 +559,19 @@ def _inside(value: sympy.Expr, k: int, upward: bool) -> Fraction | None:
     return rational if rational > 0 else None
 
 
-def endpoint_candidates(region: sympy.Set | None) -> list[Fraction]:
-    """Rationals inside R next to each finite end of each of its intervals, from 10**-1 to
-    10**-12 away: a claim that fails only in a narrow window at an end is found there."""
+def intervals_of(region: sympy.Set | None) -> list[sympy.Interval]:
+    """The intervals R is the union of (none when R is not known as a set)."""
     if region is None:
         return []
     pieces = region.args if isinstance(region, sympy.Union) else (region,)
+    return [piece for piece in pieces if isinstance(piece, sympy.Interval)]
+
+
+def endpoint_candidates(region: sympy.Set | None) -> list[Fraction]:
+    """Rationals inside R next to each finite end of each of its intervals, from 10**-1 to
+    10**-12 away: a claim that fails only in a narrow window at an end is found there."""
     out: list[Fraction] = []
-    for piece in pieces:
-        if not isinstance(piece, sympy.Interval):
-            continue
+    for piece in intervals_of(region):
         for k in range(1, ENDPOINT_DIGITS + 1):
             for end, upward in ((piece.start, True), (piece.end, False)):
                 if end.is_finite:
@@ -587,13 +590,8 @@ def isolated_candidates(h: sympy.Expr, region: sympy.Set | None) -> list[Fractio
     """Where solveset cannot list h's zeros: a step size in R where h < 0, found by certified
     interval bisection (``hw2check.intervals``) on each interval of R, its ends taken from
     inside (within 10**-12); the caller re-verifies it exactly."""
-    if region is None:
-        return []
-    pieces = region.args if isinstance(region, sympy.Union) else (region,)
     out: list[Fraction] = []
-    for piece in pieces:
-        if not isinstance(piece, sympy.Interval):
-            continue
+    for piece in intervals_of(region):
         low = _inside(piece.start, ENDPOINT_DIGITS, True) if piece.start.is_finite else None
         high = (
             _inside(piece.end, ENDPOINT_DIGITS, False) if piece.end.is_finite else Fraction(2**40)

@@ -8,6 +8,7 @@ import json
 from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import sympy
@@ -354,6 +355,18 @@ def test_an_empty_region_written_with_exp_is_vacuous() -> None:
     assert sympy.exp(0) > sympy.Rational(1, 2)  # exp(eta) > 1 for every eta > 0
 
 
+def regret_bound_at(text: str, s: Any) -> sympy.Expr:
+    """The claimed 3.2 bound at the quantities of an instance's summary, exactly."""
+    return parse_expression(text, SYMBOLS).xreplace(
+        {
+            SYMBOLS["eta"]: sympy.Rational(s.eta),
+            T: s.T,
+            SYMBOLS["wstar_sq"]: sympy.Rational(s.wstar_sq),
+            SYMBOLS["sum_v_sq"]: sympy.Rational(s.sum_v_sq),
+        }
+    )
+
+
 # --- (2) a z3 model beyond the old instance sizes -------------------------------------------
 
 
@@ -371,14 +384,7 @@ def test_a_bound_false_only_beyond_t_of_ten_to_the_eight_is_refuted_with_runs() 
     instance = RegretInstance(Fraction(witness["eta"]), RunVectors(pairs), wstar)  # type: ignore[arg-type]
     s = summarize(instance)
     assert int(witness["T"]) == s.T
-    bound = parse_expression(text, SYMBOLS).xreplace(
-        {
-            SYMBOLS["eta"]: sympy.Rational(s.eta),
-            T: s.T,
-            SYMBOLS["wstar_sq"]: sympy.Rational(s.wstar_sq),
-            SYMBOLS["sum_v_sq"]: sympy.Rational(s.sum_v_sq),
-        }
-    )
+    bound = regret_bound_at(text, s)
     assert bound < sympy.Rational(s.regret)
 
 
@@ -551,12 +557,5 @@ def test_a_regret_bound_false_only_for_wstar_sq_in_a_narrow_window_is_isolated()
     wstar = tuple(Fraction(x) for x in json.loads(witness["wstar"]))
     s = summarize(RegretInstance(Fraction(witness["eta"]), vs, wstar))
     assert sympy.Rational("4321.2") < sympy.Rational(s.wstar_sq) < sympy.Rational("4321.3")
-    bound = parse_expression(text, SYMBOLS).xreplace(
-        {
-            SYMBOLS["eta"]: sympy.Rational(s.eta),
-            T: s.T,
-            SYMBOLS["wstar_sq"]: sympy.Rational(s.wstar_sq),
-            SYMBOLS["sum_v_sq"]: sympy.Rational(s.sum_v_sq),
-        }
-    )
+    bound = regret_bound_at(text, s)
     assert bound.evalf(60, strict=True) < sympy.Rational(s.regret)
