@@ -43,6 +43,7 @@ import z3
 
 from hw2check.domain import within_domain
 from hw2check.expressions import format_rational
+from hw2check.intervals import negative_point
 from hw2check.ledger import (
     Check,
     Derivation,
@@ -57,6 +58,9 @@ from hw2check.ledger import (
 from hw2check.sheet import SYMBOLS, Sheet
 from hw2check.solver import own_z3_context
 from hw2check.topics import Settings
+from proofs.regret import (
+    MAX_T as REGRET_MAX_T,
+)
 from proofs.regret import (
     NEAR_ZERO,
     SOLVER_MS,
@@ -84,6 +88,7 @@ from proofs.regret import (
     undefined_points,
     unsat,
     vector_text,
+    vectors_of_runs,
     wide_horizon,
     wide_positive,
     z3_never_below,
@@ -430,12 +435,18 @@ GRID_GAP = tuple(
         "-1000000",
     )
 )
-MAX_T = 10**7  # larger T are not realized (the instance holds T references to its points)
+# The same T as Q3.2 are realized: beyond ``TUPLE_T`` the points are held as runs
+# (``RunVectors``), so a z3 model at any T it names becomes a witness.
+MAX_T = REGRET_MAX_T
 LINEAR = Affine((Fraction(1),))  # f(w) = w, the tight case
 
 
 LIMIT_T = (1, 2, 10)  # T fixed at these while avg_gap goes to +-oo
 LIMIT_GAPS = (Fraction(0), Fraction(1), Fraction(-1))  # avg_gap fixed at these while T -> oo
+
+
+WINDOW_T = (1, 2, 10)  # T fixed at these for root isolation in avg_gap (``GapJudge.windows``)
+WINDOW_SECONDS = 1.0  # the time limit of each isolation (it also stops after 4000 boxes)
 
 
 def limit_points() -> Iterator[tuple[int, Fraction]]:
@@ -454,7 +465,7 @@ def limit_points() -> Iterator[tuple[int, Fraction]]:
 
 def affine_instance(horizon: int, gap: Fraction) -> GapInstance:
     """f(w) = w, every w_t = 0, w* = -gap: f(w_bar) - f(w*) = avg_gap = gap."""
-    return GapInstance(LINEAR, ((Fraction(0),),) * horizon, (-gap,))
+    return GapInstance(LINEAR, vectors_of_runs([(horizon, (Fraction(0),))]), (-gap,))
 
 
 def affine_instances(horizon: int, gap: Fraction) -> tuple[GapInstance]:
@@ -522,6 +533,20 @@ class GapJudge:
         only far from the grid (``avg_gap + log(1 + 1000*avg_gap)``) are caught here; the
         witness found is then shrunk to simpler values."""
         return self.shrink(self.candidates(scan_points(count, seed)))
+
+    def windows(self) -> GapViolation | None:
+        """Root isolation on the one-variable difference B(T, avg_gap) - avg_gap at each T of
+        ``WINDOW_T`` (the truth, avg_gap, does not depend on T): certified interval bisection
+        finds a narrow window where it is negative (``avg_gap + exp((avg_gap - 4321.2)*(avg_gap
+        - 4321.3)) - 1``) that sampling misses; the point is re-verified exactly."""
+        for horizon in WINDOW_T:
+            difference = self.bound.xreplace({T: horizon}) - AVG_GAP
+            point = negative_point(difference, AVG_GAP, seconds=WINDOW_SECONDS)
+            if point is not None:
+                found = self.candidates([(horizon, point)])
+                if found is not None:
+                    return found
+        return None
 
     def shrink(self, found: GapViolation | None) -> GapViolation | None:
         """A violation at simpler avg_gap (same sign), then simpler T, when there is one."""
@@ -638,7 +663,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
                 if integral.model is not None:
                     found = judge.from_model(integral.model)
     if found is None:
-        found = judge.scan()
+        found = judge.windows() or judge.scan()
     if found is None:
         # Not shrunk by hypothesis (slow on narrow violations): a violating instance gives a
         # violating tight affine instance at its (T, avg_gap), since f(w_bar) - f(w*) <= avg_gap.

@@ -56,6 +56,7 @@ from hw2check.equality import (
     surely_defined,
 )
 from hw2check.expressions import UNDEFINED, format_rational
+from hw2check.intervals import negative_point
 from hw2check.ledger import (
     Check,
     Derivation,
@@ -644,12 +645,7 @@ def tuple_text(vector: Sequence[Fraction]) -> str:
 def sequence_text(name: str, vectors: Sequence[Sequence[Fraction]]) -> str:
     """The sequence as mathematics, equal neighbours together: ``v_1 = (1), v_2 = v_3 = (-1),
     v_4 = ... = v_9 = (0)`` (after ``SHOWN_RUNS`` runs, how many more)."""
-    groups: list[list[Any]] = []
-    for vector in vectors:
-        if groups and groups[-1][1] == tuple(vector):
-            groups[-1][0] += 1
-        else:
-            groups.append([1, tuple(vector)])
+    groups = runs_of(vectors)  # in closed form for ``RunVectors``: T may be huge
     parts, index = [], 1
     for count, vector in groups[:SHOWN_RUNS]:
         last = index + count - 1
@@ -724,7 +720,8 @@ NEAR_ZERO = 1e-9
 TUPLE_T = 10**5
 
 
-def _vectors(pairs: Sequence[tuple[int, tuple[Fraction, ...]]]) -> Any:
+def vectors_of_runs(pairs: Sequence[tuple[int, tuple[Fraction, ...]]]) -> Any:
+    """v_1..v_T from runs (count, vector): a tuple up to ``TUPLE_T``, ``RunVectors`` beyond."""
     if sum(count for count, _ in pairs) > TUPLE_T:
         return RunVectors(pairs)
     return tuple(vector for count, vector in pairs for _ in range(count))
@@ -753,8 +750,9 @@ class Attaining:
                 else [(1, (mu,))]
             )
             # the entries sum to T mu (closed form: T may be large)
-            return RegretInstance(self.eta, _vectors(pairs), (-self.eta * self.horizon * mu,))
-        vs = _vectors([(self.horizon, (self.other,))])
+            wstar = (-self.eta * self.horizon * mu,)
+            return RegretInstance(self.eta, vectors_of_runs(pairs), wstar)
+        vs = vectors_of_runs([(self.horizon, (self.other,))])
         return RegretInstance(self.eta, vs, (-self.size,))
 
     def instances(self) -> tuple[RegretInstance]:
@@ -917,6 +915,18 @@ class RegretJudge:
                     )
 
         return self.first_verified(candidates())
+
+    def windows(self) -> Violation | None:
+        """Root isolation (certified interval bisection, ``hw2check.intervals``) on the
+        one-variable difference B - S at eta = T = 1 and wstar_sq = sum_v_sq = x, where the
+        supremum S is x (tight: w* = w_2): a bound below it only in a narrow window of x is
+        found there; the point is realized and verified exactly."""
+        x = sympy.Dummy("x", nonnegative=True)
+        difference = self.bound.xreplace({ETA: 1, T: 1, WSTAR_SQ: x, SUM_V_SQ: x}) - x
+        point = negative_point(difference, x, seconds=1.0, within=(Fraction(0), Fraction(2**40)))
+        if point is None:
+            return None
+        return self.at_points([(Fraction(1), 1, point, point)])
 
     def scan(self, count: int = 1500, seed: int = 0) -> Violation | None:
         """Parameters over many scales (eta and the norms from 10**-9 to 10**9, T up to
@@ -1214,7 +1224,7 @@ def _decide_bound(claim: BoundClaim) -> Outcome:
             found = judge.verify(result.counterexample)
             refuting = f"hypothesis search (shrunk), {refuting}"
         if found is None:
-            found = judge.scan()
+            found = judge.windows() or judge.scan()
         if found is None:
             canonical: Iterable[Mapping[sympy.Symbol, Fraction | int]] = (
                 {ETA: eta, T: t, WSTAR_SQ: a, SUM_V_SQ: b}

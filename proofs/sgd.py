@@ -55,6 +55,7 @@ import z3
 from hw2check.domain import all_hold
 from hw2check.equality import certified_sign, is_symbolically_zero, show
 from hw2check.expressions import format_rational, side_conditions, strip_guards
+from hw2check.intervals import negative_point
 from hw2check.ledger import (
     Check,
     Outcome,
@@ -461,6 +462,8 @@ def _decide_for_every_step(
     zeros = zeros_in(h, region) if kind == POSITIVE and not exhaustive else None
     if zeros is not None:
         candidates += between_candidates(zeros, region)
+    elif kind == POSITIVE and not exhaustive:
+        candidates += isolated_candidates(h, region)
     witness = find_witness(h, kind, relations, candidates)
     # What z3 cannot take at all, SymPy may: the region's set and h's zeros on it.  (An
     # answer unknown stays undecided with z3's reason, as above.)
@@ -556,22 +559,48 @@ def _inside(value: sympy.Expr, k: int, upward: bool) -> Fraction | None:
     return rational if rational > 0 else None
 
 
-def endpoint_candidates(region: sympy.Set | None) -> list[Fraction]:
-    """Rationals inside R next to each finite end of each of its intervals, from 10**-1 to
-    10**-12 away: a claim that fails only in a narrow window at an end is found there."""
+def intervals_of(region: sympy.Set | None) -> list[sympy.Interval]:
+    """The intervals R is the union of (none when R is not known as a set)."""
     if region is None:
         return []
     pieces = region.args if isinstance(region, sympy.Union) else (region,)
+    return [piece for piece in pieces if isinstance(piece, sympy.Interval)]
+
+
+def endpoint_candidates(region: sympy.Set | None) -> list[Fraction]:
+    """Rationals inside R next to each finite end of each of its intervals, from 10**-1 to
+    10**-12 away: a claim that fails only in a narrow window at an end is found there."""
     out: list[Fraction] = []
-    for piece in pieces:
-        if not isinstance(piece, sympy.Interval):
-            continue
+    for piece in intervals_of(region):
         for k in range(1, ENDPOINT_DIGITS + 1):
             for end, upward in ((piece.start, True), (piece.end, False)):
                 if end.is_finite:
                     rational = _inside(end, k, upward)
                     if rational is not None:
                         out.append(rational)
+    return out
+
+
+# Bounds of the bisection for a step size where h < 0 (``isolated_candidates``).
+ISOLATION_BOXES = 4000
+ISOLATION_SECONDS = 1.0
+
+
+def isolated_candidates(h: sympy.Expr, region: sympy.Set | None) -> list[Fraction]:
+    """Where solveset cannot list h's zeros: a step size in R where h < 0, found by certified
+    interval bisection (``hw2check.intervals``) on each interval of R, its ends taken from
+    inside (within 10**-12); the caller re-verifies it exactly."""
+    out: list[Fraction] = []
+    for piece in intervals_of(region):
+        low = _inside(piece.start, ENDPOINT_DIGITS, True) if piece.start.is_finite else None
+        high = (
+            _inside(piece.end, ENDPOINT_DIGITS, False) if piece.end.is_finite else Fraction(2**40)
+        )
+        if low is None or high is None or low > high:
+            continue
+        point = negative_point(h, ETA, ISOLATION_BOXES, ISOLATION_SECONDS, within=(low, high))
+        if point is not None:
+            out.append(point)
     return out
 
 

@@ -21,7 +21,6 @@ comparison allows ``TOLERANCE`` times the size of the terms compared (see ``exce
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from typing import Protocol
 
 from hypothesis import strategies as st
 
-from properties.regret import Vector, rationals, vector_lists, vectors
+from properties.regret import RunVectors, Vector, rationals, runs_of, vector_lists, vectors
 
 Number = Fraction | float
 Point = tuple[Number, ...]
@@ -311,7 +310,8 @@ class GapInstance:
 
     @property
     def T(self) -> int:
-        return len(self.points)
+        """T (``RunVectors`` may hold more points than ``len`` can return)."""
+        return self.points.total if isinstance(self.points, RunVectors) else len(self.points)
 
 
 @dataclass(frozen=True)
@@ -342,7 +342,7 @@ class GapSummary:
 def summarize_gap(instance: GapInstance) -> GapSummary:
     """One pass over the points; a run of equal points is evaluated once and counted."""
     f, points, wstar = instance.f, instance.points, instance.wstar
-    T, d = len(points), len(wstar)
+    T, d = instance.T, len(wstar)
     at_wstar = f.value(wstar)
     sums: list[Number] = [Fraction(0)] * d
     value_sum: Number = Fraction(0)
@@ -350,8 +350,7 @@ def summarize_gap(instance: GapInstance) -> GapSummary:
     gaps: list[Number] = []
     slope_sum: Number = Fraction(0)
     size = abs(float(at_wstar))
-    for p, run in itertools.groupby(points):
-        count = sum(1 for _ in run)
+    for count, p in runs_of(points):  # in closed form for ``RunVectors``: T may be huge
         value = f.value(p)
         terms = [(a - b) * g for a, b, g in zip(p, wstar, f.gradient(p), strict=True)]
         slope: Number = sum(terms, Fraction(0))

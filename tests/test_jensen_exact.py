@@ -351,6 +351,11 @@ def test_a_violation_found_by_the_search_becomes_a_simple_affine_witness(
     # Without the scan, the hypothesis search finds a violating instance (d = 4, T = 38); the
     # tight affine instance at its (T, avg_gap) is shrunk to T = 1, avg_gap = 1/5.  (Shrinking
     # with hypothesis took 40 s here.)
+    # Root isolation finds it first (avg_gap = 1/4, inside the window): take it out too.
+    windowed = jensen.decide_bound(claim(WRONG_NEAR_ONE_FIFTH, 1))
+    assert windowed.verdict is Verdict.REFUTED and windowed.witness is not None
+    assert windowed.witness["avg_gap"] == "1/4"
+    monkeypatch.setattr(jensen.GapJudge, "windows", lambda self: None)
     monkeypatch.setattr(jensen.GapJudge, "scan", lambda self: None)
     assert jensen.decide_bound(claim(WRONG_NEAR_ONE_FIFTH, 40)).verdict is Verdict.CHECKED
     outcome = jensen.decide_bound(claim(WRONG_NEAR_ONE_FIFTH, 100))
@@ -420,13 +425,16 @@ def test_other_outcomes_say_exactly_why() -> None:
         "the bound is not a real number at T = 1, avg_gap = 0 (it is zoo): the claim says "
         "nothing there",
     )
-    # Wrong only for T > 10**8, beyond the instances realized: z3's point is reported.
+    # Wrong only for T > 10**8: z3's point becomes a witness held as runs.
     huge = jensen.decide_bound(claim("avg_gap + 1/T - 1/10**8"))
     assert (huge.verdict, huge.evidence) == (
-        Verdict.CHECKED,
-        "no violation on 40 instances nor on 135 tight affine instances; not proved: z3: at T = "
-        "100000001, avg_gap = 0 the bound is below avg_gap",
+        Verdict.REFUTED,
+        "f(w) = w1 (affine: Jensen and first-order convexity are equalities), T = 100000001, "
+        "w_1 = ... = w_100000001 = (0), w* = (0): f(w_bar) - f(w*) = 0 > avg_gap + 1/T - "
+        "1/10**8 = -1/10000000100000000 at avg_gap = 0",
     )
+    assert huge.witness is not None and huge.witness["points"] == '[[100000001, ["0"]]]'
+    assert Fraction(1, 100000001) - Fraction(1, 10**8) < 0
     at_three = jensen.decide_bound(claim("avg_gap + 1/(T-3)**2"))
     assert (at_three.verdict, at_three.evidence) == (
         Verdict.UNDECIDED,
