@@ -78,9 +78,16 @@ def _ring(number: int, frame: FrameType | None) -> None:
     raise OverBudget
 
 
+RING_AGAIN = 0.05  # seconds: how soon a ring that was swallowed rings again
+
+
 def _quiet_unraisable(hook: Callable[[Any], object], unraisable: Any) -> None:
     if not isinstance(unraisable.exc_value, OverBudget):
         hook(unraisable)
+        return
+    # The ring landed in a destructor, where Python drops the exception: ring again soon,
+    # or the block would go on without a limit (a report hung so in a SymPy evaluation).
+    signal.setitimer(signal.ITIMER_REAL, RING_AGAIN)
 
 
 @contextmanager
