@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from hw2check.intake import Entry
     from hw2check.sheet import Sheet
 
-FORMATS = ("table", "json", "markdown", "html", "gradescope", "csv", "junit")
 CHECKED, INPUT_ERROR = "checked", "input error"
 
 

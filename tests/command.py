@@ -20,17 +20,22 @@ from hw2check import cli
 Command = Callable[..., subprocess.CompletedProcess[str]]
 
 
+def outcome(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str]:
+    """``cli.main(args)`` in this process: its status and what it printed."""
+    capsys.readouterr()  # what the test printed before is not the command's
+    try:
+        status = cli.main(args)
+    except SystemExit as leaving:  # argparse leaves this way on a usage error or --help
+        status = int(leaving.code or 0)
+    finally:
+        set_hypothesis_home_dir(None)  # main() pointed it at a scratch folder, now removed
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
 def in_process(capsys: pytest.CaptureFixture[str]) -> Command:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        capsys.readouterr()  # what the test printed before is not the command's
-        try:
-            status = cli.main(list(args))
-        except SystemExit as leaving:  # argparse leaves this way on a usage error
-            assert isinstance(leaving.code, int)
-            status = leaving.code
-        finally:
-            set_hypothesis_home_dir(None)  # main() pointed it at a scratch folder, now removed
-        out, err = capsys.readouterr()
+        status, out, err = outcome(capsys, list(args))
         return subprocess.CompletedProcess(["hw2check", *args], status, out, err)
 
     return run

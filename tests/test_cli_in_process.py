@@ -21,6 +21,7 @@ from hw2check.grading import default_rubric, grade
 from hw2check.ledger import Ledger
 from hw2check.sheet import SEED_PATH
 from tests import snapshot
+from tests.command import outcome
 
 
 @pytest.fixture(autouse=True)
@@ -30,12 +31,7 @@ def _hypothesis_home() -> Iterator[None]:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        status = cli.main([*args, "--examples", "20", "--jobs", "1"])
-    except SystemExit as leaving:  # argparse leaves this way on a usage error
-        status = int(leaving.code or 0)
-    out, err = capsys.readouterr()
-    return status, out, err
+    return outcome(capsys, [*args, "--examples", "20", "--jobs", "1"])
 
 
 def expected(name: str, questions: tuple[str, ...], fmt: str, path: str | None = None) -> str:

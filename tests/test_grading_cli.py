@@ -14,6 +14,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from hw2check import autograder, cli
 from hw2check.grading import default_rubric, parse_rubric, rubric_text
+from tests.command import outcome
 
 SMALL = '[sheet]\ntitle = "small"\n[q3_1]\nstep_size = "1/lam"\nminimizer = "w_t + g/lam"\n'
 BAD = '[sheet]\ntitle = "bad"\n[q3_1]\nstep_size = "1/"\n'
@@ -27,12 +28,7 @@ def _hypothesis_home() -> Iterator[None]:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        status = cli.main([*args, "--examples", "20", "--jobs", "1", "--only", "3.1,5"])
-    except SystemExit as leaving:
-        status = int(leaving.code or 0)
-    out, err = capsys.readouterr()
-    return status, out, err
+    return outcome(capsys, [*args, "--examples", "20", "--jobs", "1", "--only", "3.1,5"])
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from hw2check import cli
 from hw2check.grading import NOT_CHECKED, _error_of
 from hw2check.report import _text
+from tests.command import outcome
 
 # minimizer is right, step_size does not read: one valid claim and one bad key
 SHEET = '[sheet]\ntitle = "half"\n[q3_1]\nminimizer = "w_t - g/lam"\nstep_size = "1/"\n'
@@ -31,9 +31,7 @@ def sheet(tmp_path: Path) -> str:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = cli.main([*args, "--only", "3.1", "--examples", "10", "--jobs", "1"])
-    out, err = capsys.readouterr()
-    return status, out, err
+    return outcome(capsys, [*args, "--only", "3.1", "--examples", "10", "--jobs", "1"])
 
 
 def test_without_keep_going_the_sheet_is_not_checked(
